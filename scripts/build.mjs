@@ -1,0 +1,32 @@
+// Builds the four bundles, one per runtime (see docs/architecture.md).
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
+const builds = [
+  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const { chmodSync } = await import('node:fs');
+  chmodSync('dist/engine.js', 0o755);
+  console.log(`built ${builds.length} bundles in ${Date.now() - started} ms`);
+}

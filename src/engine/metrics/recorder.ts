@@ -1,0 +1,51 @@
+// What the hot path calls to record measurements. The registry (./registry.ts) builds one recorder per
+// scenario and step before the run, so recording is a few field updates and HDR records: no lookups by
+// name and no allocation per request.
+import type { ErrorClass } from '../../protocol';
+
+/** k6's HTTP timing phases of one request, in milliseconds (fractions allowed). */
+export interface Timings {
+  /** Waiting for a connection, including a new connection's setup (k6's http_req_blocked). */
+  blocked: number;
+  connecting: number;
+  tlsHandshaking: number;
+  sending: number;
+  /** Time to first byte. */
+  waiting: number;
+  receiving: number;
+  /** sending + waiting + receiving. */
+  duration: number;
+}
+
+export interface StepRecorder {
+  /**
+   * One finished request. `status` is 0 for a transport error, then `errorClass` says which.
+   * `failed` follows k6's http_req_failed: a transport error or a status >= 400.
+   */
+  request(
+    status: number,
+    failed: boolean,
+    errorClass: ErrorClass | undefined,
+    timings: Timings,
+    bytesSent: number,
+    bytesReceived: number,
+  ): void;
+  /** The outcome of one check. */
+  check(passed: boolean): void;
+}
+
+export interface ScenarioRecorder {
+  /** The recorder of the request step at this index of the flow (think steps have none). */
+  step(index: number): StepRecorder;
+  /** A completed (not interrupted) iteration. */
+  iteration(durationMs: number): void;
+  /** An iteration cut by gracefulStop / gracefulRampDown: counted here, not as an iteration. */
+  interrupted(): void;
+  dropped(count?: number): void;
+  /** How late an iteration started against its schedule, in ms (0 when on time). */
+  lateness(ms: number): void;
+  /** Called by the executor whenever its VU counts change. */
+  setVUs(active: number, allocated: number): void;
+  /** Arrival-rate executors: the rate they aim at now, in iterations per second. */
+  setTargetRate(perSecond: number): void;
+}

@@ -1,0 +1,201 @@
+// The normalised, immutable form of a scenario file: what the engine runs. Produced only by
+// `compileScenario` (./compile.ts) from a document that validated without errors, so every field here
+// is already checked: durations are milliseconds, defaults are applied, templates are compiled.
+
+/** Zero-based line and character, as in LSP; `end` is exclusive. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A problem in a scenario file. `code` is stable and names the rule (quick fixes key on it). */
+export interface ScenarioDiagnostic {
+  severity: Severity;
+  message: string;
+  range: Range;
+  code: string;
+  /** Machine-applicable replacements, e.g. the "did you mean" candidate or the missing key's text. */
+  fixes?: DiagnosticFix[];
+}
+
+export interface DiagnosticFix {
+  title: string;
+  range: Range;
+  newText: string;
+}
+
+/** What a template sees when it renders, once per request. */
+export interface TemplateContext {
+  /** Variables of the file overlaid by this VU's captures. */
+  vars: Record<string, unknown>;
+  vu: number;
+  iteration: number;
+  scenario: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * A `{{ }}` template compiled once before the run. Rendering is a walk over a small closure tree:
+ * workspace content is never evaluated as JavaScript.
+ */
+export interface Template {
+  readonly source: string;
+  /** Set when the template has no `{{ }}` part, so the hot path can skip rendering. */
+  readonly constant: string | undefined;
+  /** True when it reads `env.*`: its rendered value is a secret and never logged. */
+  readonly secret: boolean;
+  render(ctx: TemplateContext): string;
+  /** For a string that is exactly one `{{ expr }}`: the expression's value with its type kept. */
+  renderValue(ctx: TemplateContext): unknown;
+}
+
+/** A JSON body whose string leaves are templates. */
+export type JsonTemplate =
+  | { kind: 'value'; value: null | boolean | number }
+  | { kind: 'string'; template: Template }
+  | { kind: 'array'; items: JsonTemplate[] }
+  | { kind: 'object'; entries: Array<[string, JsonTemplate]> };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export type Comparison = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
+
+export type CheckPlan =
+  | { kind: 'status'; name: string; allowed: number[] }
+  | { kind: 'header'; name: string; header: string; equals: string }
+  | { kind: 'bodyContains'; name: string; text: string }
+  /** `json: { "items[0].id": "> 0" }` or `{ "status": "ok" }` (equality). */
+  | { kind: 'json'; name: string; path: JsonPath; op: Comparison; expected: unknown };
+
+/** `json.items[0].id` → ['items', 0, 'id']. */
+export type JsonPath = ReadonlyArray<string | number>;
+
+export type CapturePlan =
+  | { kind: 'json'; name: string; path: JsonPath }
+  | { kind: 'header'; name: string; header: string }
+  | { kind: 'regex'; name: string; regex: RegExp };
+
+export interface RequestStepPlan {
+  kind: 'request';
+  /** The step's name: `name:` if given, else "METHOD url-source". The `step` tag of its metrics. */
+  name: string;
+  /** Position of the step in the scenario's flow (think steps included). */
+  index: number;
+  /** Where the step's list item starts: inline results attach here. */
+  range: Range;
+  method: HttpMethod;
+  /** Relative to baseUrl unless absolute. */
+  url: Template;
+  query: Array<[string, Template]>;
+  headers: Array<[string, Template]>;
+  body:
+    | { kind: 'none' }
+    | { kind: 'json'; value: JsonTemplate }
+    | { kind: 'text'; template: Template };
+  timeoutMs: number;
+  checks: CheckPlan[];
+  captures: CapturePlan[];
+}
+
+export interface ThinkStepPlan {
+  kind: 'think';
+  name: string;
+  index: number;
+  range: Range;
+  durationMs: number;
+}
+
+export type StepPlan = RequestStepPlan | ThinkStepPlan;
+
+export interface Stage {
+  durationMs: number;
+  target: number;
+}
+
+export type ExecutorPlan =
+  | {
+      type: 'constant-arrival-rate';
+      rate: number;
+      timeUnitMs: number;
+      durationMs: number;
+      preAllocatedVUs: number;
+      maxVUs: number;
+    }
+  | {
+      type: 'ramping-arrival-rate';
+      startRate: number;
+      timeUnitMs: number;
+      stages: Stage[];
+      preAllocatedVUs: number;
+      maxVUs: number;
+    }
+  | { type: 'constant-vus'; vus: number; durationMs: number }
+  | { type: 'ramping-vus'; startVUs: number; stages: Stage[]; gracefulRampDownMs: number }
+  | { type: 'per-vu-iterations'; vus: number; iterations: number; maxDurationMs: number }
+  | { type: 'shared-iterations'; vus: number; iterations: number; maxDurationMs: number };
+
+export type ExecutorType = ExecutorPlan['type'];
+
+export interface ScenarioPlan {
+  name: string;
+  /** Where the scenario's key is in the file. */
+  range: Range;
+  executor: ExecutorPlan;
+  startTimeMs: number;
+  gracefulStopMs: number;
+  steps: StepPlan[];
+}
+
+export type ConnectionMode = 'per-vu' | 'shared';
+
+export interface HttpPlan {
+  connections: ConnectionMode;
+  maxConnectionsPerHost: number;
+  timeoutMs: number;
+  noVUConnectionReuse: boolean;
+  insecureSkipTLSVerify: boolean;
+}
+
+export type Aggregation =
+  | { kind: 'count' }
+  | { kind: 'rate' }
+  | { kind: 'value' }
+  | { kind: 'avg' }
+  | { kind: 'min' }
+  | { kind: 'med' }
+  | { kind: 'max' }
+  | { kind: 'percentile'; p: number };
+
+/** One threshold expression such as `p(95)<300` on `http_req_duration{step:add to cart}`. */
+export interface ThresholdPlan {
+  /** The key as written: `http_req_duration{step:add to cart}`. */
+  key: string;
+  metric: string;
+  tags: Record<string, string>;
+  /** The expression as written: `p(95)<300`. */
+  source: string;
+  aggregation: Aggregation;
+  op: Comparison;
+  value: number;
+  abortOnFail: boolean;
+  delayAbortEvalMs: number;
+  range: Range;
+}
+
+export interface Plan {
+  /** Path of the scenario file as given. */
+  file: string;
+  name: string;
+  baseUrl: string | undefined;
+  http: HttpPlan;
+  variables: Record<string, string | number | boolean>;
+  scenarios: ScenarioPlan[];
+  thresholds: ThresholdPlan[];
+}

@@ -1,0 +1,211 @@
+// The one module that owns what the parts say to each other: the engine's run events (written as NDJSON,
+// sent over the child-process IPC channel, and posted on to the webview). Types only, plus the version,
+// so every part can import it: the engine (no vscode), the extension, and the webview (browser).
+
+export const PROTOCOL_VERSION = 1;
+
+/** Metric names, k6's where k6 has one. */
+export const METRICS = {
+  http_reqs: 'counter',
+  http_req_duration: 'trend',
+  http_req_blocked: 'trend',
+  http_req_connecting: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_sending: 'trend',
+  http_req_waiting: 'trend',
+  http_req_receiving: 'trend',
+  http_req_failed: 'rate',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  /** Volley's own: how late each iteration started against its schedule (coordinated omission). */
+  iteration_lateness: 'trend',
+  dropped_iterations: 'counter',
+  /** Volley's own: iterations cut by gracefulStop or gracefulRampDown. */
+  interrupted_iterations: 'counter',
+  vus: 'gauge',
+  vus_max: 'gauge',
+  checks: 'rate',
+  data_sent: 'counter',
+  data_received: 'counter',
+} as const;
+
+export type MetricName = keyof typeof METRICS;
+export type MetricType = 'counter' | 'trend' | 'rate' | 'gauge';
+
+/** Error classes with k6-like codes (k6's lib/netext/httpext/error_codes.go where k6 has one). */
+export type ErrorClass =
+  | 'refused'
+  | 'connect-timeout'
+  | 'reset'
+  | 'unexpected-eof'
+  | 'request-timeout'
+  | 'tls'
+  | 'dns'
+  | 'ports-exhausted'
+  | 'fd-exhausted'
+  | 'http-status'
+  | 'invalid-url'
+  | 'aborted'
+  | 'other';
+
+/** Latency figures in milliseconds. */
+export interface TrendStats {
+  count: number;
+  avg: number;
+  min: number;
+  med: number;
+  max: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+export interface PhaseStats {
+  blocked: TrendStats;
+  connecting: TrendStats;
+  tlsHandshaking: TrendStats;
+  sending: TrendStats;
+  waiting: TrendStats;
+  receiving: TrendStats;
+}
+
+/** One step's figures over one second (in an aggregate) or over the whole run (in the summary). */
+export interface StepFigures {
+  scenario: string;
+  step: string;
+  stepIndex: number;
+  requests: number;
+  /** Requests that failed: a transport error or a status >= 400 (k6's http_req_failed). */
+  failed: number;
+  duration: TrendStats;
+  phases: PhaseStats;
+  errors: Partial<Record<ErrorClass, number>>;
+  /** Status code → count. */
+  statuses: Record<string, number>;
+  checksPassed: number;
+  checksFailed: number;
+  dataSent: number;
+  dataReceived: number;
+}
+
+export interface ScenarioFigures {
+  scenario: string;
+  iterations: number;
+  dropped: number;
+  interrupted: number;
+  iterationDuration: TrendStats;
+  lateness: TrendStats;
+  vusActive: number;
+  vusAllocated: number;
+  vusMax: number;
+  /** Iterations/s the executor aims at right now (arrival-rate only). */
+  targetRate?: number;
+  steps: StepFigures[];
+}
+
+/** The load generator's own health: figures from a saturated generator are not trustworthy. */
+export interface GeneratorHealth {
+  /** Percent of one core used by this process over the second (can exceed 100 with workers). */
+  cpuPercent: number;
+  eventLoopDelayP99Ms: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  openSockets: number;
+  newConnections: number;
+}
+
+export type DiagnosisSeverity = 'error' | 'warning' | 'info';
+
+export interface Diagnosis {
+  id: string;
+  severity: DiagnosisSeverity;
+  title: string;
+  scenario?: string;
+  step?: string;
+  /** The numbers that triggered it. */
+  evidence: Record<string, number | string>;
+  explanation: string;
+  fix: string;
+  /** Machine-applicable edit of the scenario file, where the fix is one. */
+  edit?: { path: string[]; value: unknown };
+}
+
+export interface ThresholdResult {
+  key: string;
+  source: string;
+  metric: string;
+  ok: boolean;
+  /** The aggregated value the expression was evaluated on; undefined when the metric had no samples. */
+  actual: number | undefined;
+  abortedRun?: boolean;
+}
+
+export interface PlanInfo {
+  file: string;
+  name: string;
+  baseUrl?: string;
+  scenarios: Array<{
+    name: string;
+    executor: string;
+    startTimeMs: number;
+    /** Scheduled end of the scenario without its graceful stop. */
+    durationMs: number;
+    gracefulStopMs: number;
+    maxVUs: number;
+    steps: Array<{ name: string; index: number; line: number; kind: 'request' | 'think' }>;
+  }>;
+  thresholds: Array<{ key: string; source: string; line: number }>;
+}
+
+export interface RunSummary {
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  /** Why the run ended. */
+  outcome: 'completed' | 'stopped' | 'aborted-by-threshold' | 'interrupted';
+  scenarios: ScenarioFigures[];
+  /** k6-named metric → its figures (counters: count & rate; trends: TrendStats; rates: passes/fails/rate). */
+  metrics: Record<string, Record<string, number>>;
+  thresholds: ThresholdResult[];
+  diagnoses: Diagnosis[];
+  /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
+  histograms?: Record<string, string>;
+}
+
+export type RunEvent =
+  | {
+      type: 'start';
+      v: typeof PROTOCOL_VERSION;
+      runId: string;
+      startedAt: string;
+      engineVersion: string;
+      plan: PlanInfo;
+    }
+  | {
+      type: 'aggregate';
+      /** Seconds since the run started; the aggregate covers (t-1, t]. */
+      t: number;
+      scenarios: ScenarioFigures[];
+      health: GeneratorHealth;
+    }
+  | { type: 'diagnosis'; t: number; diagnosis: Diagnosis }
+  | { type: 'log'; t: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'threshold-abort'; t: number; threshold: ThresholdResult }
+  | { type: 'summary'; summary: RunSummary }
+  | { type: 'end'; exitCode: number };
+
+/** Messages from the extension to the engine child process over IPC. */
+export type EngineCommand = { type: 'stop'; hard?: boolean };
+
+/** k6's exit codes, where k6 has one. */
+export const EXIT = {
+  ok: 0,
+  /** Bad usage or a scenario with errors. */
+  invalidInput: 104,
+  thresholdsFailed: 99,
+  /** Stopped from outside (Ctrl-C, Stop in the editor). */
+  externalAbort: 105,
+  /** A threshold with abortOnFail ended the run. */
+  thresholdAbort: 99,
+  engineError: 103,
+} as const;
