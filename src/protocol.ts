@@ -157,6 +157,15 @@ export interface PlanInfo {
   thresholds: Array<{ key: string; source: string; line: number }>;
 }
 
+/** One check of one step over the run (k6 lists checks by name in its summary and root_group). */
+export interface CheckFigures {
+  scenario: string;
+  step: string;
+  name: string;
+  passes: number;
+  fails: number;
+}
+
 export interface RunSummary {
   runId: string;
   startedAt: string;
@@ -168,6 +177,7 @@ export interface RunSummary {
   metrics: Record<string, Record<string, number>>;
   thresholds: ThresholdResult[];
   diagnoses: Diagnosis[];
+  checks?: CheckFigures[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
 }
@@ -194,8 +204,24 @@ export type RunEvent =
   | { type: 'summary'; summary: RunSummary }
   | { type: 'end'; exitCode: number };
 
-/** Messages from the extension to the engine child process over IPC. */
-export type EngineCommand = { type: 'stop'; hard?: boolean };
+/**
+ * Messages from the extension to the engine child process over IPC (a fork of dist/engine.js with
+ * VOLLEY_IPC=1). The child answers with RunEvents, the last being `end`, then exits with its exit code.
+ */
+export type EngineCommand =
+  | {
+      /** Start the run; sent once. A file with errors gets `log` events and `end` with exit code 104. */
+      type: 'run';
+      file: string;
+      /** Only these scenarios; absent or empty for all. */
+      scenarios?: string[];
+      /** NDJSON run file the child writes as the run goes (like --out ndjson=FILE). */
+      out?: string;
+      /** env.NAME values for templates, over the child's environment; secret, like -e. */
+      env?: Record<string, string>;
+      runId?: string;
+    }
+  | { type: 'stop'; hard?: boolean };
 
 /** k6's exit codes, where k6 has one. */
 export const EXIT = {
@@ -209,3 +235,11 @@ export const EXIT = {
   thresholdAbort: 99,
   engineError: 103,
 } as const;
+
+/** Messages from the extension to the results webview. */
+export type ToWebview =
+  | { type: 'run'; events: RunEvent[] }
+  | { type: 'event'; event: RunEvent };
+
+/** Messages from the results webview to the extension. */
+export type FromWebview = { type: 'ready' };

@@ -30,8 +30,11 @@ export interface StepRecorder {
     bytesSent: number,
     bytesReceived: number,
   ): void;
-  /** The outcome of one check. */
-  check(passed: boolean): void;
+  /**
+   * The outcome of one check. `index` is the check's position in the step's `checks` (plan order): with it
+   * the summary can list each check by name as k6 does; without it only the step's totals are kept.
+   */
+  check(passed: boolean, index?: number): void;
 }
 
 export interface ScenarioRecorder {
