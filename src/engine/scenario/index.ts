@@ -1,0 +1,81 @@
+// The scenario module's public API: what the engine, the CLI and the language server use.
+import { readFile } from 'node:fs/promises';
+import { compileScenario } from './compile';
+import { parseScenarioDocument, type ScenarioDocument } from './document';
+import type { Plan, ScenarioDiagnostic } from './plan';
+import { checkDocument, validateDocument } from './validate';
+
+export type { CursorLocation, PathSegment, ScenarioDocument } from './document';
+export type { Plan, Range, Position, ScenarioDiagnostic, DiagnosticFix, Severity } from './plan';
+export { parseScenarioDocument, validateDocument, compileScenario };
+export { nameFromFile } from './compile';
+export {
+  SCHEMA,
+  EXECUTORS,
+  EXECUTOR_TYPES,
+  HTTP_METHOD_KEYS,
+  METRIC_NAMES,
+  THRESHOLD_TAGS,
+  docFor,
+  docForExecutor,
+  executorsTaking,
+  keysAt,
+  schemaAt,
+  scenarioKeysFor,
+  requiredScenarioKeysFor,
+  toJsonSchema,
+  valuesAt,
+} from './schema';
+export type { KeyInfo, SchemaContext, SchemaNode } from './schema';
+
+export interface LoadResult {
+  diagnostics: ScenarioDiagnostic[];
+  /** Only when there is no error-severity diagnostic. */
+  plan: Plan | undefined;
+}
+
+export function loadScenario(text: string, file: string): LoadResult {
+  const doc = parseScenarioDocument(text);
+  return loadDocument(doc, file);
+}
+
+/** For callers that already parsed (the language server keeps the document). */
+export function loadDocument(doc: ScenarioDocument, file: string): LoadResult {
+  const { diagnostics, checked } = checkDocument(doc);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined };
+  try {
+    return { diagnostics, plan: compileScenario(checked, file) };
+  } catch (error) {
+    const zero = { line: 0, character: 0 };
+    const internal: ScenarioDiagnostic = {
+      severity: 'error',
+      code: 'internal-error',
+      message: `internal error while compiling the file: ${error instanceof Error ? error.message : String(error)}`,
+      range: { start: zero, end: zero },
+    };
+    return { diagnostics: [...diagnostics, internal], plan: undefined };
+  }
+}
+
+export async function loadScenarioFile(path: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error).message ?? error);
+    const zero = { line: 0, character: 0 };
+    return {
+      diagnostics: [{ severity: 'error', code: 'unreadable-file', message: `cannot read the file: ${reason}`, range: { start: zero, end: zero } }],
+      plan: undefined,
+    };
+  }
+  // A BOM would shift every column by one.
+  return loadScenario(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+}
+
+/** `file:line:col: severity: message`, 1-based, as compilers print. */
+export function formatDiagnostic(file: string, d: ScenarioDiagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}`;
+}

@@ -1,0 +1,873 @@
+// The scenario format's single source of truth: keys, types, defaults, enums, which executor takes which
+// key, and the markdown docs. The validator, the language server (completion, hover) and the generated
+// JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
+import type { ExecutorType } from './plan';
+import { METRICS } from '../../protocol';
+
+export type PathSegment = string | number;
+export type SchemaPath = readonly PathSegment[];
+
+/** What a string means beyond being a string; the validator checks each with its own parser. */
+export type StringFormat =
+  | 'duration'
+  | 'baseUrl'
+  | 'url'
+  | 'template'
+  | 'thresholdExpression'
+  | 'captureSource'
+  | 'stepName';
+
+interface Documented {
+  /** Markdown. */
+  description: string;
+  /** The k6 docs page for the concept, where k6 has one. */
+  link?: string;
+  default?: unknown;
+  /** Shown in hover when the default depends on other keys, e.g. "preAllocatedVUs". */
+  defaultText?: string;
+}
+
+export interface ObjectSchema extends Documented {
+  type: 'object';
+  properties: Record<string, PropertySchema>;
+  required?: readonly string[];
+}
+
+export interface MapSchema extends Documented {
+  type: 'map';
+  /** What the keys are, for docs and messages: "scenario name", "variable name". */
+  keyName: string;
+  keyFormat: 'identifier' | 'name' | 'metricKey' | 'header' | 'jsonPath';
+  values: SchemaNode;
+  minProperties?: number;
+}
+
+export interface ArraySchema extends Documented {
+  type: 'array';
+  items: SchemaNode;
+  minItems?: number;
+}
+
+export interface StringSchema extends Documented {
+  type: 'string';
+  format?: StringFormat;
+  enum?: readonly string[];
+  enumDescriptions?: readonly string[];
+  /** For durations. */
+  minimumMs?: number;
+  exclusiveMinimumMs?: number;
+}
+
+export interface NumberSchema extends Documented {
+  type: 'integer' | 'number';
+  minimum?: number;
+  exclusiveMinimum?: number;
+}
+
+export interface BooleanSchema extends Documented {
+  type: 'boolean';
+}
+
+/** One of several shapes, e.g. `status: 200` or `status: [200, 201]`. */
+export interface UnionSchema extends Documented {
+  type: 'union';
+  variants: readonly SchemaNode[];
+}
+
+/** Any YAML value (a JSON body). */
+export interface AnySchema extends Documented {
+  type: 'any';
+}
+
+export type SchemaNode =
+  | ObjectSchema
+  | MapSchema
+  | ArraySchema
+  | StringSchema
+  | NumberSchema
+  | BooleanSchema
+  | UnionSchema
+  | AnySchema;
+
+/** A key of an object: its schema plus, for scenario keys, which executors take it. */
+export type PropertySchema = SchemaNode & {
+  /** Scenario keys only: the executors that take this key (absent: all of them). */
+  executors?: readonly ExecutorType[];
+  /** Scenario keys only: the executors that require it. */
+  requiredFor?: readonly ExecutorType[];
+  /** Per-executor defaults where they differ. */
+  defaults?: Partial<Record<ExecutorType, unknown>>;
+};
+
+const K6 = 'https://grafana.com/docs/k6/latest';
+const EXECUTOR_DOCS = `${K6}/using-k6/scenarios/executors`;
+
+export const EXECUTOR_TYPES = [
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-vus',
+  'ramping-vus',
+  'per-vu-iterations',
+  'shared-iterations',
+] as const satisfies readonly ExecutorType[];
+
+export const EXECUTORS: Record<ExecutorType, { description: string; link: string }> = {
+  'constant-arrival-rate': {
+    description:
+      'Open model: starts `rate` iterations per `timeUnit` for `duration`, whether or not earlier ones have ' +
+      'finished. Iterations that find no idle VU are dropped (`dropped_iterations`) and more VUs are started, ' +
+      'up to `maxVUs`.',
+    link: `${EXECUTOR_DOCS}/constant-arrival-rate/`,
+  },
+  'ramping-arrival-rate': {
+    description:
+      'Open model: the iteration rate changes linearly through `stages`, starting from `startRate` ' +
+      'iterations per `timeUnit`.',
+    link: `${EXECUTOR_DOCS}/ramping-arrival-rate/`,
+  },
+  'constant-vus': {
+    description: 'Closed model: `vus` VUs loop over the flow for `duration`.',
+    link: `${EXECUTOR_DOCS}/constant-vus/`,
+  },
+  'ramping-vus': {
+    description: 'Closed model: the number of looping VUs changes linearly through `stages`, from `startVUs`.',
+    link: `${EXECUTOR_DOCS}/ramping-vus/`,
+  },
+  'per-vu-iterations': {
+    description: 'Closed model: each of `vus` VUs runs the flow exactly `iterations` times.',
+    link: `${EXECUTOR_DOCS}/per-vu-iterations/`,
+  },
+  'shared-iterations': {
+    description: '`vus` VUs share `iterations` iterations of the flow: fast VUs run more of them.',
+    link: `${EXECUTOR_DOCS}/shared-iterations/`,
+  },
+};
+
+export const HTTP_METHOD_KEYS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
+export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
+
+/** Names templates provide themselves; variables and captures may not take them. */
+export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
+
+/** Tag keys a threshold may filter on. */
+export const THRESHOLD_TAGS = ['scenario', 'step', 'status', 'method'] as const;
+
+export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Go's time.ParseDuration syntax, as k6 takes it. */
+const DURATION_PATTERN = '^\\+?((\\d+(\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|μs|ns))+$';
+
+const ARRIVAL: readonly ExecutorType[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
+const ITERATIONS: readonly ExecutorType[] = ['per-vu-iterations', 'shared-iterations'];
+
+interface ScenarioKeyExtras {
+  executors?: readonly ExecutorType[];
+  requiredFor?: readonly ExecutorType[];
+}
+
+function duration(
+  description: string,
+  extra: Partial<StringSchema> & ScenarioKeyExtras = {},
+): StringSchema & ScenarioKeyExtras {
+  return { type: 'string', format: 'duration', description, ...extra };
+}
+
+const durationSyntax = 'A duration in k6 syntax: `500ms`, `30s`, `1m30s`, `2h`.';
+
+const stage: ObjectSchema = {
+  type: 'object',
+  description: 'One stage: move linearly to `target` over `duration`.',
+  properties: {
+    duration: duration(`How long this stage lasts. ${durationSyntax}`),
+    target: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'Where the stage ends: iterations per `timeUnit` (ramping-arrival-rate) or VUs (ramping-vus).',
+    },
+  },
+  required: ['duration', 'target'],
+};
+
+const stages: ArraySchema = {
+  type: 'array',
+  minItems: 1,
+  items: stage,
+  description: 'The ramp, as a list of `{ duration, target }` stages run one after the other.',
+};
+
+const template = (description: string): StringSchema => ({ type: 'string', format: 'template', description });
+
+const urlDoc =
+  'The URL to request, relative to `baseUrl` (starting with `/`) or absolute. May hold `{{ }}` templates: ' +
+  '`/products?page={{ iteration % 10 }}`.';
+
+const methodProperties: Record<string, PropertySchema> = {};
+for (const m of HTTP_METHOD_KEYS) {
+  methodProperties[m] = {
+    type: 'string',
+    format: 'url',
+    description: `Send an HTTP ${m.toUpperCase()} request. ${urlDoc}`,
+    link: `${K6}/javascript-api/k6-http/`,
+  };
+}
+
+const step: ObjectSchema = {
+  type: 'object',
+  description:
+    'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`) or a ' +
+    '`think` pause.',
+  properties: {
+    name: {
+      type: 'string',
+      format: 'stepName',
+      description:
+        'The step\'s name: the `step` tag of its metrics, and how results and thresholds refer to it. ' +
+        'Defaults to the method and URL, e.g. `GET /products`.',
+    },
+    ...methodProperties,
+    think: duration(`Pause the VU for this long (k6's \`sleep\`). ${durationSyntax}`, {
+      link: `${K6}/javascript-api/k6/sleep/`,
+    }),
+    headers: {
+      type: 'map',
+      keyName: 'header name',
+      keyFormat: 'header',
+      values: template('The header\'s value; may hold `{{ }}` templates.'),
+      description: 'Request headers.',
+    },
+    query: {
+      type: 'map',
+      keyName: 'query parameter',
+      keyFormat: 'name',
+      values: {
+        type: 'union',
+        variants: [template('The parameter\'s value; may hold `{{ }}` templates.'), { type: 'number', description: 'A number.' }, { type: 'boolean', description: 'A boolean.' }],
+        description: 'The parameter\'s value; may hold `{{ }}` templates.',
+      },
+      description: 'Query parameters, added to the URL (encoded).',
+    },
+    json: {
+      type: 'any',
+      description:
+        'A JSON body (sets `Content-Type: application/json` unless `headers` does). String leaves may hold ' +
+        '`{{ }}` templates; a string that is exactly one `{{ expr }}` keeps the value\'s type.',
+    },
+    body: template('A text body; may hold `{{ }}` templates. Not together with `json`.'),
+    timeout: duration('How long the request may take before it fails with a request timeout.', {
+      defaultText: 'http.timeout',
+      exclusiveMinimumMs: 0,
+      link: `${K6}/javascript-api/k6-http/params/`,
+    }),
+    check: {
+      type: 'object',
+      description: 'Checks on the response, counted in the `checks` metric. They never fail the request.',
+      link: `${K6}/using-k6/checks/`,
+      properties: {
+        status: {
+          type: 'union',
+          description: 'The expected status: one code or a list of allowed codes.',
+          variants: [
+            { type: 'integer', minimum: 100, description: 'The expected status code.' },
+            {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'integer', minimum: 100, description: 'An allowed status code.' },
+              description: 'Allowed status codes.',
+            },
+          ],
+        },
+        header: {
+          type: 'map',
+          keyName: 'header name',
+          keyFormat: 'header',
+          values: { type: 'string', description: 'The header\'s expected value (exact match).' },
+          description: 'Response headers and their expected values.',
+        },
+        bodyContains: { type: 'string', description: 'Text the response body must contain.' },
+        json: {
+          type: 'map',
+          keyName: 'JSON path',
+          keyFormat: 'jsonPath',
+          values: {
+            type: 'any',
+            description:
+              'The expected value (equality), or a comparison such as `"> 0"`, `"!= null"`, `"<= 10"`.',
+          },
+          description: 'JSON paths of the response body (`items[0].id`) and what they must hold.',
+        },
+      },
+    },
+    capture: {
+      type: 'map',
+      keyName: 'capture name',
+      keyFormat: 'identifier',
+      values: {
+        type: 'string',
+        format: 'captureSource',
+        description:
+          'Where to take the value from: `json.<path>` (e.g. `json.items[0].id`), `header.<name>`, or ' +
+          '`regex:<pattern>` (the first group, else the whole match).',
+      },
+      description:
+        'Values to take from the response for later steps of the same flow, which read them as `{{ name }}`.',
+    },
+  },
+};
+const scenarioProperties: Record<string, PropertySchema> = {
+  executor: {
+    type: 'string',
+    enum: EXECUTOR_TYPES,
+    enumDescriptions: EXECUTOR_TYPES.map((e) => EXECUTORS[e].description),
+    description: 'How iterations are scheduled: k6\'s executors.',
+    link: `${EXECUTOR_DOCS}/`,
+  },
+  startTime: duration(`When the scenario starts, counted from the start of the run. ${durationSyntax}`, {
+    default: '0s',
+    link: `${K6}/using-k6/scenarios/#options`,
+  }),
+  gracefulStop: duration(
+    'How long running iterations may go on after the scenario\'s end before they are interrupted ' +
+      '(and counted as interrupted, not as iterations).',
+    { default: '30s', link: `${K6}/using-k6/scenarios/concepts/graceful-stop/` },
+  ),
+  rate: {
+    type: 'integer',
+    exclusiveMinimum: 0,
+    executors: ['constant-arrival-rate'],
+    requiredFor: ['constant-arrival-rate'],
+    description:
+      'Iterations to start per `timeUnit`. For a fractional rate, use a longer `timeUnit` ' +
+      '(`rate: 1`, `timeUnit: 2s` is 0.5/s).',
+    link: EXECUTORS['constant-arrival-rate'].link,
+  },
+  startRate: {
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    executors: ['ramping-arrival-rate'],
+    description: 'Iterations per `timeUnit` at the start, before the first stage.',
+    link: EXECUTORS['ramping-arrival-rate'].link,
+  },
+  timeUnit: duration('The period `rate`, `startRate` and stage targets are counted in.', {
+    default: '1s',
+    exclusiveMinimumMs: 0,
+    executors: ARRIVAL,
+    link: EXECUTORS['constant-arrival-rate'].link,
+  }),
+  duration: duration('How long the scenario starts iterations. At least `1s`.', {
+    minimumMs: 1000,
+    executors: ['constant-arrival-rate', 'constant-vus'],
+    requiredFor: ['constant-arrival-rate', 'constant-vus'],
+    link: EXECUTORS['constant-vus'].link,
+  }),
+  preAllocatedVUs: {
+    type: 'integer',
+    minimum: 1,
+    executors: ARRIVAL,
+    requiredFor: ARRIVAL,
+    description:
+      'VUs started before the scenario begins. Too few and iterations are dropped while more VUs start; ' +
+      'k6\'s rule of thumb: median iteration duration × rate + some headroom.',
+    link: `${K6}/using-k6/scenarios/concepts/arrival-rate-vu-allocation/`,
+  },
+  maxVUs: {
+    type: 'integer',
+    minimum: 1,
+    executors: ARRIVAL,
+    defaultText: 'preAllocatedVUs',
+    description:
+      'The most VUs the scenario may have: when no VU is idle for an iteration, one more is started in the ' +
+      'background while fewer than `maxVUs` exist. At least `preAllocatedVUs`; defaults to it.',
+    link: `${K6}/using-k6/scenarios/concepts/arrival-rate-vu-allocation/`,
+  },
+  vus: {
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+    executors: ['constant-vus', 'per-vu-iterations', 'shared-iterations'],
+    description: 'How many VUs run the flow.',
+    link: EXECUTORS['constant-vus'].link,
+  },
+  startVUs: {
+    type: 'integer',
+    minimum: 0,
+    default: 1,
+    executors: ['ramping-vus'],
+    description: 'VUs at the start, before the first stage.',
+    link: EXECUTORS['ramping-vus'].link,
+  },
+  stages: {
+    ...stages,
+    executors: ['ramping-arrival-rate', 'ramping-vus'],
+    requiredFor: ['ramping-arrival-rate', 'ramping-vus'],
+    link: EXECUTORS['ramping-vus'].link,
+  },
+  gracefulRampDown: duration(
+    'When a stage lowers the number of VUs, how long the VUs being removed may finish their iteration ' +
+      'before it is interrupted.',
+    { default: '30s', executors: ['ramping-vus'], link: EXECUTORS['ramping-vus'].link }
+  ),
+  iterations: {
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+    executors: ITERATIONS,
+    description: 'per-vu-iterations: iterations each VU runs. shared-iterations: iterations all VUs share.',
+    link: EXECUTORS['per-vu-iterations'].link,
+  },
+  maxDuration: duration(
+    'The most the scenario may run before it is stopped (then gracefulStop applies). Unstarted iterations ' +
+      'count as dropped. At least `1s`.',
+    {
+      default: '10m',
+      minimumMs: 1000,
+      executors: ITERATIONS,
+      link: EXECUTORS['shared-iterations'].link,
+    }
+  ),
+  flow: {
+    type: 'array',
+    minItems: 1,
+    description: 'The steps of one iteration, run in order: HTTP requests and `think` pauses.',
+    items: step,
+  },
+};
+
+
+const scenario: ObjectSchema = {
+  type: 'object',
+  description: 'One scenario: an executor and the flow its iterations run.',
+  link: `${K6}/using-k6/scenarios/`,
+  properties: scenarioProperties,
+  required: ['executor', 'flow'],
+};
+
+const thresholdObject: ObjectSchema = {
+  type: 'object',
+  description: 'A threshold with options.',
+  properties: {
+    threshold: {
+      type: 'string',
+      format: 'thresholdExpression',
+      description: 'The expression, e.g. `p(95)<300`.',
+    },
+    abortOnFail: {
+      type: 'boolean',
+      default: false,
+      description: 'Stop the whole run as soon as the threshold fails.',
+    },
+    delayAbortEval: duration('How long into the run before `abortOnFail` is evaluated.', { default: '0s' }),
+  },
+  required: ['threshold'],
+};
+
+const metricNames = Object.keys(METRICS);
+
+export const SCHEMA: ObjectSchema = {
+  type: 'object',
+  description: 'A Volley scenario file (v1): load test scenarios in k6\'s vocabulary.',
+  properties: {
+    name: {
+      type: 'string',
+      description: 'The test\'s name. Defaults to the file name without `.volley.yaml`.',
+      defaultText: 'the file name',
+    },
+    baseUrl: {
+      type: 'string',
+      format: 'baseUrl',
+      description: 'The `http://` or `https://` URL relative step URLs are joined to (`baseUrl` + `/path`).',
+    },
+    http: {
+      type: 'object',
+      description: 'How VUs use HTTP connections.',
+      properties: {
+        connections: {
+          type: 'string',
+          enum: ['per-vu', 'shared'],
+          enumDescriptions: [
+            'Each VU keeps its own keep-alive connections across iterations (k6\'s model).',
+            'All VUs draw from one pool per origin, sized by `maxConnectionsPerHost`.',
+          ],
+          default: 'per-vu',
+          description: 'Whose connections a request uses.',
+        },
+        maxConnectionsPerHost: {
+          type: 'integer',
+          minimum: 1,
+          default: 100,
+          description: 'The most connections to one origin (per VU with `per-vu`, in all with `shared`).',
+          link: `${K6}/using-k6/k6-options/reference/#batch-per-host`,
+        },
+        timeout: duration('How long a request may take before it fails (per step: `timeout`).', {
+          default: '60s',
+          exclusiveMinimumMs: 0,
+          link: `${K6}/javascript-api/k6-http/params/`,
+        }),
+        noVUConnectionReuse: {
+          type: 'boolean',
+          default: false,
+          description: 'Close a VU\'s connections after each iteration.',
+          link: `${K6}/using-k6/k6-options/reference/#no-vu-connection-reuse`,
+        },
+        insecureSkipTLSVerify: {
+          type: 'boolean',
+          default: false,
+          description: 'Accept any TLS certificate. For test systems only.',
+          link: `${K6}/using-k6/k6-options/reference/#insecure-skip-tls-verify`,
+        },
+      },
+    },
+    variables: {
+      type: 'map',
+      keyName: 'variable name',
+      keyFormat: 'identifier',
+      values: {
+        type: 'union',
+        description: 'The variable\'s value, read in templates as `{{ name }}`.',
+        variants: [
+          { type: 'string', description: 'A string.' },
+          { type: 'number', description: 'A number.' },
+          { type: 'boolean', description: 'A boolean.' },
+        ],
+      },
+      description:
+        'Constants every template can read as `{{ name }}`. Names are identifiers and may not be `vu`, ' +
+        '`iteration`, `scenario` or `env`.',
+    },
+    scenarios: {
+      type: 'map',
+      keyName: 'scenario name',
+      keyFormat: 'name',
+      minProperties: 1,
+      values: scenario,
+      description: 'The scenarios of the test, by name. They run in parallel, each from its `startTime`.',
+      link: `${K6}/using-k6/scenarios/`,
+    },
+    thresholds: {
+      type: 'map',
+      keyName: 'metric',
+      keyFormat: 'metricKey',
+      values: {
+        type: 'array',
+        minItems: 1,
+        description: 'Expressions that must all hold, e.g. `[p(95)<300, avg<100]`.',
+        items: {
+          type: 'union',
+          description: 'An expression such as `p(95)<300`, or `{ threshold, abortOnFail, delayAbortEval }`.',
+          variants: [
+            {
+              type: 'string',
+              format: 'thresholdExpression',
+              description:
+                'An expression: `count`, `rate`, `value`, `avg`, `min`, `med`, `max` or `p(N)`, then ' +
+                '`<`, `<=`, `>`, `>=`, `==`, `===` or `!=`, then a number.',
+            },
+            thresholdObject,
+          ],
+        },
+      },
+      description:
+        'Pass/fail criteria on metrics (`volley run` exits 99 when one fails). Keys are metric names, ' +
+        'optionally filtered by tags: `http_req_duration{step:add to cart}`. Tags: ' +
+        THRESHOLD_TAGS.map((t) => `\`${t}\``).join(', ') + '.',
+      link: `${K6}/using-k6/thresholds/`,
+    },
+  },
+  required: ['scenarios'],
+};
+
+export const METRIC_NAMES: readonly string[] = metricNames;
+
+/** Scenario keys that every executor takes. */
+export const COMMON_SCENARIO_KEYS = Object.keys(scenarioProperties).filter(
+  (k) => scenarioProperties[k].executors === undefined,
+);
+
+export function scenarioSchema(): ObjectSchema {
+  return scenario;
+}
+
+export function thresholdObjectSchema(): ObjectSchema {
+  return thresholdObject;
+}
+
+export function stepSchema(): ObjectSchema {
+  return step;
+}
+
+/** The scenario keys an executor takes, in schema order. */
+export function scenarioKeysFor(executor: ExecutorType): string[] {
+  return Object.keys(scenarioProperties).filter((k) => {
+    const execs = scenarioProperties[k].executors;
+    return execs === undefined || execs.includes(executor);
+  });
+}
+
+export function requiredScenarioKeysFor(executor: ExecutorType): string[] {
+  return Object.keys(scenarioProperties).filter(
+    (k) => k === 'executor' || k === 'flow' || (scenarioProperties[k].requiredFor ?? []).includes(executor),
+  );
+}
+
+/** The executors that take a scenario key (all of them for common keys; none for unknown keys). */
+export function executorsTaking(key: string): readonly ExecutorType[] {
+  const prop = Object.prototype.hasOwnProperty.call(scenarioProperties, key) ? scenarioProperties[key] : undefined;
+  if (!prop) return [];
+  return prop.executors ?? EXECUTOR_TYPES;
+}
+
+export function isExecutorType(value: unknown): value is ExecutorType {
+  return typeof value === 'string' && (EXECUTOR_TYPES as readonly string[]).includes(value);
+}
+
+/** Context the schema cannot know from a path alone: the scenario's executor. */
+export interface SchemaContext {
+  executor?: string;
+}
+
+/**
+ * The schema node at a key path such as ['scenarios', 'browse', 'flow', 0, 'check', 'status'].
+ * Unions resolve to the variant that can hold the next segment (an object or list).
+ */
+export function schemaAt(path: SchemaPath): SchemaNode | undefined {
+  let node: SchemaNode | undefined = SCHEMA;
+  for (const segment of path) {
+    node = childSchema(node, segment);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+function childSchema(node: SchemaNode, segment: PathSegment): SchemaNode | undefined {
+  switch (node.type) {
+    case 'object':
+      return typeof segment === 'string' && Object.prototype.hasOwnProperty.call(node.properties, segment)
+        ? node.properties[segment]
+        : undefined;
+    case 'map':
+      return typeof segment === 'string' ? node.values : undefined;
+    case 'array':
+      return typeof segment === 'number' ? node.items : undefined;
+    case 'union':
+      for (const variant of node.variants) {
+        const child = childSchema(variant, segment);
+        if (child) return child;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export interface KeyInfo {
+  key: string;
+  schema: PropertySchema;
+  required: boolean;
+  /** Markdown for completion items and hover. */
+  documentation: string;
+}
+
+/**
+ * The keys an object at `path` may have (for completion). For a scenario, pass its executor to get only
+ * the keys that executor takes; without it, all scenario keys.
+ */
+export function keysAt(path: SchemaPath, context: SchemaContext = {}): KeyInfo[] {
+  let node = schemaAt(path);
+  if (node?.type === 'union') node = node.variants.find((v) => v.type === 'object');
+  if (!node || node.type !== 'object') return [];
+  const object = node;
+  const executor = isScenarioPath(path) && isExecutorType(context.executor) ? context.executor : undefined;
+  return Object.keys(object.properties)
+    .filter((key) => {
+      const execs = object.properties[key].executors;
+      return executor === undefined || execs === undefined || execs.includes(executor);
+    })
+    .map((key) => {
+      const schema = object.properties[key];
+      const required =
+        (object.required ?? []).includes(key) ||
+        (executor !== undefined && (schema.requiredFor ?? []).includes(executor));
+      return { key, schema, required, documentation: describe(schema, key, executor) };
+    });
+}
+
+function isScenarioPath(path: SchemaPath): boolean {
+  return path.length === 2 && path[0] === 'scenarios';
+}
+
+/** Hover markdown for the key at `path`, or undefined when the path names nothing in the schema. */
+export function docFor(path: SchemaPath, context: SchemaContext = {}): string | undefined {
+  if (path.length === 0) return describe(SCHEMA, undefined, undefined);
+  const node = schemaAt(path);
+  if (!node) return undefined;
+  const last = path[path.length - 1];
+  const executor =
+    path.length === 3 && path[0] === 'scenarios' && isExecutorType(context.executor) ? context.executor : undefined;
+  return describe(node as PropertySchema, typeof last === 'string' ? last : undefined, executor);
+}
+
+/** Markdown for an executor name (hover on `executor: constant-vus`). */
+export function docForExecutor(executor: string): string | undefined {
+  if (!isExecutorType(executor)) return undefined;
+  const e = EXECUTORS[executor];
+  const keys = scenarioKeysFor(executor).map((k) => `\`${k}\``).join(', ');
+  return `**${executor}** — ${e.description}\n\nKeys: ${keys}.\n\n[k6 docs](${e.link})`;
+}
+
+/** Values to offer for completion at `path` (enums and booleans). */
+export function valuesAt(path: SchemaPath): Array<{ value: string; documentation: string }> {
+  const node = schemaAt(path);
+  if (!node) return [];
+  if (node.type === 'string' && node.enum) {
+    return node.enum.map((value, i) => ({ value, documentation: node.enumDescriptions?.[i] ?? '' }));
+  }
+  if (node.type === 'boolean') {
+    return [
+      { value: 'true', documentation: '' },
+      { value: 'false', documentation: '' },
+    ];
+  }
+  return [];
+}
+
+function typeText(node: SchemaNode): string {
+  switch (node.type) {
+    case 'string':
+      if (node.format === 'duration') return 'duration';
+      if (node.enum) return node.enum.map((e) => `\`${e}\``).join(' | ');
+      if (node.format === 'template' || node.format === 'url') return 'string (template)';
+      return 'string';
+    case 'integer':
+    case 'number':
+    case 'boolean':
+      return node.type;
+    case 'map':
+      return `map of ${node.keyName} → ${typeText(node.values)}`;
+    case 'array':
+      return `list of ${typeText(node.items)}`;
+    case 'union':
+      return node.variants.map(typeText).join(' | ');
+    case 'object':
+      return 'object';
+    case 'any':
+      return 'any value';
+  }
+}
+
+function describe(node: PropertySchema, key: string | undefined, executor: ExecutorType | undefined): string {
+  const lines: string[] = [];
+  lines.push(`${key ? `**${key}**: ` : ''}${typeText(node)}`);
+  lines.push('');
+  lines.push(node.description);
+  const defaultValue = executor !== undefined && node.defaults?.[executor] !== undefined ? node.defaults[executor] : node.default;
+  if (defaultValue !== undefined) lines.push('', `Default: \`${String(defaultValue)}\``);
+  else if (node.defaultText) lines.push('', `Default: ${node.defaultText}`);
+  if (node.executors) lines.push('', `Executors: ${node.executors.map((e) => `\`${e}\``).join(', ')}.`);
+  if (node.link) lines.push('', `[k6 docs](${node.link})`);
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSON Schema (draft-07) for other editors: scripts/gen-schema.ts writes it to schemas/volley.schema.json.
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function toJsonSchema(): Record<string, Json> {
+  const root = toJson(SCHEMA) as Record<string, Json>;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Volley scenario file',
+    ...root,
+  };
+}
+
+function docs(node: Documented): Record<string, Json> {
+  const text = node.link ? `${node.description}\n\n[k6 docs](${node.link})` : node.description;
+  const out: Record<string, Json> = { description: node.description, markdownDescription: text };
+  if (node.default !== undefined) out.default = node.default as Json;
+  return out;
+}
+
+function toJson(node: SchemaNode): Json {
+  switch (node.type) {
+    case 'string': {
+      const out: Record<string, Json> = { type: 'string', ...docs(node) };
+      if (node.enum) {
+        out.enum = [...node.enum];
+        if (node.enumDescriptions) out.markdownEnumDescriptions = [...node.enumDescriptions];
+      }
+      if (node.format === 'duration') out.pattern = DURATION_PATTERN;
+      if (node.format === 'baseUrl') out.pattern = '^https?://';
+      return out;
+    }
+    case 'integer':
+    case 'number': {
+      const out: Record<string, Json> = { type: node.type, ...docs(node) };
+      if (node.minimum !== undefined) out.minimum = node.minimum;
+      if (node.exclusiveMinimum !== undefined) out.exclusiveMinimum = node.exclusiveMinimum;
+      return out;
+    }
+    case 'boolean':
+      return { type: 'boolean', ...docs(node) };
+    case 'any':
+      return { ...docs(node) };
+    case 'union':
+      return { ...docs(node), oneOf: node.variants.map(toJson) };
+    case 'array': {
+      const out: Record<string, Json> = { type: 'array', ...docs(node), items: toJson(node.items) };
+      if (node.minItems !== undefined) out.minItems = node.minItems;
+      return out;
+    }
+    case 'map': {
+      const out: Record<string, Json> = { type: 'object', ...docs(node), additionalProperties: toJson(node.values) };
+      if (node.minProperties !== undefined) out.minProperties = node.minProperties;
+      if (node.keyFormat === 'identifier') {
+        out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...RESERVED_TEMPLATE_NAMES] } };
+      } else if (node.keyFormat === 'metricKey') {
+        out.propertyNames = { pattern: `^(${metricNames.join('|')})(\\{[^{}]*\\})?$` };
+      }
+      return out;
+    }
+    case 'object': {
+      const properties: Record<string, Json> = {};
+      for (const [key, prop] of Object.entries(node.properties)) properties[key] = toJson(prop);
+      const out: Record<string, Json> = {
+        type: 'object',
+        ...docs(node),
+        properties,
+        additionalProperties: false,
+      };
+      if (node.required && node.required.length > 0) out.required = [...node.required];
+      if (node === scenario) out.allOf = scenarioConditions();
+      if (node === step) Object.assign(out, stepConditions());
+      return out;
+    }
+  }
+}
+
+/** Each executor: its required keys, and no key of another executor. */
+function scenarioConditions(): Json[] {
+  return EXECUTOR_TYPES.map((executor) => ({
+    if: { properties: { executor: { const: executor } }, required: ['executor'] },
+    then: {
+      required: requiredScenarioKeysFor(executor),
+      propertyNames: { enum: scenarioKeysFor(executor) },
+    },
+  }));
+}
+
+/** Exactly one method or `think`; a think step holds nothing else; `json` and `body` exclude each other. */
+function stepConditions(): Record<string, Json> {
+  const actions = [...HTTP_METHOD_KEYS, 'think'];
+  return {
+    oneOf: actions.map((a) => ({ required: [a] })),
+    allOf: [
+      {
+        if: { required: ['think'] },
+        then: { propertyNames: { enum: ['think', 'name'] } },
+      },
+      { not: { required: ['json', 'body'] } },
+    ],
+  };
+}
