@@ -1,0 +1,181 @@
+// A request step made ready once before the run: what is constant is computed here (origin, path,
+// header values, body bytes); per request only the templates are rendered into the VU's Exchange.
+import type { RequestStepPlan, Template, TemplateContext } from '../scenario/plan';
+import type { HttpAgent } from './agent';
+import type { Exchange } from './exchange';
+import { compileJsonBody, type CompiledJson } from './json-body';
+import type { Origin } from './origin';
+
+/** Sent unless the step sets its own, as k6 sends `k6/<version>`: some servers reject requests without one. */
+export const USER_AGENT = 'volley/0.1';
+
+/** Where relative step URLs go: `baseUrl` split into its origin and path prefix. */
+export interface BaseTarget {
+  origin: Origin | undefined;
+  /** The base URL's path without its trailing slash ('' for the root). */
+  path: string;
+}
+
+export function baseTarget(baseUrl: string | undefined, agent: HttpAgent): BaseTarget {
+  if (!baseUrl) return { origin: undefined, path: '' };
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return { origin: undefined, path: '' };
+  }
+  return { origin: agent.origin(url.origin), path: url.pathname.replace(/\/+$/, '') };
+}
+
+/** Characters undici refuses in a request target: percent-encode them the way URL does. */
+const NEEDS_ENCODING = /[^\x21-\x7e]/;
+
+function encodePath(path: string): string {
+  const url = new URL(path, 'http://x');
+  return url.pathname + url.search;
+}
+
+export class RequestStep {
+  /** The response headers are read by a check or a capture (or are needed to decode the body). */
+  readonly keepHeaders: boolean;
+  /** The response body is read by a check or a capture. */
+  readonly keepBody: boolean;
+  private readonly url: Template;
+  private readonly queryKeys: string[];
+  private readonly queryValues: Template[];
+  private readonly headerNames: string[];
+  private readonly headerValues: Template[];
+  private readonly extraHeaders: string[];
+  private readonly constantBody: Buffer | null | undefined;
+  private readonly json: CompiledJson | undefined;
+  private readonly text: Template | undefined;
+  /** Target of a constant URL without query: resolved once. */
+  private constantOrigin: Origin | undefined = undefined;
+  private constantPath: string | undefined = undefined;
+  /** Scratch of resolve(): the origin of the last rendered URL. */
+  private origin: Origin | undefined = undefined;
+
+  constructor(
+    readonly plan: RequestStepPlan,
+    private readonly base: BaseTarget,
+    private readonly agent: HttpAgent,
+  ) {
+    this.url = plan.url;
+    this.queryKeys = plan.query.map(([k]) => encodeURIComponent(k));
+    this.queryValues = plan.query.map(([, v]) => v);
+    this.headerNames = plan.headers.map(([k]) => k);
+    this.headerValues = plan.headers.map(([, v]) => v);
+    const given = new Set(plan.headers.map(([k]) => k.toLowerCase()));
+    this.extraHeaders = [];
+    if (!given.has('user-agent')) this.extraHeaders.push('user-agent', USER_AGENT);
+    if (plan.body.kind === 'json' && !given.has('content-type')) this.extraHeaders.push('content-type', 'application/json');
+
+    const body = plan.body;
+    if (body.kind === 'none') this.constantBody = null;
+    else if (body.kind === 'json') {
+      this.json = compileJsonBody(body.value);
+      this.constantBody = this.json.constant === undefined ? undefined : Buffer.from(this.json.constant);
+    } else {
+      this.text = body.template;
+      this.constantBody = body.template.constant === undefined ? undefined : Buffer.from(body.template.constant);
+    }
+
+    this.keepBody =
+      plan.checks.some((c) => c.kind === 'bodyContains' || c.kind === 'json') ||
+      plan.captures.some((c) => c.kind === 'json' || c.kind === 'regex');
+    this.keepHeaders = this.keepBody || plan.checks.some((c) => c.kind === 'header') || plan.captures.some((c) => c.kind === 'header');
+
+    if (plan.url.constant !== undefined && plan.query.length === 0) {
+      this.constantPath = this.resolve(plan.url.constant);
+      this.constantOrigin = this.origin;
+    }
+  }
+
+  /**
+   * Renders the request into `ex`. Returns its origin, or undefined when the URL does not make an
+   * http(s) request (relative without baseUrl, unknown scheme, malformed).
+   */
+  fill(ex: Exchange, ctx: TemplateContext): Origin | undefined {
+    let origin: Origin | undefined;
+    let path: string | undefined;
+    if (this.constantOrigin !== undefined) {
+      origin = this.constantOrigin;
+      path = this.constantPath;
+    } else {
+      path = this.resolve(this.url.render(ctx));
+      origin = this.origin;
+      if (path !== undefined && this.queryKeys.length > 0) path = this.appendQuery(path, ctx);
+    }
+    if (origin === undefined || path === undefined) return undefined;
+
+    ex.method = this.plan.method;
+    ex.path = path;
+    ex.timeoutMs = this.plan.timeoutMs > 0 ? this.plan.timeoutMs : this.agent.plan.timeoutMs;
+    ex.keepHeaders = this.keepHeaders;
+    ex.keepBody = this.keepBody;
+
+    const headers = ex.headers;
+    headers.length = 0;
+    const names = this.headerNames;
+    const values = this.headerValues;
+    for (let i = 0; i < names.length; i++) {
+      const t = values[i];
+      headers.push(names[i], t.constant ?? t.render(ctx));
+    }
+    const extra = this.extraHeaders;
+    for (let i = 0; i < extra.length; i++) headers.push(extra[i]);
+
+    if (this.constantBody !== undefined) ex.body = this.constantBody;
+    else if (this.json) ex.body = this.json.write(ctx);
+    else ex.body = this.text ? this.text.render(ctx) : null;
+    return origin;
+  }
+
+  /** Splits a rendered URL into origin (in this.origin) and request target; undefined when invalid. */
+  private resolve(url: string): string | undefined {
+    let path: string;
+    const scheme = url.indexOf('://');
+    if (scheme > 0 && /^https?$/i.test(url.slice(0, scheme))) {
+      let end = scheme + 3;
+      while (end < url.length) {
+        const c = url.charCodeAt(end);
+        if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
+        end++;
+      }
+      this.origin = this.agent.origin(url.slice(0, end));
+      path = url.slice(end);
+      if (path === '' || path[0] !== '/') path = '/' + path;
+    } else if (scheme > 0 && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(url.slice(0, scheme))) {
+      this.origin = undefined; // another scheme: not HTTP
+      return undefined;
+    } else {
+      this.origin = this.base.origin;
+      const c = url[0];
+      path = this.base.path + (c === '/' || c === '?' ? url : url === '' ? '' : '/' + url);
+      if (path === '' || path[0] !== '/') path = '/' + path;
+    }
+    const hash = path.indexOf('#');
+    if (hash >= 0) path = path.slice(0, hash);
+    if (NEEDS_ENCODING.test(path)) {
+      try {
+        path = encodePath(path);
+      } catch {
+        return undefined;
+      }
+    }
+    return path;
+  }
+
+  private appendQuery(path: string, ctx: TemplateContext): string {
+    let out = path;
+    let sep = path.includes('?') ? '&' : '?';
+    const keys = this.queryKeys;
+    const values = this.queryValues;
+    for (let i = 0; i < keys.length; i++) {
+      const t = values[i];
+      out += sep + keys[i] + '=' + encodeURIComponent(t.constant ?? t.render(ctx));
+      sep = '&';
+    }
+    return out;
+  }
+}
