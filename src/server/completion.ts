@@ -1,0 +1,426 @@
+// Completion from the schema and the file: keys valid at the cursor (per executor, without those already
+// there), enum values, durations, threshold metrics, tag filters and aggregations, template names, and
+// snippets where they fit.
+import {
+  Command,
+  CompletionItemKind,
+  InsertTextFormat,
+  InsertTextMode,
+  MarkupKind,
+  type CompletionItem,
+  type Position,
+  type Range,
+} from 'vscode-languageserver/node';
+import {
+  EXECUTOR_TYPES,
+  HTTP_METHOD_KEYS,
+  METRIC_NAMES,
+  THRESHOLD_TAGS,
+  docForExecutor,
+  keysAt,
+  schemaAt,
+  valuesAt,
+  type PathSegment,
+  type SchemaNode,
+} from '../engine/scenario';
+import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS } from '../engine/scenario/template';
+import { parseMetricKey } from '../engine/scenario/threshold-expr';
+import type { AnalysedDocument } from './documents';
+import { cursorContext, type CursorContext } from './cursor';
+import { AGGREGATIONS, BUILTIN_DOCS, DURATION_SUGGESTIONS, durationDoc, metricDoc, metricTypeOf } from './docs';
+import { unquote } from './line-index';
+import { scenarioSnippet, stageSnippet, stepSnippets, withoutDash } from './snippets';
+
+const RETRIGGER = Command.create('Suggest', 'editor.action.triggerSuggest');
+const METHODS: readonly string[] = HTTP_METHOD_KEYS;
+
+export function complete(doc: AnalysedDocument, position: Position): CompletionItem[] {
+  const context = cursorContext(doc.lines, position);
+  switch (context.kind) {
+    case 'template':
+      return templateItems(doc, context);
+    case 'threshold-key':
+      return thresholdKeyItems(doc, context);
+    case 'key':
+      return keyPositionItems(doc, context);
+    case 'value':
+      return valueItems(context.path, context.range, context.inFlow);
+    default:
+      return [];
+  }
+}
+
+function markdown(value: string) {
+  return { kind: MarkupKind.Markdown, value };
+}
+
+function edit(range: Range, newText: string) {
+  return { range, newText };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Keys
+
+function keyPositionItems(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'key' }>): CompletionItem[] {
+  const { container, range } = context;
+  const schema = resolveObject(schemaAt(container));
+  // A position in a block list: `- ` items, or the item's value when the list holds scalars.
+  const last = container[container.length - 1];
+  if (schema === undefined) {
+    const list = schemaAt(container);
+    if (list?.type === 'array' && !context.afterDash) return listItemSnippets(container, range, false);
+    if (typeof last === 'number' && context.afterDash) {
+      return [...valueItems(container, range, false), ...listItemSnippets(container.slice(0, -1), range, true)];
+    }
+    return [];
+  }
+  if (container.length === 1 && container[0] === 'scenarios') return scenarioSnippets(range);
+  // `- ‸` in a block list of thresholds: an expression, or the `{ threshold, abortOnFail }` form.
+  const thresholdItem = container[0] === 'thresholds' && container.length === 3 && context.afterDash && context.present.size === 0;
+  const expressions = thresholdItem ? thresholdValueItems(container, range, true) : [];
+  if (schema.type === 'map') return [];
+  const executor = container.length === 2 && container[0] === 'scenarios' ? siblingValue(doc, context, 'executor') : undefined;
+  let keys = keysAt(container, executor !== undefined ? { executor } : {});
+  const present = context.present;
+  if (isStepPath(container)) {
+    const hasMethod = METHODS.some((m) => present.has(m));
+    if (present.has('think')) keys = keys.filter((k) => k.key === 'name');
+    else if (hasMethod) keys = keys.filter((k) => !METHODS.includes(k.key) && k.key !== 'think');
+  }
+  const items: CompletionItem[] = keys
+    .filter((k) => !present.has(k.key))
+    .map((k, i) => {
+      const insert = keyInsertText(k.key, k.schema, context.inFlow);
+      return {
+        label: k.key,
+        kind: CompletionItemKind.Property,
+        detail: k.required ? 'required' : undefined,
+        documentation: markdown(k.documentation),
+        sortText: `${k.required ? '0' : '1'}${String(i).padStart(3, '0')}`,
+        textEdit: edit(range, insert.text),
+        insertTextFormat: InsertTextFormat.Snippet,
+        insertTextMode: InsertTextMode.adjustIndentation,
+        command: insert.retrigger ? RETRIGGER : undefined,
+      };
+    });
+  if (typeof last === 'number' && context.afterDash && present.size === 0) {
+    items.push(...listItemSnippets(container.slice(0, -1), range, true));
+  }
+  return [...expressions, ...items];
+}
+
+/** Unions that can be an object (a threshold item) count as that object. */
+function resolveObject(node: SchemaNode | undefined): SchemaNode | undefined {
+  if (node?.type === 'union') return node.variants.find((v) => v.type === 'object' || v.type === 'map');
+  return node?.type === 'object' || node?.type === 'map' ? node : undefined;
+}
+
+function isStepPath(path: readonly PathSegment[]): boolean {
+  return path.length === 4 && path[0] === 'scenarios' && path[2] === 'flow' && typeof path[3] === 'number';
+}
+
+/** The value of a sibling key, as written on its line (for the scenario's executor). */
+function siblingValue(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'key' }>, key: string): string | undefined {
+  if (context.inFlow) return undefined;
+  const sibling = doc.lines.siblingKeys(context.line, context.column).find((s) => s.key === key);
+  if (!sibling || sibling.entry.valueColumn === undefined) return undefined;
+  const text = doc.lines.lines[sibling.line].text.slice(sibling.entry.valueColumn).replace(/\s+#.*$/, '').trim();
+  return unquote(text);
+}
+
+function keyInsertText(key: string, schema: SchemaNode, inFlow: boolean): { text: string; retrigger: boolean } {
+  const hasValues = valueKind(schema) !== undefined;
+  if (inFlow) return { text: `${key}: `, retrigger: hasValues };
+  if (METHODS.includes(key)) return { text: `${key}: \${1:/}`, retrigger: false };
+  switch (schema.type) {
+    case 'object':
+    case 'map':
+      return { text: `${key}:\n  $0`, retrigger: false };
+    case 'array':
+      if (key === 'stages') return { text: `${key}:\n  - { duration: \${1:30s}, target: \${2:10} }`, retrigger: false };
+      if (key === 'flow') return { text: `${key}:\n  - $0`, retrigger: false };
+      return { text: `${key}:\n  - $0`, retrigger: false };
+    default:
+      return { text: `${key}: $0`, retrigger: hasValues };
+  }
+}
+
+function valueKind(schema: SchemaNode): 'enum' | 'boolean' | 'duration' | undefined {
+  if (schema.type === 'boolean') return 'boolean';
+  if (schema.type === 'string' && schema.enum) return 'enum';
+  if (schema.type === 'string' && schema.format === 'duration') return 'duration';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Snippets (see snippets.ts for where the server offers them and why)
+
+function snippetItem(label: string, filterText: string, body: string, description: string, range: Range, sort: string): CompletionItem {
+  return {
+    label,
+    labelDetails: { description: 'snippet here' },
+    kind: CompletionItemKind.Snippet,
+    filterText,
+    documentation: markdown(`${description}\n\n\`\`\`yaml\n${body.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\d/g, '')}\n\`\`\``),
+    textEdit: edit(range, body),
+    insertTextFormat: InsertTextFormat.Snippet,
+    insertTextMode: InsertTextMode.adjustIndentation,
+    sortText: `9${sort}`,
+  };
+}
+
+function scenarioSnippets(range: Range): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  EXECUTOR_TYPES.forEach((executor, i) => {
+    const snippet = scenarioSnippet(executor);
+    if (snippet) items.push(snippetItem(`${executor} scenario`, executor, snippet.body, snippet.description, range, String(i)));
+  });
+  return items;
+}
+
+/** Items for a new entry of the list at `listPath`: steps in a flow, stages in stages. */
+function listItemSnippets(listPath: readonly PathSegment[], range: Range, afterDash: boolean): CompletionItem[] {
+  const last = listPath[listPath.length - 1];
+  const adapt = (body: string) => (afterDash ? withoutDash(body) : body);
+  if (listPath.length === 3 && listPath[0] === 'scenarios' && last === 'flow') {
+    return stepSnippets().map((s, i) => {
+      const label = s.name.replace(/^Step: /, '');
+      return snippetItem(`${label} step`, label, adapt(s.body), s.description, range, String(i));
+    });
+  }
+  if (last === 'stages') {
+    const s = stageSnippet();
+    return [snippetItem('stage', 'stage', adapt(s.body), s.description, range, '0')];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Values
+
+function valueItems(path: PathSegment[], range: Range, inFlow: boolean): CompletionItem[] {
+  if (path[0] === 'thresholds' && path.length >= 2) return thresholdValueItems(path, range, inFlow);
+  const schema = schemaAt(path);
+  if (!schema) return [];
+  const last = path[path.length - 1];
+  if (last === 'executor' && path.length === 3 && path[0] === 'scenarios') {
+    return EXECUTOR_TYPES.map((executor, i) => ({
+      label: executor,
+      kind: CompletionItemKind.EnumMember,
+      documentation: markdown(docForExecutor(executor) ?? ''),
+      sortText: String(i),
+      textEdit: edit(range, executor),
+    }));
+  }
+  const values = valuesAt(path);
+  if (values.length > 0) {
+    return values.map((v, i) => ({
+      label: v.value,
+      kind: schema.type === 'boolean' ? CompletionItemKind.Keyword : CompletionItemKind.EnumMember,
+      documentation: v.documentation ? markdown(v.documentation) : undefined,
+      sortText: String(i),
+      textEdit: edit(range, v.value),
+    }));
+  }
+  if (schema.type === 'string' && schema.format === 'duration') {
+    const defaultValue = typeof schema.default === 'string' ? schema.default : undefined;
+    const suggestions = defaultValue ? [defaultValue, ...DURATION_SUGGESTIONS.filter((d) => d !== defaultValue)] : DURATION_SUGGESTIONS;
+    return suggestions.map((d, i) => ({
+      label: d,
+      kind: CompletionItemKind.Value,
+      detail: d === defaultValue ? 'default' : undefined,
+      documentation: markdown(durationDoc(d) ?? ''),
+      sortText: String(i).padStart(2, '0'),
+      textEdit: edit(range, d),
+    }));
+  }
+  if (schema.type === 'string' && schema.format === 'captureSource') {
+    return [
+      { label: 'json.', insert: 'json.${1:id}', doc: 'A value from the JSON body by path, e.g. `json.items[0].id`.' },
+      { label: 'header.', insert: 'header.${1:Location}', doc: 'A response header, e.g. `header.Location`.' },
+      { label: 'regex:', insert: 'regex:${1:pattern}', doc: 'The first group of a regular expression on the body (else the whole match).' },
+    ].map((s) => ({
+      label: s.label,
+      kind: CompletionItemKind.Value,
+      documentation: markdown(s.doc),
+      textEdit: edit(range, s.insert),
+      insertTextFormat: InsertTextFormat.Snippet,
+    }));
+  }
+  if (last === 'status' || path[path.length - 2] === 'status') {
+    return ['200', '201', '204', '301', '302', '404'].map((code, i) => ({
+      label: code,
+      kind: CompletionItemKind.Value,
+      sortText: String(i),
+      textEdit: edit(range, code),
+    }));
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Thresholds
+
+function thresholdValueItems(path: PathSegment[], range: Range, inFlow: boolean): CompletionItem[] {
+  const key = String(path[1]);
+  const parsed = parseMetricKey(key);
+  const type = parsed.ok ? metricTypeOf(parsed.metric) : undefined;
+  if (type === undefined) return [];
+  // `metric: |` alone: the value must be a list.
+  const wrap = path.length === 2 && !inFlow;
+  if (path.length > 3 && path[3] !== 'threshold') return [];
+  return AGGREGATIONS[type].map((a, i) => ({
+    label: a.label,
+    kind: CompletionItemKind.Operator,
+    detail: `${parsed.ok ? parsed.metric : key} (${type})`,
+    documentation: markdown(`${a.doc}\n\n[k6 thresholds](https://grafana.com/docs/k6/latest/using-k6/thresholds/)`),
+    sortText: String(i),
+    filterText: a.label,
+    textEdit: edit(range, wrap ? `[${a.insert}]` : a.insert),
+    insertTextFormat: InsertTextFormat.Snippet,
+  }));
+}
+
+function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'threshold-key' }>): CompletionItem[] {
+  const model = doc.model;
+  const stepNames = [...new Set(model.scenarios.flatMap((s) => s.steps.map((st) => st.name)).filter((n) => n !== ''))];
+  const scenarioNames = model.scenarios.map((s) => s.name);
+  const present = new Set(model.thresholds.filter((t) => t.nameRange.start.line !== context.range.start.line).map((t) => t.name));
+  const valueSuffix = context.hasValue ? '' : ': [$1]';
+  if (context.part === 'metric') {
+    const items: CompletionItem[] = METRIC_NAMES.filter((m) => !present.has(m)).map((m, i) => ({
+      label: m,
+      kind: CompletionItemKind.Field,
+      detail: metricTypeOf(m),
+      documentation: markdown(metricDoc(m) ?? ''),
+      sortText: `0${String(i).padStart(2, '0')}`,
+      textEdit: edit(context.range, `${m}${context.quoted ? '"' : ''}${valueSuffix}`),
+      insertTextFormat: InsertTextFormat.Snippet,
+    }));
+    // Tag filters: for the metric the user typed in full, else for the two usual ones.
+    const exact = METRIC_NAMES.includes(context.metric);
+    const filtered = exact ? [context.metric] : ['http_req_duration', 'http_req_failed'];
+    const open = context.quoted ? '' : '"';
+    for (const metric of filtered) {
+      const filters = [
+        ...stepNames.map((n) => ({ tag: 'step', value: n })),
+        ...scenarioNames.map((n) => ({ tag: 'scenario', value: n })),
+      ];
+      filters.forEach((f, i) => {
+        const key = `${metric}{${f.tag}:${f.value}}`;
+        if (present.has(key)) return;
+        items.push({
+          label: key,
+          kind: CompletionItemKind.Field,
+          detail: `${f.tag} filter`,
+          documentation: markdown(`Only the samples of the ${f.tag} **${f.value}**.\n\n${metricDoc(metric) ?? ''}`),
+          sortText: `1${String(i).padStart(3, '0')}`,
+          filterText: context.quoted ? `"${key}` : key,
+          textEdit: edit(context.range, `${open}${escapeSnippet(key)}"${valueSuffix}`),
+          insertTextFormat: InsertTextFormat.Snippet,
+        });
+      });
+    }
+    return items;
+  }
+  if (context.part === 'tag-name') {
+    return THRESHOLD_TAGS.map((tag, i) => ({
+      label: tag,
+      kind: CompletionItemKind.Property,
+      documentation: markdown(`Only samples tagged \`${tag}\` with this value.`),
+      sortText: String(i),
+      textEdit: edit(context.range, `${tag}:`),
+      command: RETRIGGER,
+    }));
+  }
+  const values =
+    context.tag === 'step'
+      ? stepNames
+      : context.tag === 'scenario'
+        ? scenarioNames
+        : context.tag === 'method'
+          ? HTTP_METHOD_KEYS.map((m) => m.toUpperCase())
+          : context.tag === 'status'
+            ? ['200', '201', '204', '400', '404', '500']
+            : [];
+  return values.map((v, i) => ({
+    label: v,
+    kind: CompletionItemKind.Value,
+    detail: `${context.tag}`,
+    sortText: String(i).padStart(3, '0'),
+    textEdit: edit(context.range, v),
+  }));
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[$}\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Templates
+
+function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'template' }>): CompletionItem[] {
+  if (context.env) return [];
+  const model = doc.model;
+  const items: CompletionItem[] = [];
+  for (const v of model.variables) {
+    items.push({
+      label: v.name,
+      kind: CompletionItemKind.Variable,
+      detail: 'variable',
+      documentation: markdown(`**${v.name}**: variable = \`${String(v.value)}\``),
+      sortText: `0${v.name}`,
+      textEdit: edit(context.range, v.name),
+    });
+  }
+  const [, scenarioName, flow, stepIndex] = context.path;
+  if (context.path[0] === 'scenarios' && flow === 'flow' && typeof stepIndex === 'number') {
+    const scenario = model.scenarios.find((s) => s.name === scenarioName);
+    const seen = new Set(items.map((i) => i.label));
+    for (const step of scenario?.steps ?? []) {
+      if (step.index >= stepIndex) break;
+      for (const c of step.captures) {
+        if (seen.has(c.name)) continue;
+        seen.add(c.name);
+        items.push({
+          label: c.name,
+          kind: CompletionItemKind.Variable,
+          detail: `capture of step ${step.index + 1}`,
+          documentation: markdown(`**${c.name}**: captured by step ${step.index + 1} "${step.name}" from \`${c.source ?? ''}\``),
+          sortText: `0${c.name}`,
+          textEdit: edit(context.range, c.name),
+        });
+      }
+    }
+  }
+  for (const name of TEMPLATE_BUILTINS) {
+    items.push({
+      label: name,
+      kind: CompletionItemKind.Keyword,
+      detail: 'built-in',
+      documentation: markdown(BUILTIN_DOCS[name] ?? ''),
+      sortText: `1${name}`,
+      textEdit: edit(context.range, name === 'env' ? 'env.' : name),
+    });
+  }
+  for (const helper of TEMPLATE_HELPERS) {
+    const params = /\(([^)]*)\)/.exec(helper.signature)?.[1] ?? '';
+    const args = params
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '' && p !== '...')
+      .map((p, i) => `\${${i + 1}:${p}}`)
+      .join(', ');
+    items.push({
+      label: helper.name,
+      kind: CompletionItemKind.Function,
+      detail: helper.signature,
+      documentation: markdown(`\`\`\`\n${helper.signature}\n\`\`\`\n${helper.doc}`),
+      sortText: `2${helper.name}`,
+      textEdit: edit(context.range, `${helper.name}(${args})`),
+      insertTextFormat: InsertTextFormat.Snippet,
+    });
+  }
+  return items;
+}
+

@@ -1,0 +1,133 @@
+// Hover: the documentation of every key and value, template names, metrics and threshold expressions,
+// and k6's VU sizing rule with the scenario's numbers on preAllocatedVUs and maxVUs.
+import { isScalar } from 'yaml';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import { docFor, docForExecutor, schemaAt, type PathSegment } from '../engine/scenario';
+import { parseMetricKey, parseThresholdExpression, aggregationName } from '../engine/scenario/threshold-expr';
+import type { AnalysedDocument } from './documents';
+import { BUILTIN_DOCS, durationDoc, helperDoc, metricDoc } from './docs';
+import type { EstimateStore } from './estimates';
+import { nameAt, type NameSymbol } from './names';
+import { sizingDoc } from './sizing';
+import type { DocumentModel } from './model';
+
+export function hover(doc: AnalysedDocument, position: Position, estimates: EstimateStore): Hover | null {
+  const model = doc.model;
+  const name = nameAt(model, position);
+  if (name) return { contents: { kind: MarkupKind.Markdown, value: nameDoc(model, name.symbol) }, range: name.range };
+
+  const scenarioDoc = doc.scenario;
+  const location = scenarioDoc.locate(scenarioDoc.offsetAt(position));
+  if (location.kind === 'none' || location.path.length === 0) return null;
+  const path = location.path;
+  const range = location.node?.range ? scenarioDoc.rangeOf(location.node) : undefined;
+  const value = location.kind === 'value' && location.node && isScalar(location.node) ? location.node.value : undefined;
+  const text = markdownFor(doc, path, location.kind, value, estimates);
+  if (!text) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: text }, ...(range ? { range } : {}) };
+}
+
+function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | 'value', value: unknown, estimates: EstimateStore): string | undefined {
+  const model = doc.model;
+  const [top, second, third] = path;
+  const scenario = top === 'scenarios' && typeof second === 'string' ? model.scenarios.find((s) => s.name === second) : undefined;
+  const executor = scenario?.executor;
+
+  if (top === 'thresholds' && typeof second === 'string') {
+    const metric = thresholdKeyDoc(second);
+    if (kind === 'key' || path.length === 2) return metric;
+    if (typeof value === 'string') return thresholdExpressionDoc(second, value) ?? metric;
+    return metric;
+  }
+  if (top === 'scenarios' && path.length === 2 && kind === 'key' && scenario) {
+    const executorText = executor ? docForExecutor(executor) : undefined;
+    return [`**scenario ${scenario.name}**`, '', executorText ?? 'Give it an `executor` and a `flow`.'].join('\n');
+  }
+  if (top === 'variables' && path.length === 2) {
+    return nameDoc(model, { kind: 'variable', name: String(second), def: model.variables.find((v) => v.name === second) });
+  }
+
+  const base = docFor(path, executor !== undefined ? { executor } : {});
+  if (!base) return undefined;
+  const parts = [base];
+  if (kind === 'value' && typeof value === 'string') {
+    const schema = schemaAt(path);
+    if (third === 'executor' && path.length === 3) {
+      const executorDoc = docForExecutor(value);
+      if (executorDoc) return executorDoc;
+    }
+    if (schema?.type === 'string' && schema.enum && schema.enumDescriptions) {
+      const i = schema.enum.indexOf(value);
+      if (i >= 0) return `**${value}** — ${schema.enumDescriptions[i]}\n\n---\n\n${base}`;
+    }
+    if (schema?.type === 'string' && schema.format === 'duration') {
+      const meaning = durationDoc(value);
+      if (meaning) parts.unshift(meaning, '', '---', '');
+    }
+  }
+  if (scenario && path.length === 3 && (third === 'preAllocatedVUs' || third === 'maxVUs') && (executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate')) {
+    parts.push('', '---', '', sizingDoc(scenario, estimates.get(doc.uri, scenario.name)));
+  }
+  return parts.join('\n');
+}
+
+function thresholdKeyDoc(key: string): string | undefined {
+  const parsed = parseMetricKey(key);
+  if (!parsed.ok) return undefined;
+  const doc = metricDoc(parsed.metric);
+  if (!doc) return undefined;
+  const tags = Object.entries(parsed.tags);
+  if (tags.length === 0) return doc;
+  const filter = tags.map(([k, v]) => `${k} **${v}**`).join(' and ');
+  return `Only the samples of ${filter}.\n\n${doc}`;
+}
+
+const OPERATOR_WORDS: Record<string, string> = {
+  '<': 'below',
+  '<=': 'at most',
+  '>': 'above',
+  '>=': 'at least',
+  '==': 'equal to',
+  '===': 'equal to',
+  '!=': 'not equal to',
+};
+
+function thresholdExpressionDoc(key: string, expression: string): string | undefined {
+  const parsed = parseThresholdExpression(expression);
+  const metric = parseMetricKey(key);
+  if (!parsed.ok || !metric.ok) return undefined;
+  const a = parsed.aggregation;
+  const subject =
+    a.kind === 'percentile'
+      ? `${a.p}% of the ${metric.metric} values are`
+      : a.kind === 'count'
+        ? `the count of ${metric.metric} is`
+        : a.kind === 'rate'
+          ? `the rate of ${metric.metric} is`
+          : `the ${aggregationName(a)} of ${metric.metric} is`;
+  const unit = metric.metric.startsWith('http_req_') && metric.metric !== 'http_req_failed' || metric.metric.endsWith('_duration') || metric.metric === 'iteration_lateness' ? ' ms' : '';
+  return `**${expression}**: passes when ${subject} ${OPERATOR_WORDS[parsed.op] ?? parsed.op} ${parsed.value}${unit}.\n\n[k6 thresholds](https://grafana.com/docs/k6/latest/using-k6/thresholds/)`;
+}
+
+function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
+  switch (symbol.kind) {
+    case 'variable':
+      return symbol.def
+        ? `**${symbol.name}**: variable = \`${String(symbol.def.value)}\`\n\nDefined under \`variables:\`; every template reads it as \`{{ ${symbol.name} }}\`.`
+        : `**${symbol.name}**: not defined — add it under \`variables:\` or capture it in an earlier step.`;
+    case 'capture': {
+      const scenario = model.scenarios.find((s) => s.name === symbol.scenario);
+      const lines = symbol.defs.map((d) => {
+        const step = scenario?.steps.find((s) => s.index === d.stepIndex);
+        return `- step ${d.stepIndex + 1}${step ? ` "${step.name}"` : ''}, from \`${d.source ?? ''}\``;
+      });
+      return [`**${symbol.name}**: capture in scenario ${symbol.scenario}`, '', ...lines, '', 'Later steps of the same iteration read it.'].join('\n');
+    }
+    case 'builtin':
+      return BUILTIN_DOCS[symbol.name] ?? symbol.name;
+    case 'env':
+      return `**env.${symbol.name}**\n\n${BUILTIN_DOCS.env}`;
+    case 'helper':
+      return helperDoc(symbol.name) ?? symbol.name;
+  }
+}

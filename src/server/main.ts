@@ -1,0 +1,101 @@
+// The Volley language server. Runs over IPC from the extension, or standalone over stdio
+// (`node dist/server.js --stdio`) for other editors. Every feature reads one parse per document version.
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentCache, type AnalysedDocument } from './documents';
+import { DiagnosticsPublisher } from './diagnostics';
+import { codeActions } from './code-actions';
+import { complete } from './completion';
+import { hover } from './hover';
+import { documentSymbols } from './symbols';
+import { foldingRanges } from './folding';
+import { definition, prepareRename, references, rename } from './navigation';
+import { codeLenses } from './code-lens';
+import { EstimateStore } from './estimates';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const cache = new DocumentCache();
+const diagnostics = new DiagnosticsPublisher(connection, cache);
+const estimates = new EstimateStore();
+
+connection.onInitialize(
+  (): InitializeResult => ({
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [':', ' ', '{'] },
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'volley-language-server' },
+  }),
+);
+
+/** The analysed latest version of an open document, or undefined when it is not open. */
+function analysed(uri: string): AnalysedDocument | undefined {
+  const document = documents.get(uri);
+  return document ? cache.get(document) : undefined;
+}
+
+documents.onDidChangeContent(({ document }) => diagnostics.schedule(document));
+documents.onDidClose(({ document }) => {
+  cache.forget(document.uri);
+  diagnostics.clear(document.uri);
+});
+
+connection.onCompletion(({ textDocument, position }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? complete(doc, position) : [];
+});
+connection.onHover(({ textDocument, position }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? hover(doc, position, estimates) : null;
+});
+connection.onDocumentSymbol(({ textDocument }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? documentSymbols(doc.model) : [];
+});
+connection.onFoldingRanges(({ textDocument }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? foldingRanges(doc.lines) : [];
+});
+connection.onDefinition(({ textDocument, position }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? definition(doc, position) : [];
+});
+connection.onReferences(({ textDocument, position, context }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? references(doc, position, context.includeDeclaration) : [];
+});
+connection.onPrepareRename(({ textDocument, position }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? prepareRename(doc, position) : null;
+});
+connection.onRenameRequest(({ textDocument, position, newName }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? rename(doc, position, newName) : null;
+});
+connection.onCodeAction((params) => {
+  const doc = analysed(params.textDocument.uri);
+  return doc ? codeActions(doc, params, estimates) : [];
+});
+connection.onCodeLens(({ textDocument }) => {
+  const doc = analysed(textDocument.uri);
+  return doc ? codeLenses(doc) : [];
+});
+estimates.listen(connection);
+
+documents.listen(connection);
+connection.listen();

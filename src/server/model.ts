@@ -1,0 +1,292 @@
+// What the server's features need to know about a file beyond its diagnostics: scenarios and their
+// steps, variables, captures, thresholds, and every name a `{{ }}` template reads, with ranges. Read
+// from the document's one YAML tree, once per version (documents.ts caches it).
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { HTTP_METHOD_KEYS, type PathSegment, type Range, type ScenarioDocument } from '../engine/scenario';
+import { compileTemplate, type TemplateReference } from '../engine/scenario/template';
+
+export interface NamedKey {
+  name: string;
+  /** The key's range; for a quoted key, inside the quotes. */
+  nameRange: Range;
+  /** From the key to the end of its value. */
+  range: Range;
+}
+
+export interface VariableDef extends NamedKey {
+  value: unknown;
+}
+
+export interface CaptureDef extends NamedKey {
+  scenario: string;
+  stepIndex: number;
+  source: string | undefined;
+}
+
+export interface StepInfo {
+  index: number;
+  /** The `name:` value, else k6-like `METHOD url`, else `think 1s`. */
+  name: string;
+  explicitName: boolean;
+  method: string | undefined;
+  url: string | undefined;
+  range: Range;
+  /** The name's value or the method key: where a symbol points. */
+  selectionRange: Range;
+  captures: CaptureDef[];
+}
+
+export interface ScenarioInfo extends NamedKey {
+  executor: string | undefined;
+  /** Numbers and strings set on the scenario (rate, timeUnit, preAllocatedVUs, …) as written. */
+  values: Record<string, unknown>;
+  /** Ranges of the scenario's own keys, by key. */
+  keyRanges: Record<string, Range>;
+  /** Stage targets of ramping executors. */
+  stageTargets: number[];
+  steps: StepInfo[];
+}
+
+export interface TemplateRef {
+  name: string;
+  kind: TemplateReference['kind'];
+  range: Range;
+  /** Where the template is: scenario and step, when inside a flow. */
+  scenario: string | undefined;
+  stepIndex: number | undefined;
+  /** Path of the scalar holding the template. */
+  path: PathSegment[];
+}
+
+export interface ThresholdInfo extends NamedKey {
+  expressions: Array<{ text: string; range: Range }>;
+}
+
+export interface DocumentModel {
+  variables: VariableDef[];
+  scenarios: ScenarioInfo[];
+  thresholds: ThresholdInfo[];
+  thresholdsRange: Range | undefined;
+  variablesRange: Range | undefined;
+  references: TemplateRef[];
+}
+
+const METHOD_KEYS: readonly string[] = HTTP_METHOD_KEYS;
+
+export function buildModel(doc: ScenarioDocument): DocumentModel {
+  const model: DocumentModel = {
+    variables: [],
+    scenarios: [],
+    thresholds: [],
+    thresholdsRange: undefined,
+    variablesRange: undefined,
+    references: [],
+  };
+  const root = doc.yaml.contents;
+  if (!isMap(root)) return model;
+  for (const pair of root.items) {
+    const key = keyOf(pair);
+    if (key === 'variables' && isMap(pair.value)) {
+      model.variablesRange = pairRange(doc, pair);
+      for (const p of pair.value.items) {
+        const named = namedKey(doc, p);
+        if (named) model.variables.push({ ...named, value: isScalar(p.value) ? p.value.value : undefined });
+      }
+    } else if (key === 'scenarios' && isMap(pair.value)) {
+      for (const p of pair.value.items) {
+        const scenario = readScenario(doc, p, model);
+        if (scenario) model.scenarios.push(scenario);
+      }
+    } else if (key === 'thresholds' && isMap(pair.value)) {
+      model.thresholdsRange = pairRange(doc, pair);
+      for (const p of pair.value.items) {
+        const named = namedKey(doc, p);
+        if (!named) continue;
+        const expressions: ThresholdInfo['expressions'] = [];
+        if (isSeq(p.value)) {
+          for (const item of p.value.items) {
+            if (isScalar(item) && typeof item.value === 'string') expressions.push({ text: item.value, range: doc.rangeOf(item) });
+          }
+        }
+        model.thresholds.push({ ...named, expressions });
+      }
+    }
+  }
+  return model;
+}
+
+function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): ScenarioInfo | undefined {
+  const named = namedKey(doc, pair);
+  if (!named) return undefined;
+  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [] };
+  if (!isMap(pair.value)) return scenario;
+  for (const p of pair.value.items) {
+    const key = keyOf(p);
+    if (key === undefined) continue;
+    if (isScalar(p.key)) scenario.keyRanges[key] = doc.rangeOf(p.key as Node);
+    if (isScalar(p.value) && p.value.value !== null) scenario.values[key] = p.value.value;
+    if (key === 'executor' && isScalar(p.value) && typeof p.value.value === 'string') scenario.executor = p.value.value;
+    if (key === 'stages' && isSeq(p.value)) {
+      for (const stage of p.value.items) {
+        const target = isMap(stage) ? stage.get('target') : undefined;
+        if (typeof target === 'number') scenario.stageTargets.push(target);
+      }
+    }
+    if (key === 'flow' && isSeq(p.value)) {
+      p.value.items.forEach((item, index) => {
+        const step = readStep(doc, item as Node, index, scenario.name, model);
+        if (step) scenario.steps.push(step);
+      });
+    }
+  }
+  return scenario;
+}
+
+function readStep(doc: ScenarioDocument, item: Node, index: number, scenario: string, model: DocumentModel): StepInfo | undefined {
+  if (!item?.range) return undefined;
+  const step: StepInfo = {
+    index,
+    name: '',
+    explicitName: false,
+    method: undefined,
+    url: undefined,
+    range: doc.rangeOf(item),
+    selectionRange: doc.rangeOf(item),
+    captures: [],
+  };
+  const path: PathSegment[] = ['scenarios', scenario, 'flow', index];
+  if (!isMap(item)) {
+    collectTemplates(doc, item, path, scenario, index, model);
+    return step;
+  }
+  let think: string | undefined;
+  for (const p of item.items) {
+    const key = keyOf(p);
+    const value = p.value as Node | null;
+    const text = isScalar(value) && value.value !== null ? String(value.value) : undefined;
+    if (key === 'name' && text !== undefined && text.trim() !== '') {
+      step.name = text;
+      step.explicitName = true;
+      step.selectionRange = doc.rangeOf(value!);
+    } else if (key !== undefined && METHOD_KEYS.includes(key) && step.method === undefined) {
+      step.method = key.toUpperCase();
+      step.url = text ?? '';
+      if (!step.explicitName && isScalar(p.key)) step.selectionRange = doc.rangeOf(p.key as Node);
+    } else if (key === 'think') {
+      think = text ?? '';
+      if (isScalar(p.key)) step.selectionRange = doc.rangeOf(p.key as Node);
+    } else if (key === 'capture' && isMap(value)) {
+      for (const c of value.items) {
+        const named = namedKey(doc, c);
+        if (!named) continue;
+        const source = isScalar(c.value) && c.value.value !== null ? String(c.value.value) : undefined;
+        step.captures.push({ ...named, scenario, stepIndex: index, source });
+      }
+      continue;
+    }
+    if (key !== undefined && key !== 'name' && key !== 'capture') collectTemplates(doc, value, [...path, key], scenario, index, model);
+  }
+  if (!step.explicitName) step.name = step.method !== undefined ? `${step.method} ${step.url}` : think !== undefined ? `think ${think}` : '';
+  return step;
+}
+
+/** Every `{{ }}` name read in the string scalars under `node`. */
+function collectTemplates(
+  doc: ScenarioDocument,
+  node: Node | null,
+  path: PathSegment[],
+  scenario: string | undefined,
+  stepIndex: number | undefined,
+  model: DocumentModel,
+): void {
+  if (!node) return;
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string' || !node.value.includes('{{')) return;
+    // No names in scope: every name that is not a built-in or helper comes back as a 'variable' reference.
+    const { references } = compileTemplate(node.value, { names: EMPTY });
+    const ranges = referenceRanges(doc, node, references);
+    references.forEach((ref, i) => {
+      model.references.push({ name: ref.name, kind: ref.kind, range: ranges[i], scenario, stepIndex, path });
+    });
+    return;
+  }
+  if (isMap(node)) {
+    for (const p of (node as YAMLMap).items) {
+      const key = keyOf(p);
+      collectTemplates(doc, p.value as Node | null, [...path, key ?? ''], scenario, stepIndex, model);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => collectTemplates(doc, item as Node, [...path, i], scenario, stepIndex, model));
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Document ranges of template references, which are offsets into the scalar's value. When the value is
+ * the source text as written (plain, or quoted without escapes) they map 1:1; otherwise each name is found
+ * in the raw text in order, inside `{{ }}`.
+ */
+function referenceRanges(doc: ScenarioDocument, node: Scalar, references: readonly TemplateReference[]): Range[] {
+  const [start, end] = doc.offsetsOf(node);
+  const exact = exactValueStart(doc, node);
+  if (exact !== undefined) return references.map((r) => doc.rangeAt(exact + r.offset, exact + r.offset + r.length));
+  const raw = doc.text.slice(start, end);
+  let searchFrom = 0;
+  return references.map((r) => {
+    const pattern = new RegExp(`(?<![A-Za-z0-9_$.])${r.name.replace(/[$]/g, '\\$')}(?![A-Za-z0-9_$])`, 'g');
+    pattern.lastIndex = searchFrom;
+    const found = pattern.exec(raw);
+    if (!found) return doc.rangeAt(start, end);
+    searchFrom = found.index + r.name.length;
+    return doc.rangeAt(start + found.index, start + found.index + r.name.length);
+  });
+}
+
+/** Offset of a scalar's first value character when value offsets map 1:1 to the text. */
+export function exactValueStart(doc: ScenarioDocument, node: Scalar): number | undefined {
+  if (!node.range) return undefined;
+  const [start, end] = doc.offsetsOf(node);
+  const raw = doc.text.slice(start, end);
+  const value = node.value === null ? '' : String(node.value);
+  if (node.type === 'PLAIN' && raw === value) return start;
+  if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.length >= 2 && raw.slice(1, -1) === value) return start + 1;
+  return undefined;
+}
+
+function keyOf(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? (pair.key.value === null ? '' : String(pair.key.value)) : undefined;
+}
+
+function pairRange(doc: ScenarioDocument, pair: Pair): Range {
+  const key = pair.key as Node;
+  const value = pair.value as Node | null;
+  const start = key?.range ? doc.offsetsOf(key)[0] : 0;
+  const end = value?.range ? doc.offsetsOf(value)[1] : key?.range ? doc.offsetsOf(key)[1] : start;
+  return doc.rangeAt(start, end);
+}
+
+function namedKey(doc: ScenarioDocument, pair: Pair): NamedKey | undefined {
+  const name = keyOf(pair);
+  if (name === undefined || !isScalar(pair.key) || !pair.key.range) return undefined;
+  const keyNode = pair.key as Scalar;
+  const start = exactValueStart(doc, keyNode);
+  const nameRange = start !== undefined ? doc.rangeAt(start, start + name.length) : doc.rangeOf(keyNode);
+  return { name, nameRange, range: pairRange(doc, pair) };
+}
+
+/** The capture a template in `scenario`'s step `stepIndex` reads as `name`: the nearest earlier one. */
+export function captureFor(model: DocumentModel, scenario: string | undefined, stepIndex: number | undefined, name: string): CaptureDef | undefined {
+  if (scenario === undefined) return undefined;
+  const info = model.scenarios.find((s) => s.name === scenario);
+  if (!info) return undefined;
+  let best: CaptureDef | undefined;
+  for (const step of info.steps) {
+    for (const c of step.captures) {
+      if (c.name !== name) continue;
+      if (stepIndex === undefined || c.stepIndex < stepIndex) best = c;
+      else if (!best) best = c;
+    }
+  }
+  return best;
+}

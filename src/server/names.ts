@@ -1,0 +1,65 @@
+// Variables and captures as symbols: what a name under the cursor refers to, and every place that
+// defines or reads it. Go-to-definition, references, rename and hover share this.
+import type { Position, Range } from '../engine/scenario';
+import { captureFor, type CaptureDef, type DocumentModel, type TemplateRef, type VariableDef } from './model';
+
+export type NameSymbol =
+  | { kind: 'variable'; name: string; def: VariableDef | undefined }
+  | { kind: 'capture'; name: string; scenario: string; defs: CaptureDef[] }
+  | { kind: 'builtin' | 'env' | 'helper'; name: string };
+
+export interface NameAt {
+  symbol: NameSymbol;
+  /** The name's range under the cursor. */
+  range: Range;
+  reference: TemplateRef | undefined;
+}
+
+export function contains(range: Range, p: Position): boolean {
+  const afterStart = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
+  const beforeEnd = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+export function nameAt(model: DocumentModel, position: Position): NameAt | undefined {
+  for (const def of model.variables) {
+    if (contains(def.nameRange, position)) return { symbol: { kind: 'variable', name: def.name, def }, range: def.nameRange, reference: undefined };
+  }
+  for (const scenario of model.scenarios) {
+    for (const step of scenario.steps) {
+      for (const c of step.captures) {
+        if (contains(c.nameRange, position)) return { symbol: captureSymbol(model, scenario.name, c.name), range: c.nameRange, reference: undefined };
+      }
+    }
+  }
+  const reference = model.references.find((r) => contains(r.range, position));
+  if (!reference) return undefined;
+  return { symbol: resolve(model, reference), range: reference.range, reference };
+}
+
+function captureSymbol(model: DocumentModel, scenario: string, name: string): NameSymbol {
+  const defs = (model.scenarios.find((s) => s.name === scenario)?.steps ?? []).flatMap((s) => s.captures.filter((c) => c.name === name));
+  return { kind: 'capture', name, scenario, defs };
+}
+
+/** A template name: a capture of its scenario's flow when one has that name, else a variable. */
+export function resolve(model: DocumentModel, ref: TemplateRef): NameSymbol {
+  if (ref.kind !== 'variable') return { kind: ref.kind, name: ref.name };
+  if (captureFor(model, ref.scenario, ref.stepIndex, ref.name)) return captureSymbol(model, ref.scenario!, ref.name);
+  return { kind: 'variable', name: ref.name, def: model.variables.find((v) => v.name === ref.name) };
+}
+
+export function definitions(symbol: NameSymbol): Range[] {
+  if (symbol.kind === 'variable') return symbol.def ? [symbol.def.nameRange] : [];
+  if (symbol.kind === 'capture') return symbol.defs.map((d) => d.nameRange);
+  return [];
+}
+
+export function sameSymbol(a: NameSymbol, b: NameSymbol): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false;
+  return a.kind !== 'capture' || (b.kind === 'capture' && a.scenario === b.scenario);
+}
+
+export function referencesOf(model: DocumentModel, symbol: NameSymbol): Range[] {
+  return model.references.filter((r) => r.name === symbol.name && sameSymbol(resolve(model, r), symbol)).map((r) => r.range);
+}

@@ -1,0 +1,61 @@
+// The outline: scenarios with their steps (and a step's captures), thresholds, variables.
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
+import type { DocumentModel } from './model';
+
+export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
+  const symbols: DocumentSymbol[] = [];
+  if (model.variablesRange && model.variables.length > 0) {
+    symbols.push({
+      name: 'variables',
+      kind: SymbolKind.Namespace,
+      range: model.variablesRange,
+      selectionRange: { start: model.variablesRange.start, end: model.variablesRange.start },
+      children: model.variables.map((v) => ({
+        name: v.name,
+        detail: String(v.value),
+        kind: SymbolKind.Variable,
+        range: v.range,
+        selectionRange: v.nameRange,
+      })),
+    });
+  }
+  for (const scenario of model.scenarios) {
+    symbols.push({
+      name: scenario.name,
+      detail: scenario.executor,
+      kind: SymbolKind.Module,
+      range: scenario.range,
+      selectionRange: scenario.nameRange,
+      children: scenario.steps.map((step) => ({
+        name: step.name || `step ${step.index + 1}`,
+        detail: step.explicitName && step.method ? `${step.method} ${step.url}` : undefined,
+        kind: step.method ? SymbolKind.Function : SymbolKind.Event,
+        range: step.range,
+        selectionRange: step.selectionRange,
+        children: step.captures.map((c) => ({
+          name: c.name,
+          detail: c.source,
+          kind: SymbolKind.Variable,
+          range: c.range,
+          selectionRange: c.nameRange,
+        })),
+      })),
+    });
+  }
+  if (model.thresholdsRange && model.thresholds.length > 0) {
+    symbols.push({
+      name: 'thresholds',
+      kind: SymbolKind.Namespace,
+      range: model.thresholdsRange,
+      selectionRange: { start: model.thresholdsRange.start, end: model.thresholdsRange.start },
+      children: model.thresholds.map((t) => ({
+        name: t.name,
+        detail: t.expressions.map((e) => e.text).join(', '),
+        kind: SymbolKind.Property,
+        range: t.range,
+        selectionRange: t.nameRange,
+      })),
+    });
+  }
+  return symbols;
+}
