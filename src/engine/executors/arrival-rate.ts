@@ -1,0 +1,92 @@
+// The open model shared by both arrival-rate executors: iterations start on a schedule whatever the
+// system under test does. One timer, re-armed to the next due time; every wake-up starts all iterations
+// that are due (a late timer catches up at once), each on an idle VU or else dropped — never retried —
+// with one more VU initialised in the background while fewer than maxVUs exist (k6:
+// constant_arrival_rate.go and ramping_arrival_rate.go, Run). Due times are offsets from one start
+// timestamp, so the schedule does not drift.
+import { BaseExecutor } from './base-executor';
+import type { ExecutorContext } from './types';
+
+/** The iteration start times of an arrival-rate executor, in order. */
+export interface ArrivalSchedule {
+  /** How many iterations the schedule starts in all. */
+  readonly total: number;
+  /** When the regular duration ends, in ms from the scenario's start. */
+  readonly durationMs: number;
+  /** The offset of the next iteration (ms from the start) and advances; Infinity when none is left. */
+  next(): number;
+  /** The rate aimed at, in iterations per second, this many ms after the start. */
+  rateAt(offsetMs: number): number;
+}
+
+export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
+  readonly plannedDurationMs: number;
+  private readonly preAllocatedVUs: number;
+  private readonly schedule: ArrivalSchedule;
+  private nextDue = Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = 0;
+  private dropped = 0;
+
+  constructor(context: ExecutorContext<V>, schedule: ArrivalSchedule, preAllocatedVUs: number, maxVUs: number) {
+    super(context, Math.max(maxVUs, preAllocatedVUs), true);
+    this.schedule = schedule;
+    this.preAllocatedVUs = preAllocatedVUs;
+    this.plannedDurationMs = schedule.durationMs;
+  }
+
+  /** Iterations whose start time has come so far: started + dropped. */
+  get scheduledIterations(): number {
+    return this.scheduled;
+  }
+
+  get droppedIterations(): number {
+    return this.dropped;
+  }
+
+  protected onBegin(): void {
+    this.pool.preallocate(this.preAllocatedVUs);
+    this.refreshGauges();
+    this.nextDue = this.schedule.next();
+    this.tick();
+  }
+
+  override refreshGauges(): void {
+    if (this.phase === 'running') this.recorder.setTargetRate(this.schedule.rateAt(this.elapsed()));
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    if (this.phase !== 'running') return;
+    const elapsed = this.elapsed();
+    while (this.nextDue <= elapsed) {
+      this.scheduled++;
+      if (this.pool.startIdle()) {
+        this.recorder.lateness(elapsed - this.nextDue);
+      } else {
+        this.dropped++;
+        this.recorder.dropped();
+        this.pool.growInBackground();
+      }
+      this.nextDue = this.schedule.next();
+    }
+    if (elapsed >= this.schedule.durationMs) {
+      this.beginGracefulStop();
+      return;
+    }
+    const wakeAt = Math.min(this.nextDue, this.schedule.durationMs);
+    // Node's timers count whole milliseconds and may fire a fraction early; the loop above re-arms.
+    this.timer = setTimeout(this.tick, Math.max(1, Math.ceil(wakeAt - elapsed)));
+  };
+
+  /** Never asked: an open model's VUs return to the idle list. */
+  protected continueVU(): boolean {
+    return false;
+  }
+
+  protected override onStopping(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.recorder.setTargetRate(0);
+  }
+}

@@ -1,0 +1,62 @@
+// The executor core's view of the world: it schedules iterations on VUs and knows nothing about HTTP,
+// so the same code runs a FlowRunner in a real run and plain timed functions in the executor tests.
+import type { ScenarioRecorder } from '../metrics/recorder';
+import type { ScenarioPlan } from '../scenario/plan';
+
+/** What runs one iteration of a scenario's flow on one VU. FlowRunner (../flow.ts) is one. */
+export interface IterationRunner<V> {
+  newVU(id: number): V;
+  /** Resolves true when the iteration completed, false when `interrupt` cut it short. */
+  runIteration(vu: V, iteration: number): Promise<boolean>;
+  /** Cut the VU's running iteration short; its `runIteration` promise then resolves (false). */
+  interrupt(vu: V): void;
+  closeVU(vu: V): Promise<void>;
+}
+
+/** Hands out VU ids, 1-based and unique across all scenarios of a run (k6's __VU). */
+export class VUIdSequence {
+  private last = 0;
+  next(): number {
+    return ++this.last;
+  }
+  get issued(): number {
+    return this.last;
+  }
+}
+
+export interface ExecutorContext<V> {
+  scenario: ScenarioPlan;
+  runner: IterationRunner<V>;
+  recorder: ScenarioRecorder;
+  vuIds: VUIdSequence;
+  /**
+   * A bug, not a measurement: an iteration's promise rejected (the iteration still counts, as k6 counts
+   * iterations that threw) or a VU could not be created (the scenario then ends).
+   */
+  onError?: (error: unknown) => void;
+}
+
+export interface Executor {
+  readonly scenario: string;
+  /** When the schedule ends, from the scenario's own start, without gracefulStop (k6's regular duration). */
+  readonly plannedDurationMs: number;
+  /** The most VUs this executor may initialise. */
+  readonly maxVUs: number;
+  /** When the scenario actually began on the `now()` clock; undefined before (or if it never did). */
+  readonly beganAt: number | undefined;
+  /** Arms the startTime timer; `runStartedAt` is the run's start on the `now()` clock. */
+  start(runStartedAt: number): void;
+  /** Like the end of the duration: no new iterations, running ones may finish within gracefulStop. */
+  stop(): void;
+  /** Interrupt every running iteration now. */
+  hardStop(): void;
+  /** Refresh gauges that drift with time (the ramping target rate); the run calls it once a second. */
+  refreshGauges(): void;
+  /** Settles once every VU is closed: the scenario is over. Never rejects. */
+  readonly done: Promise<void>;
+}
+
+/** Milliseconds on a monotonic clock. */
+export function now(): number {
+  return performance.now();
+}

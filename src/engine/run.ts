@@ -1,0 +1,207 @@
+// One run of a plan: the HTTP agent, the metrics registry, a FlowRunner and an executor per scenario, all
+// started together (each scenario after its startTime); one aggregate a second with the generator's
+// health; abortOnFail thresholds checked each second; the summary at the end. Everything it opens
+// (sockets, timers, the event-loop monitor) is closed before `done` settles, so the process can exit
+// on its own.
+import { randomUUID } from 'node:crypto';
+import { version as engineVersion } from '../../package.json';
+import { PROTOCOL_VERSION, type PlanInfo, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
+import { createExecutor, maxVUsOf, plannedDurationMs, VUIdSequence, type Executor } from './executors';
+import { delayUntil } from './executors/base-executor';
+import { now } from './executors/types';
+import { FlowRunner } from './flow';
+import { createHttpAgent } from './http/agent';
+import { createHealthSampler } from './metrics/health';
+import { MetricsRegistry } from './metrics/registry';
+import { buildRunSummary } from './report/summary';
+import type { Plan, ScenarioPlan } from './scenario/plan';
+import { evaluateThresholds, shouldAbort } from './thresholds';
+
+export interface StartRunOptions {
+  /** Only these scenarios (by name); absent or empty for all. */
+  scenarios?: string[];
+  /** What `env.NAME` templates see. */
+  env: Record<string, string | undefined>;
+  /** Every event of the run in order, ending with `summary`; the caller writes `end` with the exit code. */
+  onEvent: (event: RunEvent) => void;
+  runId?: string;
+}
+
+export interface RunHandle {
+  /** Graceful: no new iterations, running ones may finish within gracefulStop. `hard`: interrupt them now. */
+  stop(hard?: boolean): void;
+  /** The summary, once every scenario has ended and every connection is closed. */
+  readonly done: Promise<RunSummary>;
+}
+
+/** How many distinct engine errors are logged; a bug that repeats per iteration must not flood the stream. */
+const MAX_LOGGED_ERRORS = 5;
+
+export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
+  const selected = selectScenarios(plan, options.scenarios);
+  const selectedNames = new Set(selected.map(({ scenario }) => scenario.name));
+  const emit = options.onEvent;
+  const runId = options.runId ?? randomUUID();
+  const startedAtIso = new Date().toISOString();
+
+  const agent = createHttpAgent(plan.http);
+  const registry = new MetricsRegistry(plan);
+  const health = createHealthSampler();
+  const vuIds = new VUIdSequence();
+  const runStart = now();
+  const elapsedMs = (): number => now() - runStart;
+  const seconds = (): number => Math.round(elapsedMs() / 100) / 10;
+
+  const loggedErrors = new Set<string>();
+  const errorLogger = (scenario: string) => (error: unknown): void => {
+    const message = `scenario ${scenario}: ${error instanceof Error ? error.message : String(error)}`;
+    if (loggedErrors.has(message) || loggedErrors.size >= MAX_LOGGED_ERRORS) return;
+    loggedErrors.add(message);
+    emit({ type: 'log', t: seconds(), level: 'error', message });
+  };
+
+  const executors: Executor[] = selected.map(({ scenario, index }) => {
+    const recorder = registry.scenario(index);
+    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env });
+    return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name) });
+  });
+
+  emit({
+    type: 'start',
+    v: PROTOCOL_VERSION,
+    runId,
+    startedAt: startedAtIso,
+    engineVersion,
+    plan: planInfo(plan, selected.map(({ scenario }) => scenario)),
+  });
+
+  let outcome: RunSummary['outcome'] = 'completed';
+  let abortedBy: ThresholdResult | undefined;
+  let stopped = false;
+  const watchThresholds = plan.thresholds.some((threshold) => threshold.abortOnFail);
+  const onlySelected = <T extends { scenario: string }>(figures: T[]): T[] =>
+    selectedNames.size === plan.scenarios.length ? figures : figures.filter((f) => selectedNames.has(f.scenario));
+
+  const stopAll = (hard: boolean): void => {
+    stopped = true;
+    for (const executor of executors) {
+      if (hard) executor.hardStop();
+      else executor.stop();
+    }
+  };
+
+  // One aggregate per whole second of the run, each armed from the run's start so they do not drift.
+  let second = 0;
+  let lastAggregateAt = 0;
+  let ticker: NodeJS.Timeout | undefined;
+  const aggregate = (t: number): void => {
+    for (const executor of executors) executor.refreshGauges();
+    const scenarios = onlySelected(registry.tick(t));
+    emit({ type: 'aggregate', t, scenarios, health: health.sample(agent.openSockets, agent.takeNewConnections()) });
+    lastAggregateAt = elapsedMs();
+  };
+  const onSecond = (): void => {
+    ticker = undefined;
+    if (elapsedMs() < (second + 1) * 1000) {
+      ticker = setTimeout(onSecond, delayUntil(runStart + (second + 1) * 1000));
+      return;
+    }
+    second++;
+    aggregate(second);
+    if (watchThresholds && abortedBy === undefined && !stopped) {
+      const results = evaluateThresholds(plan.thresholds, registry, elapsedMs(), false);
+      const abort = shouldAbort(results, plan.thresholds, elapsedMs());
+      if (abort !== undefined) {
+        abortedBy = abort;
+        outcome = 'aborted-by-threshold';
+        emit({ type: 'threshold-abort', t: second, threshold: abort });
+        stopAll(false);
+      }
+    }
+    ticker = setTimeout(onSecond, delayUntil(runStart + (second + 1) * 1000));
+  };
+  ticker = setTimeout(onSecond, delayUntil(runStart + 1000));
+
+  for (const executor of executors) executor.start(runStart);
+
+  const finish = async (): Promise<RunSummary> => {
+    if (ticker !== undefined) clearTimeout(ticker);
+    ticker = undefined;
+    const durationMs = elapsedMs();
+    // The last, partial second still gets its aggregate, so the stream adds up to the summary.
+    if (durationMs - lastAggregateAt >= 1) aggregate(Math.ceil(durationMs / 1000));
+    await agent.close();
+    health.stop();
+    const thresholdResults = evaluateThresholds(plan.thresholds, registry, durationMs, true, abortedBy);
+    const summary = buildRunSummary({
+      runId,
+      startedAt: startedAtIso,
+      durationMs,
+      outcome,
+      registry,
+      thresholds: plan.thresholds,
+      thresholdResults,
+      diagnoses: [],
+    });
+    summary.scenarios = onlySelected(summary.scenarios);
+    emit({ type: 'summary', summary });
+    return summary;
+  };
+
+  const done = Promise.all(executors.map((executor) => executor.done)).then(finish, async (error: unknown) => {
+    // Executors never reject; should one do so anyway, nothing must stay open behind the error.
+    if (ticker !== undefined) clearTimeout(ticker);
+    stopAll(true);
+    await agent.close().catch(() => undefined);
+    health.stop();
+    throw error;
+  });
+
+  return {
+    stop(hard = false) {
+      if (outcome === 'completed') outcome = 'stopped';
+      stopAll(hard);
+    },
+    done,
+  };
+}
+
+function selectScenarios(plan: Plan, names: string[] | undefined): Array<{ scenario: ScenarioPlan; index: number }> {
+  const all = plan.scenarios.map((scenario, index) => ({ scenario, index }));
+  if (names === undefined || names.length === 0) return all;
+  for (const name of names) {
+    if (!plan.scenarios.some((scenario) => scenario.name === name)) {
+      const known = plan.scenarios.map((scenario) => scenario.name).join(', ');
+      throw new Error(`${plan.file} has no scenario named "${name}" (it has: ${known})`);
+    }
+  }
+  return all.filter(({ scenario }) => names.includes(scenario.name));
+}
+
+export function planInfo(plan: Plan, scenarios: readonly ScenarioPlan[]): PlanInfo {
+  const info: PlanInfo = {
+    file: plan.file,
+    name: plan.name,
+    scenarios: scenarios.map((scenario) => ({
+      name: scenario.name,
+      executor: scenario.executor.type,
+      startTimeMs: scenario.startTimeMs,
+      durationMs: plannedDurationMs(scenario.executor),
+      gracefulStopMs: scenario.gracefulStopMs,
+      maxVUs: maxVUsOf(scenario.executor),
+      steps: scenario.steps.map((step) => ({
+        name: step.name,
+        index: step.index,
+        line: step.range.start.line + 1,
+        kind: step.kind,
+      })),
+    })),
+    thresholds: plan.thresholds.map((threshold) => ({
+      key: threshold.key,
+      source: threshold.source,
+      line: threshold.range.start.line + 1,
+    })),
+  };
+  if (plan.baseUrl !== undefined) info.baseUrl = plan.baseUrl;
+  return info;
+}
