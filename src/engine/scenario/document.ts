@@ -63,22 +63,14 @@ export interface ScenarioDocument {
 
 export function parseScenarioDocument(text: string): ScenarioDocument {
   const source = typeof text === 'string' ? text : '';
-  let lineCounter = new LineCounter();
+  const lineCounter = new LineCounter();
   // Duplicate keys are reported by the validator, with both places named.
   const options = { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const;
-  let yaml = parseDocument(source, { ...options, lineCounter });
-  if (yaml.errors.length > 0) {
-    const masked = maskScalarBrackets(source);
-    if (masked !== undefined) {
-      const retryCounter = new LineCounter();
-      const retry = parseDocument(masked, { ...options, lineCounter: retryCounter });
-      if (retry.errors.length < yaml.errors.length) {
-        unmaskScalars(retry);
-        yaml = retry;
-        lineCounter = retryCounter;
-      }
-    }
-  }
+  // Masking only touches brackets that strict YAML rejects anyway, so one parse of the masked text
+  // serves valid and invalid files alike.
+  const masked = maskScalarBrackets(source);
+  const yaml = parseDocument(masked ?? source, { ...options, lineCounter });
+  if (masked !== undefined) unmaskScalars(yaml);
   return new ParsedScenarioDocument(source, yaml, lineCounter);
 }
 
