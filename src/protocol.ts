@@ -236,10 +236,31 @@ export const EXIT = {
   engineError: 103,
 } as const;
 
+/** A run as the results panel shows it: its events in order, and where they came from. */
+export interface RunView {
+  events: RunEvent[];
+  /** A short label: the scenario file's name and the start time. */
+  label: string;
+  /** The NDJSON run file, when there is one. */
+  runFile?: string;
+  /** True while the run is under way (events keep coming). */
+  live: boolean;
+}
+
 /** Messages from the extension to the results webview. */
 export type ToWebview =
-  | { type: 'run'; events: RunEvent[] }
-  | { type: 'event'; event: RunEvent };
+  | { type: 'run'; events: RunEvent[]; view?: Omit<RunView, 'events'> }
+  | { type: 'event'; event: RunEvent }
+  /** The live run ended (its `end` event may be lost if the engine died). */
+  | { type: 'ended'; exitCode: number | undefined; message?: string }
+  /** Two runs side by side: `runs[0]` is the baseline. */
+  | { type: 'compare'; runs: [RunView, RunView] };
 
 /** Messages from the results webview to the extension. */
-export type FromWebview = { type: 'ready' };
+export type FromWebview =
+  | { type: 'ready' }
+  /** Apply the machine-applicable fix of a diagnosis (found by id in the shown run's events). */
+  | { type: 'applyFix'; diagnosisId: string }
+  /** Show a scenario (and a step of it) in the editor. */
+  | { type: 'reveal'; scenario: string; stepIndex?: number }
+  | { type: 'stop' };

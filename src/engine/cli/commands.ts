@@ -1,0 +1,125 @@
+// What each command accepts, in one place: the parser and the help text both read it.
+import type { FlagSpec } from './args';
+
+export interface CommandSpec {
+  name: string;
+  synopsis: string;
+  summary: string;
+  flags: FlagSpec[];
+  /** Extra help text after the flags: examples, exit codes. */
+  details?: string;
+}
+
+const help: FlagSpec = { name: 'help', short: 'h', description: 'show this help' };
+
+export const RUN_FLAGS: FlagSpec[] = [
+  { name: 'scenario', short: 's', value: 'NAME', repeatable: true, description: 'run only this scenario (repeat for several)' },
+  { name: 'summary-export', value: 'FILE', description: "write the end-of-test summary as JSON (k6's summary-export shape)" },
+  { name: 'out', short: 'o', value: 'ndjson=FILE', description: 'write every run event to FILE as NDJSON, as the run goes' },
+  { name: 'env', short: 'e', value: 'NAME=VALUE', repeatable: true, description: 'set env.NAME for templates (values are kept out of all output)' },
+  { name: 'run-id', value: 'ID', description: 'name the run (default: generated)' },
+  { name: 'quiet', short: 'q', description: 'no progress output while running' },
+  { name: 'no-color', description: 'no colours in the summary (also: NO_COLOR=1)' },
+];
+
+const EXIT_CODES = `Exit codes:
+  0    the run completed and every threshold passed
+  99   a threshold failed (or one with abortOnFail ended the run)
+  103  the engine failed
+  104  invalid input: bad flags, or the scenario file has errors
+  105  stopped from outside (Ctrl-C, SIGTERM)`;
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'run',
+    synopsis: 'volley run FILE [flags]',
+    summary: 'run a load test',
+    flags: [
+      ...RUN_FLAGS,
+      { name: 'demo', description: "also start the embedded demo target on the file's baseUrl (a loopback host:port)" },
+      help,
+    ],
+    details: `The file is validated first; with errors nothing runs. Ctrl-C stops gracefully (running iterations
+may finish within gracefulStop); a second Ctrl-C stops at once. Progress goes to stderr, the summary to stdout.
+
+Examples:
+  volley run examples/demo.volley.yaml --demo
+  volley run load.volley.yaml --scenario browse --out ndjson=run.ndjson --summary-export summary.json
+  volley run load.volley.yaml -e TOKEN=$API_TOKEN --quiet
+
+${EXIT_CODES}`,
+  },
+  {
+    name: 'validate',
+    synopsis: 'volley validate FILE...',
+    summary: 'check scenario files without running them',
+    flags: [help],
+    details: `Prints one "file:line:col: severity: message" line per problem to stdout and a count to stderr.
+Exit code 1 when any file has an error, else 0.`,
+  },
+  {
+    name: 'demo',
+    synopsis: 'volley demo [flags]',
+    summary: 'start the embedded demo target (a small shop API on 127.0.0.1)',
+    flags: [
+      { name: 'port', short: 'p', value: 'PORT', description: 'port to listen on (default 7878; 0 picks a free one)' },
+      { name: 'host', value: 'HOST', description: 'loopback address to listen on (default 127.0.0.1)' },
+      { name: 'latency', value: 'DURATION', description: 'median response latency, lognormal jitter around it (default 20ms)' },
+      { name: 'fault-rate', value: 'FRACTION', description: 'fraction of requests answered 500/503 (default 0)' },
+      { name: 'reset-rate', value: 'FRACTION', description: 'fraction of requests whose connection is reset (default 0)' },
+      { name: 'seed', value: 'N', description: 'fix the latency and fault draws (default: random)' },
+      { name: 'run', value: 'FILE', description: 'run FILE against the target, then stop it and exit with the run\'s exit code' },
+      ...RUN_FLAGS,
+      help,
+    ],
+    details: `Endpoints: GET /health, GET /products?page=N, GET /products/:id, POST /login {user,password},
+POST /cart {id,user}, GET /cart/:cartId. Without --run it serves until Ctrl-C. The run flags apply with --run.
+
+Examples:
+  volley demo
+  volley demo --run examples/demo.volley.yaml
+  volley demo --latency 50ms --fault-rate 0.02`,
+  },
+  { name: 'version', synopsis: 'volley version', summary: 'print the version', flags: [help] },
+  { name: 'help', synopsis: 'volley help [COMMAND]', summary: 'show help for a command', flags: [help] },
+];
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+function flagLines(flags: FlagSpec[]): string[] {
+  const left = flags.map((f) => `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`);
+  const width = Math.max(...left.map((l) => l.length)) + 2;
+  return flags.map((f, i) => `  ${left[i].padEnd(width)}${f.description}`);
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [`${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`, '', `Usage: ${spec.synopsis}`];
+  if (spec.flags.length > 0) lines.push('', 'Flags:', ...flagLines(spec.flags));
+  if (spec.details) lines.push('', spec.details);
+  return lines.join('\n') + '\n';
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'Volley: HTTP load tests with k6 semantics.',
+    '',
+    'Usage: volley COMMAND [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    "Run 'volley COMMAND --help' for a command's flags.",
+    '',
+  ].join('\n');
+}
+
+/** The short form printed after a usage error. */
+export function usageHint(command: string | undefined): string {
+  const spec = command ? commandNamed(command) : undefined;
+  return spec
+    ? `Usage: ${spec.synopsis}\nRun 'volley ${spec.name} --help' for its flags.\n`
+    : `Usage: volley COMMAND [flags]  (commands: ${COMMANDS.map((c) => c.name).join(', ')})\nRun 'volley --help' for more.\n`;
+}

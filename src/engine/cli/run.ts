@@ -1,0 +1,208 @@
+// `volley run FILE`: validate, run with live progress, print the summary, write the exports, exit k6's way.
+import { writeFileSync } from 'node:fs';
+import { EXIT, type RunEvent } from '../../protocol';
+import type { Plan } from '../scenario/plan';
+import { formatTextSummary } from '../report/text-summary';
+import { toSummaryExport } from '../report/summary-export';
+import { ensureParentDir } from '../output/ensure-dir';
+import { NdjsonWriter } from '../output/ndjson';
+import { UsageError, all, has, last, type ParsedArgs } from './args';
+import { demoForPlan } from './demo-target';
+import { prepareRun, systemReason } from './prepare';
+import { ProgressDisplay } from './progress';
+import { startSession } from './session';
+
+export interface RunOptions {
+  file: string;
+  scenarios: string[];
+  summaryExport: string | undefined;
+  ndjsonPath: string | undefined;
+  env: Record<string, string>;
+  runId: string | undefined;
+  quiet: boolean;
+  color: boolean;
+}
+
+/** Set up around the run, once the plan is known (the demo target); returns how to tear it down. */
+export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: string } | { cleanup(): Promise<void> }>;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
+export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
+  const env: Record<string, string> = {};
+  for (const pair of all(args, 'env')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq < 0) throw new UsageError(`-e needs NAME=VALUE, got "${name}" (to pass an empty value write ${name}=)`, command);
+    if (!ENV_NAME.test(name)) throw new UsageError(`-e: "${name}" is not a valid variable name (letters, digits, _)`, command);
+    env[name] = pair.slice(eq + 1);
+  }
+  let ndjsonPath: string | undefined;
+  const out = last(args, 'out');
+  if (out !== undefined) {
+    const match = /^ndjson=(.+)$/.exec(out);
+    if (!match) {
+      const kind = out.includes('=') ? out.slice(0, out.indexOf('=')) : out;
+      throw new UsageError(`--out takes ndjson=FILE (the only output for now), not "${kind}"`, command);
+    }
+    ndjsonPath = match[1];
+  }
+  const summaryExport = last(args, 'summary-export');
+  if (summaryExport === '') throw new UsageError('--summary-export needs a file name', command);
+  const runId = last(args, 'run-id');
+  if (runId !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(runId)) {
+    throw new UsageError(`--run-id "${runId}": use letters, digits and . _ : - (at most 128)`, command);
+  }
+  const scenarios = all(args, 'scenario');
+  for (const s of scenarios) if (s === '') throw new UsageError('--scenario needs a name', command);
+  return {
+    file,
+    scenarios,
+    summaryExport,
+    ndjsonPath,
+    env,
+    runId,
+    quiet: has(args, 'quiet'),
+    color: !has(args, 'no-color') && !process.env.NO_COLOR && process.stdout.isTTY === true,
+  };
+}
+
+function describeLog(event: Extract<RunEvent, { type: 'log' }>): string | undefined {
+  if (event.level === 'debug') return undefined;
+  return `${event.level === 'info' ? 'info' : event.level === 'warn' ? 'warning' : 'error'}: ${event.message}`;
+}
+
+export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promise<number> {
+  const stderr = process.stderr;
+  const prepared = await prepareRun(options.file, options.scenarios);
+  for (const line of prepared.diagnostics) stderr.write(`${line}\n`);
+  if (!prepared.ok) {
+    stderr.write(`volley: ${prepared.message}\n`);
+    return prepared.exitCode;
+  }
+
+  let ndjson: NdjsonWriter | undefined;
+  try {
+    if (options.summaryExport) ensureParentDir(options.summaryExport);
+  } catch (err) {
+    stderr.write(`volley: cannot write --summary-export ${options.summaryExport}: ${systemReason(err)}\n`);
+    return EXIT.invalidInput;
+  }
+
+  let cleanup: (() => Promise<void>) | undefined;
+  if (beforeRun) {
+    const ready = await beforeRun(prepared.plan);
+    if ('exitCode' in ready) {
+      stderr.write(`volley: ${ready.message}\n`);
+      return ready.exitCode;
+    }
+    cleanup = ready.cleanup;
+  }
+  try {
+    if (options.ndjsonPath) {
+      try {
+        ndjson = new NdjsonWriter(options.ndjsonPath);
+      } catch (err) {
+        stderr.write(`volley: cannot write --out ndjson=${options.ndjsonPath}: ${systemReason(err)}\n`);
+        return EXIT.invalidInput;
+      }
+    }
+    return await runPlan(prepared.plan, options, ndjson);
+  } finally {
+    await cleanup?.();
+  }
+}
+
+async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | undefined): Promise<number> {
+  const stderr = process.stderr;
+  const mode = options.quiet ? 'quiet' : stderr.isTTY ? 'tty' : 'plain';
+  const display = new ProgressDisplay(stderr, mode);
+
+  const session = startSession({
+    plan,
+    scenarios: options.scenarios,
+    envOverrides: options.env,
+    ndjson,
+    runId: options.runId,
+    onEvent: (event) => {
+      display.event(event);
+      switch (event.type) {
+        case 'start':
+          if (!options.quiet) {
+            const names = event.plan.scenarios.map((s) => s.name).join(', ');
+            display.message(
+              `volley ${event.engineVersion}: running ${plan.file} (${names})${ndjson ? `, events to ${ndjson.path}` : ''}; Ctrl-C stops`,
+            );
+          }
+          break;
+        case 'log': {
+          const text = describeLog(event);
+          if (text) display.message(text);
+          break;
+        }
+        case 'diagnosis':
+          display.message(`${event.diagnosis.severity}: ${event.diagnosis.title}${event.diagnosis.scenario ? ` [${event.diagnosis.scenario}]` : ''}: ${event.diagnosis.fix}`);
+          break;
+        case 'threshold-abort':
+          display.message(`threshold ${event.threshold.key}: ${event.threshold.source} crossed, and it has abortOnFail: ending the run`);
+          break;
+        default:
+          break;
+      }
+    },
+  });
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      display.stopping = true;
+      display.message(
+        signal === 'SIGINT' ? 'stopping gracefully… press Ctrl-C again to stop at once' : `${signal}: stopping gracefully…`,
+      );
+      session.stop(false);
+    } else if (signals === 2) {
+      display.message('stopping now: interrupting running iterations');
+      session.stop(true);
+    } else {
+      // The hard stop did not end the run: leave with what the NDJSON already holds.
+      ndjson?.close();
+      process.exit(EXIT.externalAbort);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const result = await session.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  display.clear();
+
+  let exitCode = result.exitCode;
+  if (result.summary) {
+    const summary = session.redactor.value(result.summary);
+    process.stdout.write(formatTextSummary(summary, { color: options.color }));
+    if (options.summaryExport) {
+      try {
+        writeFileSync(options.summaryExport, JSON.stringify(toSummaryExport(summary), null, 2) + '\n');
+      } catch (err) {
+        stderr.write(`volley: cannot write --summary-export ${options.summaryExport}: ${systemReason(err)}\n`);
+        if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+      }
+    }
+  }
+  if (result.error) stderr.write(`volley: engine error: ${result.error}\n`);
+  if (exitCode === EXIT.externalAbort) stderr.write('volley: the run was stopped (exit code 105)\n');
+  else if (exitCode === EXIT.thresholdsFailed) stderr.write('volley: some thresholds have failed (exit code 99)\n');
+  return exitCode;
+}
+
+export async function runCommand(args: ParsedArgs): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError('which file? volley run FILE', 'run');
+  if (args.positionals.length > 1) {
+    throw new UsageError(`one file per run, got ${args.positionals.length}: ${args.positionals.join(' ')}`, 'run');
+  }
+  const options = runOptionsFrom(args, 'run', args.positionals[0]);
+  return runFile(options, has(args, 'demo') ? demoForPlan : undefined);
+}

@@ -1,0 +1,255 @@
+// The embedded demo target: a small shop API on node:http with lognormal latency, keep-alive and optional
+// faults. Used by the Quick start, the examples, the extension's walkthrough and tests.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { isLoopbackHost } from './loopback';
+import { lognormalLatency, seededRandom } from './random';
+import { Shop, type Product } from './shop';
+
+export interface DemoServerOptions {
+  /** 0 picks a free port. Default 7878. */
+  port?: number;
+  /** Must be a loopback address. Default 127.0.0.1. */
+  host?: string;
+  /** Median latency of an ordinary request; the actual one is lognormal around it. Default 20. */
+  latencyMs?: number;
+  /** Fraction of requests (besides /health) answered 500 or 503. Default 0. */
+  faultRate?: number;
+  /** Fraction of requests (besides /health) whose connection is reset instead of answered. Default 0. */
+  resetRate?: number;
+  /** Fixes latency and fault draws, for tests. Default: a random seed. */
+  seed?: number;
+}
+
+export interface DemoServerStats {
+  /** Requests received. */
+  requests: number;
+  /** TCP connections accepted (over the server's life, not open now). */
+  connections: number;
+  /** Requests answered 500/503 on purpose. */
+  faults: number;
+  /** Connections reset on purpose. */
+  resets: number;
+}
+
+export interface DemoServer {
+  url: string;
+  port: number;
+  host: string;
+  stats: DemoServerStats;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Relative cost of each endpoint against the median latency, so the steps of a flow differ like real ones. */
+const COST = { list: 1, product: 0.5, login: 2, addToCart: 1.5, cart: 0.5, notFound: 0.2 } as const;
+
+type Route =
+  | { kind: 'health' }
+  | { kind: 'list'; page: number | undefined }
+  | { kind: 'product'; id: number }
+  | { kind: 'login' }
+  | { kind: 'addToCart' }
+  | { kind: 'cart'; cartId: string }
+  | { kind: 'methodNotAllowed'; allow: string }
+  | { kind: 'notFound' };
+
+function route(method: string, rawUrl: string): Route {
+  const q = rawUrl.indexOf('?');
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const query = q < 0 ? '' : rawUrl.slice(q + 1);
+  const only = (allowed: string, r: Route): Route =>
+    method === allowed || (allowed === 'GET' && method === 'HEAD') ? r : { kind: 'methodNotAllowed', allow: allowed };
+  if (path === '/health') return only('GET', { kind: 'health' });
+  if (path === '/products' || path === '/products/') {
+    const pageText = new URLSearchParams(query).get('page');
+    const page = pageText === null || pageText === '' ? 0 : Number(pageText);
+    return only('GET', { kind: 'list', page: Number.isInteger(page) && page >= 0 ? page : undefined });
+  }
+  if (path.startsWith('/products/')) {
+    const idText = path.slice('/products/'.length);
+    return only('GET', { kind: 'product', id: /^\d{1,9}$/.test(idText) ? Number(idText) : NaN });
+  }
+  if (path === '/login') return only('POST', { kind: 'login' });
+  if (path === '/cart') return only('POST', { kind: 'addToCart' });
+  if (path.startsWith('/cart/') && path.length > '/cart/'.length) {
+    return only('GET', { kind: 'cart', cartId: decodeURIComponent(path.slice('/cart/'.length)) });
+  }
+  return { kind: 'notFound' };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : text);
+}
+
+function readBody(req: IncomingMessage, done: (body: string | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+  });
+  req.on('end', () => done(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+  req.on('error', () => done(undefined));
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Product ids arrive as numbers or, from a rendered template, as numeric strings. */
+function productIdOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value)) return Number(value);
+  return NaN;
+}
+
+export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    return Promise.reject(new Error(`the demo target only listens on loopback addresses (127.0.0.0/8, ::1, localhost), not "${host}"`));
+  }
+  const latencyMs = Math.max(0, options.latencyMs ?? 20);
+  const faultRate = Math.min(1, Math.max(0, options.faultRate ?? 0));
+  const resetRate = Math.min(1, Math.max(0, options.resetRate ?? 0));
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const latency = lognormalLatency(random, latencyMs);
+  const shop = new Shop();
+  const stats: DemoServerStats = { requests: 0, connections: 0, faults: 0, resets: 0 };
+  const sockets = new Set<Socket>();
+  let tokens = 0;
+
+  const answer = (req: IncomingMessage, res: ServerResponse, r: Route, body: string | undefined): void => {
+    switch (r.kind) {
+      case 'health':
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 2 });
+        res.end(req.method === 'HEAD' ? undefined : 'ok');
+        return;
+      case 'list':
+        if (r.page === undefined) return sendJson(res, 400, { error: 'page must be a whole number, 0 or more' });
+        return sendJson(res, 200, { items: shop.page(r.page), page: r.page });
+      case 'product': {
+        const product = shop.product(r.id);
+        return product ? sendJson(res, 200, product) : sendJson(res, 404, { error: 'product not found' });
+      }
+      case 'login': {
+        const json = body === undefined ? undefined : parseJsonObject(body);
+        if (!json) return sendJson(res, 400, { error: 'expected a JSON object {user, password}' });
+        if (typeof json.user !== 'string' || json.user === '' || typeof json.password !== 'string' || json.password === '') {
+          return sendJson(res, 401, { error: 'user and password are required' });
+        }
+        tokens++;
+        return sendJson(res, 200, { token: `demo-${tokens.toString(36)}-${Math.floor(random() * 1e9).toString(36)}` });
+      }
+      case 'addToCart': {
+        const json = body === undefined ? undefined : parseJsonObject(body);
+        if (!json) return sendJson(res, 400, { error: 'expected a JSON object {id, user}' });
+        const product: Product | undefined = shop.product(productIdOf(json.id));
+        if (!product) return sendJson(res, 400, { error: `no product with id ${JSON.stringify(json.id)}` });
+        const user = typeof json.user === 'string' || typeof json.user === 'number' ? String(json.user) : 'anonymous';
+        const cart = shop.addToCart(user, product);
+        return sendJson(res, 201, { cartId: cart.cartId, items: cart.items });
+      }
+      case 'cart': {
+        const cart = shop.cart(r.cartId);
+        return cart ? sendJson(res, 200, { cartId: cart.cartId, items: cart.items }) : sendJson(res, 404, { error: 'cart not found' });
+      }
+      case 'methodNotAllowed':
+        return sendJson(res, 405, { error: `method ${req.method} not allowed`, allow: r.allow }, { allow: r.allow });
+      case 'notFound':
+        return sendJson(res, 404, { error: 'not found', path: (req.url ?? '').split('?')[0] });
+    }
+  };
+
+  const respond = (req: IncomingMessage, res: ServerResponse, r: Route, body: string | undefined): void => {
+    if (r.kind !== 'health') {
+      if (resetRate > 0 && random() < resetRate) {
+        stats.resets++;
+        // A TCP RST where the platform allows it, like a crashed or overloaded upstream.
+        const socket = req.socket as Socket & { resetAndDestroy?: () => void };
+        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+        else socket.destroy();
+        return;
+      }
+      if (faultRate > 0 && random() < faultRate) {
+        stats.faults++;
+        const status = random() < 0.5 ? 500 : 503;
+        return sendJson(res, status, { error: status === 500 ? 'internal error (injected fault)' : 'service unavailable (injected fault)' });
+      }
+    }
+    answer(req, res, r, body);
+  };
+
+  const server = createServer((req, res) => {
+    stats.requests++;
+    const r = route(req.method ?? 'GET', req.url ?? '/');
+    const delay = r.kind === 'health' ? 0 : latency() * (COST[r.kind as keyof typeof COST] ?? COST.notFound);
+    const go = (body: string | undefined): void => {
+      if (body === undefined && (r.kind === 'login' || r.kind === 'addToCart') && !req.complete) return;
+      if (delay <= 0) respond(req, res, r, body);
+      else setTimeout(respond, delay, req, res, r, body);
+    };
+    if (r.kind === 'login' || r.kind === 'addToCart') {
+      readBody(req, (body) => {
+        if (body === undefined && req.complete) return sendJson(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+        go(body);
+      });
+    } else {
+      // Drain any body so the connection can be reused.
+      req.resume();
+      go(undefined);
+    }
+  });
+  // Longer than common clients' idle timeouts, so the client, not the server, decides when to close:
+  // otherwise a reused connection can race with the server closing it.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
+  server.on('connection', (socket: Socket) => {
+    stats.connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(options.port ?? 7878, host, () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      let closing: Promise<void> | undefined;
+      resolve({
+        url: `http://${urlHost}:${address.port}`,
+        port: address.port,
+        host,
+        stats,
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+            for (const socket of sockets) socket.destroy();
+          })),
+      });
+    });
+  });
+}

@@ -1,0 +1,91 @@
+// Keeps secrets out of everything a run writes (NDJSON, IPC events, terminal logs): the values of env
+// variables a scenario reads or the user passed with -e, and credential header values.
+import type { RunEvent } from '../../protocol';
+
+export const REDACTED = '[redacted]';
+
+/**
+ * Values shorter than this are not treated as secrets: replacing every "1" or "on" in a log line would
+ * garble it, and a value that short protects nothing.
+ */
+export const MIN_SECRET_LENGTH = 4;
+
+/** `Authorization: Bearer x`, `"cookie":"a=b"`, `proxy-authorization=…`: the value up to a quote or line end. */
+const CREDENTIAL_HEADER = /\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*[:=]\s*["']?)([^"'\r\n]+)/gi;
+
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secretValues: Iterable<string | undefined>) {
+    const unique = new Set<string>();
+    for (const value of secretValues) {
+      if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) unique.add(value);
+    }
+    // Longest first, so a secret that contains another is replaced whole.
+    this.secrets = [...unique].sort((a, b) => b.length - a.length);
+  }
+
+  get size(): number {
+    return this.secrets.length;
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out.replace(CREDENTIAL_HEADER, (_m, name: string, sep: string, value: string) =>
+      value.trim() === REDACTED ? `${name}${sep}${value}` : `${name}${sep}${REDACTED}`,
+    );
+  }
+
+  /** A copy of any JSON-like value with every string (keys too) redacted; numbers and booleans kept. */
+  value<T>(input: T): T {
+    return this.walk(input) as T;
+  }
+
+  /**
+   * The event as it may leave the process. Log lines get header redaction too; every other event only
+   * loses secret values, and only when one could be present (the common case copies nothing).
+   */
+  event(event: RunEvent): RunEvent {
+    if (event.type === 'log') return { ...event, message: this.text(event.message) };
+    if (this.secrets.length === 0) return event;
+    return this.value(event);
+  }
+
+  private walk(input: unknown): unknown {
+    if (typeof input === 'string') return this.text(input);
+    if (Array.isArray(input)) return input.map((item) => this.walk(item));
+    if (input !== null && typeof input === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(input)) {
+        // Base64 HDR histograms carry no text; a chance match would only corrupt them.
+        out[this.text(key)] = key === 'histograms' ? value : this.walk(value);
+      }
+      return out;
+    }
+    return input;
+  }
+}
+
+/** Names of env variables that templates read (`env.NAME`), found in any template source of a plan. */
+export function envNamesReadBy(plan: unknown): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    // A capture's RegExp has a `source` too, but it matches responses; it is not a template.
+    if (value instanceof RegExp) return;
+    const source = (value as { source?: unknown }).source;
+    if (typeof source === 'string') {
+      for (const match of source.matchAll(/\benv\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\benv\s*\[\s*["']([^"']+)["']\s*\]/g)) {
+        names.add(match[1] ?? match[2]);
+      }
+    }
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(plan);
+  return names;
+}
