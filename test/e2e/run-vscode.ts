@@ -1,0 +1,404 @@
+// Runs a test suite inside a real VS Code: code-server (from the cache scripts/e2e/setup.sh fills) with
+// headless Debian chromium driven by playwright-core, and the suite loaded into the extension host through
+// the workbench's `payload` (extensionDevelopmentPath + extensionTestsPath), the same mechanism VS Code's
+// own browser integration tests use. See docs/testing.md and ../shared/notes/vscode-e2e-offline.md.
+//
+// It builds only the suite (dist/ comes from `npm run build`), and it always cleans up: the browser, the
+// server's whole process group (extension host and language server included) and the temporary dirs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as esbuild from 'esbuild';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { childEnv, killGroup, reapLeftovers, stopServer, waitForExit } from './processes';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+export const CODE_SERVER_VERSION = process.env.VOLLEY_CODE_SERVER_VERSION ?? '4.100.3';
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** The suite asks for a screenshot by logging this prefix and a name (see suite/screenshot.ts). */
+export const SCREENSHOT_REQUEST = '[volley-e2e] screenshot ';
+/** The suite's last word: a JSON summary of which tests passed and failed (see suite/harness.ts). */
+export const RESULT_LINE = '[volley-e2e] result ';
+
+export function cacheDir(): string {
+  return process.env.VOLLEY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'volley');
+}
+
+export function codeServerDir(): string {
+  return join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`);
+}
+
+export function codeServerReady(): boolean {
+  return existsSync(join(codeServerDir(), '.volley-ready')) && existsSync(CHROMIUM);
+}
+
+/** Runs scripts/e2e/setup.sh (idempotent; seconds when the cache is warm, minutes when cold). */
+export async function ensureSetup(timeoutMs = 15 * 60_000): Promise<void> {
+  if (codeServerReady()) return;
+  const child = spawn('bash', [join(REPO_ROOT, 'scripts/e2e/setup.sh')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, VOLLEY_CODE_SERVER_VERSION: CODE_SERVER_VERSION },
+    detached: true,
+  });
+  const code = await waitForExit(child, timeoutMs);
+  if (code === 'timeout') {
+    killGroup(child, 'SIGKILL');
+    throw new Error(`scripts/e2e/setup.sh did not finish in ${timeoutMs / 1000} s`);
+  }
+  if (code !== 0) throw new Error(`scripts/e2e/setup.sh failed (exit ${code}); its output is above`);
+}
+
+/** Bundles the in-extension-host suite to one CommonJS file, with `vscode` left to the extension host. */
+export async function buildSuite(entry: string, outfile = join(REPO_ROOT, 'out/test/suite.js')): Promise<string> {
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export interface RunOptions {
+  /** The folder VS Code opens. */
+  workspace: string;
+  /** The compiled suite (a .js file exporting `run(): Promise<void>`). */
+  suite: string;
+  /** The extension under development; the repository root by default. */
+  extensionPath?: string;
+  /** Everything, from starting the server to the suite's exit. */
+  timeoutMs?: number;
+  /** Where screenshots go; a fresh temporary directory by default. Kept after the run. */
+  artifactsDir?: string;
+  /** Keep the temporary user-data, home and log directories (for debugging); printed in the result. */
+  keepTemp?: boolean;
+}
+
+export interface RunResult {
+  /** The code the workbench passed to codeAutomationExit; undefined when the run timed out or crashed. */
+  exitCode: number | undefined;
+  timedOut: boolean;
+  /** The suite's own summary (see RESULT_LINE), when it got that far. */
+  summary: { passed: string[]; failed: string[] } | undefined;
+  /** Browser console, page errors and codeAutomationLog lines, in order. */
+  log: string[];
+  /** Processes still using the run's temporary directory after cleanup (killed, but a bug to report). */
+  leftovers: string[];
+  /** Server-side logs (extension host, language client output channel, ...) and the workbench's own. */
+  logFiles: { path: string; contents: string }[];
+  serverOutput: string;
+  screenshots: string[];
+  artifactsDir: string;
+  tempDir: string;
+  elapsedMs: number;
+}
+
+export async function runInVSCode(options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = started + timeoutMs;
+  const temp = mkdtempSync(join(tmpdir(), 'volley-e2e-'));
+  const dirs = {
+    home: join(temp, 'home'),
+    userData: join(temp, 'user-data'),
+    extensions: join(temp, 'extensions'),
+    xdgConfig: join(temp, 'xdg/config'),
+    xdgData: join(temp, 'xdg/data'),
+    xdgCache: join(temp, 'xdg/cache'),
+    xdgState: join(temp, 'xdg/state'),
+    xdgRuntime: join(temp, 'xdg/runtime'),
+    chromiumProfile: join(temp, 'chromium'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const artifactsDir = options.artifactsDir ?? join(temp, 'artifacts');
+  mkdirSync(artifactsDir, { recursive: true });
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  // Quiet, offline, deterministic: nothing opens on its own and nothing reaches for the network.
+  writeFileSync(
+    join(dirs.userData, 'User/settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.ignoreRecommendations': true,
+      'git.enabled': false,
+      'git.autoRepositoryDetection': false,
+      'npm.autoDetect': 'off',
+      'typescript.disableAutomaticTypeAcquisition': true,
+      'security.workspace.trust.enabled': false,
+    }),
+  );
+
+  const result: RunResult = {
+    exitCode: undefined,
+    timedOut: false,
+    summary: undefined,
+    log: [],
+    logFiles: [],
+    leftovers: [],
+    serverOutput: '',
+    screenshots: [],
+    artifactsDir,
+    tempDir: temp,
+    elapsedMs: 0,
+  };
+  const phase = (what: string) => result.log.push(`[runner] +${Date.now() - started} ms ${what}`);
+  let server: ChildProcess | undefined;
+  const serverOutput: string[] = [];
+  let browser: BrowserContext | undefined;
+  // Should this process exit or be interrupted before cleaning up, the server's group must not outlive it.
+  const killOnExit = () => server && killGroup(server, 'SIGKILL');
+  const killAndRaise = (signal: NodeJS.Signals) => {
+    killOnExit();
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', killOnExit);
+  process.once('SIGINT', killAndRaise);
+  process.once('SIGTERM', killAndRaise);
+  let page: Page | undefined;
+  try {
+    const entry = join(codeServerDir(), 'node_modules/code-server/out/node/entry.js');
+    if (!existsSync(entry)) throw new Error(`code-server is not installed at ${codeServerDir()}; run scripts/e2e/setup.sh`);
+    server = spawn(
+      process.execPath,
+      [
+        entry,
+        '--auth', 'none',
+        // Port 0: the kernel picks a free port and the server prints it, so there is no race for one.
+        '--bind-addr', '127.0.0.1:0',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--user-data-dir', dirs.userData,
+        '--extensions-dir', dirs.extensions,
+        '--ignore-last-opened',
+      ],
+      {
+        cwd: temp,
+        // Its own process group, so the extension host and the language server go down with it.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: childEnv({
+          HOME: dirs.home,
+          XDG_CONFIG_HOME: dirs.xdgConfig,
+          XDG_DATA_HOME: dirs.xdgData,
+          XDG_CACHE_HOME: dirs.xdgCache,
+          XDG_STATE_HOME: dirs.xdgState,
+          XDG_RUNTIME_DIR: dirs.xdgRuntime,
+          VOLLEY_E2E_ARTIFACTS: artifactsDir,
+        }),
+      },
+    );
+    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => serverOutput.push(chunk));
+    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => serverOutput.push(chunk));
+    const serverExited = waitForExit(server, timeoutMs);
+    const address = await waitFor(
+      () => /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(serverOutput.join(''))?.[1],
+      deadline,
+      serverExited,
+      'code-server to listen',
+    );
+    await waitForHealth(address, deadline);
+    phase(`code-server healthy at ${address}`);
+
+    // A persistent context puts the profile in our temporary directory, which names every chromium
+    // process on its command line: that is how the leftover check below finds them.
+    browser = await chromium.launchPersistentContext(dirs.chromiumProfile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+      timeout: Math.max(1000, deadline - Date.now()),
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    phase('chromium started');
+    const currentPage = page;
+    let exit!: (code: number) => void;
+    const exited = new Promise<number>((resolveExit) => (exit = resolveExit));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      result.log.push(`[workbench ${type}] ${args.map(String).join(' ')}`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number, logs?: { relativePath: string; contents: string }[]) => {
+      for (const file of logs ?? []) result.logFiles.push({ path: `browser/${file.relativePath}`, contents: file.contents });
+      exit(code);
+    });
+    page.on('pageerror', (error) => result.log.push(`[page error] ${error.stack ?? error.message}`));
+    page.on('console', (message) => {
+      const text = message.text();
+      // '%c'-styled lines are the workbench logger's echo of what codeAutomationLog already recorded.
+      if (!text.startsWith('%c')) result.log.push(`[console ${message.type()}] ${text}`);
+      const requested = text.indexOf(SCREENSHOT_REQUEST);
+      if (requested >= 0) {
+        const name = text.slice(requested + SCREENSHOT_REQUEST.length).trim().split(/\s/)[0]!;
+        void screenshot(currentPage, artifactsDir, name).then(
+          (file) => result.screenshots.push(file),
+          (error: Error) => result.log.push(`[runner] screenshot ${name} failed: ${error.message}`),
+        );
+      }
+      const summaryAt = text.indexOf(RESULT_LINE);
+      if (summaryAt >= 0) {
+        try {
+          result.summary = JSON.parse(text.slice(summaryAt + RESULT_LINE.length));
+        } catch {
+          result.log.push('[runner] unreadable result line');
+        }
+      }
+    });
+
+    const authority = new URL(address).host;
+    const remote = (path: string) => `vscode-remote://${authority}${resolve(path)}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(options.extensionPath ?? REPO_ROOT)],
+      ['extensionTestsPath', remote(options.suite)],
+    ];
+    const url = `${address}/?folder=${encodeURIComponent(resolve(options.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    result.log.push(`[runner] ${url}`);
+    await page.goto(url, { timeout: Math.max(1000, deadline - Date.now()) });
+
+    const timeout = new AbortController();
+    const outcome = await Promise.race([
+      exited.then((code) => ({ kind: 'exit' as const, code })),
+      serverExited.then((code) => ({ kind: 'server' as const, code })),
+      sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timeout.signal }).then(
+        () => ({ kind: 'timeout' as const }),
+        () => ({ kind: 'timeout' as const }),
+      ),
+    ]);
+    timeout.abort();
+    phase(`run ended: ${outcome.kind}`);
+    if (outcome.kind === 'exit') result.exitCode = outcome.code;
+    else if (outcome.kind === 'server') result.log.push(`[runner] code-server exited early (${outcome.code})`);
+    else {
+      result.timedOut = true;
+      result.log.push(`[runner] timed out after ${timeoutMs} ms`);
+      // What the workbench showed when it stopped moving is the first thing to look at.
+      await screenshot(page, artifactsDir, 'timeout').then(
+        (file) => result.screenshots.push(file),
+        () => undefined,
+      );
+    }
+  } finally {
+    await withTimeout(browser?.close(), 10_000).catch(() => undefined);
+    phase('chromium closed');
+    if (server) {
+      await stopServer(server);
+      phase('code-server stopped');
+      result.serverOutput = serverOutput.join('');
+      // The extension host and language server log on the server side, under the user-data dir.
+      result.logFiles.push(...readLogs(join(dirs.userData, 'logs'), 'server'));
+    }
+    process.removeListener('exit', killOnExit);
+    process.removeListener('SIGINT', killAndRaise);
+    process.removeListener('SIGTERM', killAndRaise);
+    result.leftovers = await reapLeftovers(temp);
+    phase('leftover check done');
+    if (!options.keepTemp) {
+      // Screenshots in the default place keep their temporary directory; everything else goes.
+      const keepArtifacts = !options.artifactsDir && result.screenshots.length > 0;
+      if (keepArtifacts) for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
+      else rmSync(temp, { recursive: true, force: true });
+    }
+    result.elapsedMs = Date.now() - started;
+  }
+  return result;
+}
+
+/** Everything a person needs to see why a run failed. */
+export function describe(result: RunResult): string {
+  const interesting = result.logFiles.filter((f) => /exthost|Volley|volley|renderer|remoteagent/i.test(f.path));
+  return [
+    `exit code: ${result.exitCode ?? 'none'}${result.timedOut ? ' (timed out)' : ''}, ${result.elapsedMs} ms`,
+    `summary: ${JSON.stringify(result.summary)}`,
+    `screenshots: ${result.screenshots.join(', ') || 'none'}`,
+    `leftover processes: ${result.leftovers.join('; ') || 'none'}`,
+    '--- console ---',
+    ...result.log.slice(-200),
+    ...interesting.flatMap((f) => [`--- ${f.path} ---`, tail(f.contents, 80)]),
+    '--- code-server output ---',
+    tail(result.serverOutput, 60),
+  ].join('\n');
+}
+
+async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+  const safe = name.replace(/[^\w.-]/g, '_');
+  const file = join(dir, `${safe}.png`);
+  const partial = `${file}.partial`;
+  await page.screenshot({ path: partial, type: 'png', timeout: 10_000 });
+  // The suite waits for the final name to appear, so it must appear whole.
+  renameSync(partial, file);
+  return file;
+}
+
+async function waitFor<T>(probe: () => T | undefined, deadline: number, failed: Promise<unknown>, what: string): Promise<T> {
+  let gone = false;
+  void failed.then(() => (gone = true));
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (gone) throw new Error(`code-server exited while waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function waitForHealth(address: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(`${address}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`code-server at ${address} never became healthy`);
+    await sleep(100);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!promise) return undefined;
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(ms, undefined, { signal: timer.signal }).then(() => Promise.reject(new Error('timed out')))]);
+  } finally {
+    timer.abort();
+  }
+}
+
+function readLogs(root: string, label: string): { path: string; contents: string }[] {
+  if (!existsSync(root)) return [];
+  const files: { path: string; contents: string }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.log')) files.push({ path: `${label}/${relative(root, path)}`, contents: readFileSync(path, 'utf8') });
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function tail(text: string, lines: number): string {
+  return text.split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,8 @@
+// Entry of the suite that runs inside the extension host (compiled to out/test/suite.js by the runner).
+// The workbench calls run() once the extension under development is loaded, and exits when it settles.
+import { runRegistered } from './harness';
+import './language';
+
+export function run(): Promise<void> {
+  return runRegistered();
+}
