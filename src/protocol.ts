@@ -2,6 +2,10 @@
 // sent over the child-process IPC channel, and posted on to the webview). Types only, plus the version,
 // so every part can import it: the engine (no vscode), the extension, and the webview (browser).
 
+import type { RegistryWindow } from './engine/metrics/window';
+
+export type { RegistryWindow };
+
 export const PROTOCOL_VERSION = 1;
 
 /** Metric names, k6's where k6 has one. */
@@ -128,6 +132,11 @@ export interface Diagnosis {
   fix: string;
   /** Machine-applicable edit of the scenario file, where the fix is one. */
   edit?: { path: string[]; value: unknown };
+  /**
+   * When the fix takes several edits applied together (e.g. preAllocatedVUs and maxVUs): all of them, `edit`
+   * among them. `edit` alone always leaves a valid file.
+   */
+  edits?: Array<{ path: string[]; value: unknown }>;
 }
 
 export interface ThresholdResult {
@@ -152,7 +161,8 @@ export interface PlanInfo {
     durationMs: number;
     gracefulStopMs: number;
     maxVUs: number;
-    steps: Array<{ name: string; index: number; line: number; kind: 'request' | 'think' }>;
+    /** `method` of request steps (so a merge can answer thresholds filtered by method). */
+    steps: Array<{ name: string; index: number; line: number; kind: 'request' | 'think'; method?: string }>;
   }>;
   thresholds: Array<{ key: string; source: string; line: number }>;
 }
@@ -190,6 +200,11 @@ export type RunEvent =
       startedAt: string;
       engineVersion: string;
       plan: PlanInfo;
+      /**
+       * The execution segment this process ran (`volley run --execution-segment`, k6's syntax: "1/3:2/3" in
+       * the sequence "0,1/3,2/3,1"); absent for the whole test. `volley merge` checks the parts add up.
+       */
+      segment?: { segment: string; sequence: string };
     }
   | {
       type: 'aggregate';
@@ -197,6 +212,12 @@ export type RunEvent =
       t: number;
       scenarios: ScenarioFigures[];
       health: GeneratorHealth;
+      /**
+       * The second's raw measurements (HDR buckets with exact moments, counters), so runs of several
+       * processes or machines merge exactly, per second and in total (`volley merge`). Only written when
+       * the run is one segment of a test (--execution-segment) or a merge of such runs.
+       */
+      window?: RegistryWindow;
     }
   | { type: 'diagnosis'; t: number; diagnosis: Diagnosis }
   | { type: 'log'; t: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
@@ -263,4 +284,6 @@ export type FromWebview =
   | { type: 'applyFix'; diagnosisId: string }
   /** Show a scenario (and a step of it) in the editor. */
   | { type: 'reveal'; scenario: string; stepIndex?: number }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** What the panel shows after a render: its section headings and chart count (for the extension's tests). */
+  | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare'; headings: string[]; charts: number };

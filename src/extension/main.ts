@@ -1,16 +1,227 @@
-// Extension entry: starts the language client for `volley` documents. Runs, the results panel and the
-// inline review build on this (see docs/architecture.md).
+// Extension entry: the language client, the runner and its commands, the results panel, the inline
+// review and the Testing view. Activation is by language, workspace contents, command or a panel to
+// restore (see package.json). The returned API is for the extension's own e2e tests.
 import * as vscode from 'vscode';
-import { startLanguageClient } from './language-client';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { Diagnosis, RunEvent } from '../protocol';
+import { Estimator } from './estimate';
+import { InlineReview } from './inline-review';
+import { startLanguageClient } from './language-client';
+import { pickRuns, readRunView } from './past-runs';
+import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
+import { modelOf } from './result-lines';
+import { latestRun } from './run-store';
+import { Runner, runsDirFor, type ActiveRun } from './runner';
+import { newScenario } from './templates';
+import { ScenarioTests } from './testing';
+import { diagnosisEdits, editsAtPaths } from './yaml-edit';
 
 let client: LanguageClient | undefined;
+let runner: Runner | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  client = await startLanguageClient(context);
+export interface VolleyApi {
+  runner: Runner;
+  panels: ResultsPanels;
+  review: InlineReview;
+  tests: ScenarioTests;
+  /** The panel showing the live run, while it shows it. */
+  livePanel(): ResultsPanel | undefined;
+}
+
+/** Code lenses pass the URI as a string (they come from the server); menus pass a Uri. */
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  if (arg && typeof arg === 'object' && 'uri' in arg) return toUri((arg as { uri: unknown }).uri);
+  return undefined;
+}
+
+function scenarioUri(arg: unknown): vscode.Uri | undefined {
+  const uri = toUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri) void vscode.window.showErrorMessage('Volley: open a scenario file (*.volley.yaml) first.');
+  return uri;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<VolleyApi> {
+  const output = vscode.window.createOutputChannel('Volley', { log: true });
+  runner = new Runner(context, output);
+  const review = new InlineReview();
+  const estimator = new Estimator(context, output, () => client);
+  let live: { panel: ResultsPanel; run: ActiveRun } | undefined;
+
+  const applyFix = async (diagnosis: Diagnosis, file: string | undefined): Promise<void> => {
+    const edits = diagnosisEdits(diagnosis);
+    if (edits.length === 0 || !file) {
+      void vscode.window.showInformationMessage(`Volley: ${diagnosis.fix}`);
+      return;
+    }
+    const uri = vscode.Uri.file(file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const change = editsAtPaths(document.getText(), edits);
+    if (!change.ok) {
+      void vscode.window.showWarningMessage(`Volley: ${change.message}`);
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    const range = new vscode.Range(document.positionAt(change.start), document.positionAt(change.end));
+    edit.replace(uri, range, change.newText);
+    if (await vscode.workspace.applyEdit(edit)) {
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+      const at = document.positionAt(change.start);
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  };
+
+  const reveal = async (file: string, scenario: string, stepIndex: number | undefined): Promise<void> => {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const info = modelOf(document.getText()).scenarios.find((s) => s.name === scenario);
+    const target = info && stepIndex !== undefined ? (info.steps[stepIndex]?.selectionRange ?? info.nameRange) : info?.nameRange;
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    if (target) {
+      const range = new vscode.Range(target.start.line, target.start.character, target.end.line, target.end.character);
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  };
+
+  const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop() });
+  const tests = new ScenarioTests(runner);
+
+  const showEvents = (label: string, events: RunEvent[], runFile: string | undefined, preserveFocus = true): ResultsPanel => {
+    const panel = panels.runPanelFor(preserveFocus);
+    if (live?.panel === panel) live = undefined;
+    panel.showRun({ events, label, runFile, live: false });
+    return panel;
+  };
+
+  const openRunFile = (path: string): void => {
+    const read = readRunView(path);
+    if (!read.ok) {
+      void vscode.window.showErrorMessage(`Volley: ${read.message}`);
+      return;
+    }
+    showEvents(read.view.label, read.view.events, path, false);
+    const start = read.view.events[0];
+    if (start?.type === 'start') review.show(vscode.Uri.file(start.plan.file), read.view.events, { runFile: path });
+  };
+
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'volley.runFile': (arg) => {
+      const uri = scenarioUri(arg);
+      return uri && runner!.run({ uri }).then(() => undefined);
+    },
+    'volley.runScenario': async (arg, scenarioArg) => {
+      const uri = scenarioUri(arg);
+      if (!uri) return;
+      let scenario = typeof scenarioArg === 'string' ? scenarioArg : undefined;
+      if (scenario === undefined) {
+        const names = modelOf((await vscode.workspace.openTextDocument(uri)).getText()).scenarios.map((s) => s.name);
+        scenario = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Run which scenario?' });
+        if (!scenario) return;
+      }
+      await runner!.run({ uri, scenarios: [scenario] });
+    },
+    'volley.stop': () => runner!.stop(),
+    'volley.estimateVUs': (arg, scenario) => estimator.estimate(toUri(arg), typeof scenario === 'string' ? scenario : undefined).then(() => undefined),
+    'volley.showResults': async (arg) => {
+      const runFileArg = toUri(arg);
+      if (runFileArg && runFileArg.fsPath.endsWith('.ndjson')) return openRunFile(runFileArg.fsPath);
+      const current = runner!.current;
+      if (current) {
+        if (live?.run === current) live.panel.reveal();
+        else {
+          const panel = showEvents(current.label, [...current.events], current.runFile, false);
+          live = { panel, run: current };
+        }
+        return;
+      }
+      const last = runner!.lastRun;
+      if (last) return void showEvents(last.label, [...last.events], last.runFile, false);
+      const active = vscode.window.activeTextEditor?.document;
+      if (active?.languageId === 'volley') {
+        const stored = latestRun(runsDirFor(active.uri, context.globalStorageUri), active.uri.fsPath);
+        if (stored) return openRunFile(stored.path);
+      }
+      const picked = await pickRuns(context, 1, 'Show the results of which run?');
+      if (picked) openRunFile(picked[0]!);
+    },
+    'volley.openRun': async (arg) => {
+      const uri = toUri(arg);
+      const path = uri?.fsPath.endsWith('.ndjson') ? uri.fsPath : (await pickRuns(context, 1, 'Open a past run'))?.[0];
+      if (path) openRunFile(path);
+    },
+    'volley.compareRuns': async (_first, many) => {
+      const fromExplorer = Array.isArray(many) ? many.map(toUri).filter((u): u is vscode.Uri => u !== undefined) : [];
+      const paths = fromExplorer.length === 2 ? fromExplorer.map((u) => u.fsPath) : await pickRuns(context, 2, 'Compare two runs');
+      if (!paths) return;
+      const [a, b] = paths.map(readRunView);
+      for (const r of [a, b]) if (!r!.ok) return void vscode.window.showErrorMessage(`Volley: ${r!.message}`);
+      if (a!.ok && b!.ok) panels.compare([a!.view, b!.view]);
+    },
+    'volley.newScenario': (template, fileName) =>
+      newScenario(context, typeof template === 'string' ? template : undefined, typeof fileName === 'string' ? fileName : undefined),
+  };
+  for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+
+  context.subscriptions.push(
+    output,
+    runner,
+    review,
+    panels,
+    tests,
+    vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
+    vscode.languages.registerCodeLensProvider({ language: 'volley' }, review),
+    vscode.languages.registerCodeActionsProvider({ language: 'volley' }, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    runner.onDidStart((run) => {
+      review.clear(run.uri);
+      const open = vscode.workspace.getConfiguration('volley', run.uri).get<string>('run.openResults', 'always');
+      if (open !== 'always') return;
+      const panel = panels.runPanelFor(true);
+      panel.showRun({ events: [], label: run.label, runFile: run.runFile, live: true });
+      live = { panel, run };
+    }),
+    runner.onDidEvent(({ run, event }) => {
+      if (live?.run === run) live.panel.pushEvent(event);
+    }),
+    runner.onDidEnd(({ run, exitCode, exit }) => {
+      if (live?.run === run) {
+        live.panel.ended(exitCode, exit.killed ? 'The engine was killed.' : undefined);
+        live = undefined;
+      }
+      if (run.events.some((e) => e.type === 'summary')) {
+        review.show(run.uri, run.events, { textAtRun: run.textAtRun, runFile: run.runFile });
+        sendIterationEstimates(run);
+      }
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'volley.running', false);
+
+  try {
+    client = await startLanguageClient(context);
+  } catch (err) {
+    output.error(`the language server did not start: ${(err as Error).message}`);
+  }
+  return { runner, panels, review, tests, livePanel: () => live?.panel };
+}
+
+/** The last run's median iteration durations feed the language server's VU-sizing hover. */
+function sendIterationEstimates(run: ActiveRun): void {
+  const summary = run.events.find((e) => e.type === 'summary');
+  if (!client || summary?.type !== 'summary') return;
+  const source = `last run, ${new Date(summary.summary.startedAt).toLocaleTimeString()}`;
+  for (const s of summary.summary.scenarios) {
+    if (s.iterationDuration.count === 0) continue;
+    void client.sendNotification('volley/iterationEstimate', {
+      uri: run.uri.toString(),
+      scenario: s.scenario,
+      estimate: { medianMs: s.iterationDuration.med, p95Ms: s.iterationDuration.p95, source },
+    });
+  }
 }
 
 export async function deactivate(): Promise<void> {
+  // The engine child goes first: a window closing must not leave a load test running.
+  await runner?.shutdown();
   await client?.stop();
   client = undefined;
 }

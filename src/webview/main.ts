@@ -1,6 +1,11 @@
 // The results panel's script (browser). It renders only what the extension posts, through DOM APIs —
-// never innerHTML — so text from a run cannot inject markup.
-import type { FromWebview, RunEvent, RunSummary, ScenarioFigures, ToWebview } from '../protocol';
+// never innerHTML — so text from a run cannot inject markup. It keeps what it shows in the webview state,
+// so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
+import type { Diagnosis, FromWebview, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
+import { formatCount, formatMs, formatPercent, formatRate } from '../extension/figures';
+import { Chart, type ChartSeries, type ChartSpec } from './chart';
+import { runSeries, type RunSeries } from './series';
+import { compareRows, type CompareRow } from './compare';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -9,59 +14,378 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+interface State {
+  mode: 'run' | 'compare';
+  view?: Omit<RunView, 'events'>;
+  events?: RunEvent[];
+  runs?: [RunView, RunView];
+  ended?: { exitCode: number | undefined; message?: string };
+}
+
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') ?? document.body;
-let events: RunEvent[] = (vscode.getState() as { events?: RunEvent[] } | undefined)?.events ?? [];
+let state: State = (vscode.getState() as State | undefined) ?? { mode: 'run', events: [] };
+const charts = new Map<string, Chart>();
+let frame = 0;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, ...children: Node[]): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   node.append(...children);
   return node;
 }
 
-function row(cells: string[], header = false): HTMLTableRowElement {
-  return element('tr', undefined, ...cells.map((c) => element(header ? 'th' : 'td', c)));
+function withClass<T extends HTMLElement>(node: T, className: string): T {
+  node.className = className;
+  return node;
 }
 
-function ms(value: number): string {
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
-}
-
-function scenarioTable(figures: ScenarioFigures): HTMLElement {
-  const table = element('table');
-  table.append(row(['step', 'requests', 'failed', 'p50', 'p95', 'p99'], true));
-  for (const step of figures.steps) {
-    const failed = step.requests ? `${((100 * step.failed) / step.requests).toFixed(1)}%` : '–';
-    table.append(row([step.step, String(step.requests), failed, ms(step.duration.med), ms(step.duration.p95), ms(step.duration.p99)]));
+function table(caption: string, header: string[], rows: Array<Array<string | Node>>, numericFrom = 1): HTMLTableElement {
+  const t = element('table');
+  t.append(element('caption', caption));
+  const head = element('thead');
+  const tr = element('tr');
+  header.forEach((h, i) => {
+    const th = element('th', h);
+    th.scope = 'col';
+    if (i >= numericFrom) th.className = 'num';
+    tr.append(th);
+  });
+  head.append(tr);
+  const body = element('tbody');
+  for (const cells of rows) {
+    const row = element('tr');
+    cells.forEach((c, i) => {
+      const td = element('td');
+      td.append(c);
+      if (i >= numericFrom) td.className = 'num';
+      row.append(td);
+    });
+    body.append(row);
   }
-  const heading = `${figures.scenario}: ${figures.iterations} iterations · ${figures.dropped} dropped · ${figures.interrupted} interrupted`;
-  return element('section', undefined, element('h2', heading), table);
+  t.append(head, body);
+  return t;
+}
+
+function section(title: string, id: string, ...children: Node[]): HTMLElement {
+  const s = element('section');
+  s.setAttribute('aria-labelledby', `h-${id}`);
+  const h = element('h2', title);
+  h.id = `h-${id}`;
+  s.append(h, ...children);
+  return s;
+}
+
+function chart(id: string, spec: ChartSpec): HTMLElement {
+  let c = charts.get(id);
+  if (!c) {
+    c = new Chart(id);
+    charts.set(id, c);
+  }
+  c.update(spec);
+  return c.element;
+}
+
+const perSecond = (v: number): string => formatRate(v);
+const count = (v: number): string => formatCount(v);
+
+/** The chart specs of one run, or of two overlaid (baseline dashed). */
+function chartSpecs(runs: Array<{ series: RunSeries; label: string; dashed: boolean }>, legend: ChartSpec['legend']): Array<[string, ChartSpec]> {
+  const t = runs[runs.length - 1]!.series.t;
+  const overlay = runs.length > 1;
+  const named = (name: string, label: string): string => (overlay ? `${name} (${label})` : name);
+  const specs: Array<[string, ChartSpec]> = [];
+  const add = (id: string, title: string, format: (v: number) => string, build: (s: RunSeries) => Array<Omit<ChartSeries, 'dashed' | 't'>>): void => {
+    const series: ChartSeries[] = runs.flatMap((run) => build(run.series).map((s) => ({ ...s, name: named(s.name, run.label), dashed: run.dashed, t: run.series.t })));
+    specs.push([id, { title, t, series, format, legend }]);
+  };
+  add('rate', 'Throughput (per second)', perSecond, (s) => [
+    { name: 'requests/s', values: s.requestsPerSecond, color: '--vscode-charts-blue' },
+    { name: 'iterations/s', values: s.iterationsPerSecond, color: '--vscode-charts-green' },
+    ...(s.targetIterationsPerSecond.some((v) => v !== null)
+      ? [{ name: 'target iterations/s', values: s.targetIterationsPerSecond, color: '--vscode-charts-foreground' }]
+      : []),
+  ]);
+  add('latency', 'Request duration', formatMs, (s) => [
+    { name: 'p50', values: s.p50, color: '--vscode-charts-green' },
+    { name: 'p95', values: s.p95, color: '--vscode-charts-yellow' },
+    { name: 'p99', values: s.p99, color: '--vscode-charts-red' },
+  ]);
+  add('vus', 'Virtual users', count, (s) => [
+    { name: 'active', values: s.vusActive, color: '--vscode-charts-blue' },
+    { name: 'allocated', values: s.vusAllocated, color: '--vscode-charts-purple' },
+    { name: 'max', values: s.vusMax, color: '--vscode-charts-foreground' },
+  ]);
+  add('dropped', 'Dropped iterations (per second)', count, (s) => [{ name: 'dropped', values: s.dropped, color: '--vscode-charts-orange' }]);
+  const palette = ['--vscode-charts-red', '--vscode-charts-orange', '--vscode-charts-yellow', '--vscode-charts-purple', '--vscode-charts-blue', '--vscode-charts-green'];
+  add('errors', 'Errors by class (per second)', count, (s) =>
+    s.errors.size === 0
+      ? [{ name: 'errors', values: s.t.map(() => 0), color: '--vscode-charts-red' }]
+      : [...s.errors].map(([name, values], i) => ({ name, values, color: palette[i % palette.length]! })),
+  );
+  add('connect', 'Blocked and connecting (p95)', formatMs, (s) => [
+    { name: 'blocked', values: s.blockedP95, color: '--vscode-charts-orange' },
+    { name: 'connecting', values: s.connectingP95, color: '--vscode-charts-purple' },
+  ]);
+  add('generator', 'Load generator: CPU % and event-loop delay p99 (ms)', (v) => String(Math.round(v)), (s) => [
+    { name: 'CPU %', values: s.cpuPercent, color: '--vscode-charts-blue' },
+    { name: 'event-loop delay ms', values: s.eventLoopDelayMs, color: '--vscode-charts-red' },
+  ]);
+  return specs;
+}
+
+function chartsSection(specs: Array<[string, ChartSpec]>): HTMLElement {
+  const grid = withClass(element('div'), 'charts');
+  for (const [id, spec] of specs) grid.append(chart(id, spec));
+  return section('Charts', 'charts', grid);
+}
+
+function metricFigures(name: string, figures: Record<string, number>): string {
+  const isTime = /duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(name);
+  return Object.entries(figures)
+    .map(([k, v]) => {
+      if (k === 'rate' && ('passes' in figures || 'fails' in figures)) return `${formatPercent(v)}`;
+      if (k === 'rate') return `${formatRate(v)}/s`;
+      if (isTime) return `${k}=${formatMs(v)}`;
+      return `${k}=${formatCount(v)}`;
+    })
+    .join('  ');
+}
+
+function summaryTable(summary: RunSummary): HTMLElement {
+  const rows = Object.entries(summary.metrics).map(([name, figures]) => [name, metricFigures(name, figures)]);
+  return section('Summary', 'summary', table("k6's metrics over the whole run", ['metric', 'figures'], rows, 2));
+}
+
+function thresholdsSection(summary: RunSummary): HTMLElement {
+  if (summary.thresholds.length === 0) return section('Thresholds', 'thresholds', element('p', 'This file sets no thresholds.'));
+  const list = withClass(element('ul'), 'thresholds');
+  for (const t of summary.thresholds) {
+    const item = withClass(element('li'), t.ok ? 'pass' : 'fail');
+    const actual = t.actual === undefined ? 'no samples' : /duration|blocked|waiting/.test(t.metric) ? formatMs(t.actual) : String(+t.actual.toFixed(4));
+    item.append(element('span', t.ok ? '✓ passed' : '✗ failed'), ` ${t.key}: ${t.source} (actual ${actual})${t.abortedRun ? ' — ended the run' : ''}`);
+    list.append(item);
+  }
+  const failed = summary.thresholds.filter((t) => !t.ok).length;
+  return section(`Thresholds: ${failed === 0 ? 'all passed' : `${failed} failed`}`, 'thresholds', list);
+}
+
+function diagnosesSection(diagnoses: Diagnosis[]): HTMLElement | undefined {
+  if (diagnoses.length === 0) return undefined;
+  const list = withClass(element('ul'), 'diagnoses');
+  for (const d of diagnoses) {
+    const item = withClass(element('li'), `diagnosis ${d.severity}`);
+    const where = [d.scenario, d.step].filter(Boolean).join(' › ');
+    item.append(element('h3', `${d.severity}: ${d.title}${where ? ` (${where})` : ''}`), element('p', d.explanation));
+    const evidence = Object.entries(d.evidence);
+    if (evidence.length > 0) item.append(element('p', evidence.map(([k, v]) => `${k} = ${v}`).join(' · ')));
+    const fix = element('p', `Fix: ${d.fix}`);
+    const edits = d.edits && d.edits.length > 0 ? d.edits : d.edit ? [d.edit] : [];
+    if (edits.length > 0) {
+      const button = element('button', `Apply: ${edits.map((e) => `set ${e.path.join('.')} to ${JSON.stringify(e.value)}`).join(', ')}`);
+      button.addEventListener('click', () => vscode.postMessage({ type: 'applyFix', diagnosisId: d.id }));
+      fix.append(' ', button);
+    }
+    item.append(fix);
+    list.append(item);
+  }
+  return section('Diagnoses', 'diagnoses', list);
+}
+
+function stepButton(scenario: string, stepIndex: number, text: string): HTMLElement {
+  const button = withClass(element('button', text), 'link');
+  button.title = 'Show this step in the editor';
+  button.addEventListener('click', () => vscode.postMessage({ type: 'reveal', scenario, stepIndex }));
+  return button;
+}
+
+function stepsSection(scenarios: ScenarioFigures[], title: string): HTMLElement {
+  const rows: Array<Array<string | Node>> = [];
+  for (const s of scenarios) {
+    for (const step of s.steps) {
+      if (step.requests === 0 && step.step.startsWith('think')) continue;
+      rows.push([
+        stepButton(s.scenario, step.stepIndex, `${s.scenario} › ${step.step}`),
+        formatCount(step.requests),
+        step.requests ? formatPercent(step.failed / step.requests) : '–',
+        formatMs(step.duration.med),
+        formatMs(step.duration.p95),
+        formatMs(step.duration.p99),
+        formatMs(step.duration.max),
+        step.checksPassed + step.checksFailed > 0 ? `${step.checksPassed}/${step.checksPassed + step.checksFailed}` : '–',
+      ]);
+    }
+  }
+  const scenarioRows = scenarios.map((s) => [
+    s.scenario,
+    formatCount(s.iterations),
+    formatCount(s.dropped),
+    formatCount(s.interrupted),
+    formatMs(s.iterationDuration.med),
+    formatMs(s.lateness.p95),
+    `${formatCount(s.vusAllocated)}/${formatCount(s.vusMax)}`,
+  ]);
+  return section(
+    title,
+    'steps',
+    table('Per scenario', ['scenario', 'iterations', 'dropped', 'interrupted', 'iteration p50', 'lateness p95', 'VUs'], scenarioRows),
+    table('Per step', ['step', 'requests', 'failed', 'p50', 'p95', 'p99', 'max', 'checks'], rows),
+  );
+}
+
+function errorsSection(scenarios: ScenarioFigures[]): HTMLElement | undefined {
+  const rows: string[][] = [];
+  for (const s of scenarios) {
+    for (const step of s.steps) {
+      for (const [name, n] of Object.entries(step.errors)) if (n) rows.push([`${s.scenario} › ${step.step}`, name, formatCount(n)]);
+      for (const [status, n] of Object.entries(step.statuses)) if (Number(status) >= 400) rows.push([`${s.scenario} › ${step.step}`, `HTTP ${status}`, formatCount(n)]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return section('Errors', 'errors', table('Errors by step and class', ['step', 'class', 'count'], rows, 2));
+}
+
+function logsSection(events: RunEvent[]): HTMLElement | undefined {
+  const logs = events.filter((e): e is Extract<RunEvent, { type: 'log' }> => e.type === 'log' && (e.level === 'error' || e.level === 'warn'));
+  if (logs.length === 0) return undefined;
+  const list = withClass(element('ul'), 'logs');
+  for (const l of logs.slice(-50)) list.append(withClass(element('li', `${l.level}: ${l.message}`), l.level));
+  return section('Messages', 'logs', list);
+}
+
+function statusText(events: RunEvent[], summary: RunSummary | undefined, last: Extract<RunEvent, { type: 'aggregate' }> | undefined): string {
+  if (summary) {
+    const failed = summary.thresholds.filter((t) => !t.ok).length;
+    const outcome = { completed: 'completed', stopped: 'stopped', 'aborted-by-threshold': 'ended by a threshold', interrupted: 'interrupted' }[summary.outcome];
+    return `${outcome} after ${(summary.durationMs / 1000).toFixed(1)} s · ${failed === 0 ? 'thresholds passed' : `${failed} threshold${failed === 1 ? '' : 's'} failed`}`;
+  }
+  if (state.ended) return state.ended.message ?? `ended (exit ${state.ended.exitCode ?? 'unknown'}) without a summary`;
+  if (last) return `running · ${last.t} s`;
+  return events.some((e) => e.type === 'start') ? 'starting…' : 'waiting for the run…';
+}
+
+function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
+  const events = state.events ?? [];
+  const summary = events.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
+  const last = [...events].reverse().find((e): e is Extract<RunEvent, { type: 'aggregate' }> => e.type === 'aggregate');
+  const start = events.find((e): e is Extract<RunEvent, { type: 'start' }> => e.type === 'start');
+  const nodes: Node[] = [];
+  const header = withClass(element('header'), 'run-header');
+  header.append(element('h1', state.view?.label ?? start?.plan.name ?? 'Volley run'));
+  const status = withClass(element('p', statusText(events, summary, last)), 'status');
+  status.setAttribute('role', 'status');
+  header.append(status);
+  const live = state.view?.live === true && !summary && !state.ended;
+  if (live) {
+    const stop = element('button', 'Stop');
+    stop.title = 'Stop gracefully; press again to stop at once';
+    stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
+    header.append(stop);
+  }
+  nodes.push(header);
+  if (!start) {
+    const logs = logsSection(events);
+    if (logs) nodes.push(logs);
+    return { mode: 'empty', nodes };
+  }
+  const series = runSeries(events);
+  if (series.t.length > 0) nodes.push(chartsSection(chartSpecs([{ series, label: 'run', dashed: false }], live ? 'latest' : 'mean')));
+  if (summary) {
+    const diagnoses = [...new Map([...events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])), ...summary.diagnoses].map((d) => [d.id, d])).values()];
+    nodes.push(thresholdsSection(summary));
+    const d = diagnosesSection(diagnoses);
+    if (d) nodes.push(d);
+    nodes.push(stepsSection(summary.scenarios, 'Scenarios and steps'));
+    const errors = errorsSection(summary.scenarios);
+    if (errors) nodes.push(errors);
+    nodes.push(summaryTable(summary));
+  } else if (last) {
+    const d = diagnosesSection(events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])));
+    if (d) nodes.push(d);
+    nodes.push(stepsSection(last.scenarios, `The last second (${last.t} s)`));
+  }
+  const logs = logsSection(events);
+  if (logs) nodes.push(logs);
+  return { mode: summary ? 'summary' : live || last ? 'live' : 'empty', nodes };
+}
+
+function deltaTable(rows: CompareRow[], labels: [string, string]): HTMLElement {
+  return table(
+    `${labels[1]} against the baseline ${labels[0]}`,
+    ['figure', 'baseline', 'this run', 'change', ''],
+    rows.map((r) => {
+      const verdict = withClass(element('span', r.verdict === 'better' ? '▲ better' : r.verdict === 'worse' ? '▼ worse' : ''), r.verdict);
+      return [r.name, r.a, r.b, r.delta, verdict];
+    }),
+  );
+}
+
+function renderCompare(): Node[] {
+  const runs = state.runs!;
+  const labels: [string, string] = [runs[0].label, runs[1].label];
+  const header = withClass(element('header'), 'run-header');
+  header.append(element('h1', 'Compare two runs'), withClass(element('p', `baseline (dashed): ${labels[0]} · this run (solid): ${labels[1]}`), 'status'));
+  const series = runs.map((r, i) => ({ series: runSeries(r.events), label: i === 0 ? 'baseline' : 'this run', dashed: i === 0 }));
+  return [header, chartsSection(chartSpecs(series, 'mean')), section('Differences', 'delta', deltaTable(compareRows(runs[0].events, runs[1].events), labels))];
 }
 
 function render(): void {
-  const summary = events.find((e): e is { type: 'summary'; summary: RunSummary } => e.type === 'summary')?.summary;
-  const last = [...events].reverse().find((e) => e.type === 'aggregate');
-  root.replaceChildren();
-  if (summary) {
-    root.append(element('h1', `Run ${summary.runId} — ${summary.outcome}`));
-    const thresholds = element('ul');
-    for (const t of summary.thresholds) thresholds.append(element('li', `${t.ok ? '✓' : '✗'} ${t.key}: ${t.source}`));
-    root.append(thresholds, ...summary.scenarios.map(scenarioTable));
-  } else if (last && last.type === 'aggregate') {
-    root.append(element('h1', `Running… ${last.t} s`), ...last.scenarios.map(scenarioTable));
+  frame = 0;
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.textContent : undefined;
+  let mode: 'empty' | 'live' | 'summary' | 'compare';
+  let nodes: Node[];
+  if (state.mode === 'compare' && state.runs) {
+    mode = 'compare';
+    nodes = renderCompare();
   } else {
-    root.append(element('p', 'Waiting for the run…'));
+    ({ mode, nodes } = renderRun());
   }
+  root.replaceChildren(...nodes);
+  // Re-rendering each second must not throw keyboard focus away from the button a person is on.
+  if (focused) {
+    const again = Array.from(root.querySelectorAll('button')).find((b) => b.textContent === focused);
+    again?.focus();
+  }
+  vscode.postMessage({
+    type: 'rendered',
+    mode,
+    headings: Array.from(root.querySelectorAll('h1, h2')).map((h) => h.textContent ?? ''),
+    charts: root.querySelectorAll('figure.chart canvas').length,
+  });
+}
+
+function scheduleRender(): void {
+  // Events can arrive in bursts (a whole run at once): draw once per frame.
+  if (frame === 0) frame = requestAnimationFrame(render);
+}
+
+function save(): void {
+  vscode.setState(state);
 }
 
 window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
   const data = message.data;
-  if (data.type === 'run') events = data.events;
-  else if (data.type === 'event') events.push(data.event);
-  else return;
-  vscode.setState({ events });
-  render();
+  switch (data.type) {
+    case 'run':
+      state = { mode: 'run', events: data.events, view: data.view };
+      charts.clear();
+      break;
+    case 'event':
+      (state.events ??= []).push(data.event);
+      break;
+    case 'ended':
+      state.ended = { exitCode: data.exitCode, message: data.message };
+      if (state.view) state.view = { ...state.view, live: false };
+      break;
+    case 'compare':
+      state = { mode: 'compare', runs: data.runs };
+      charts.clear();
+      break;
+    default:
+      return;
+  }
+  save();
+  scheduleRender();
 });
 
 render();

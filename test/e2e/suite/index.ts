@@ -2,6 +2,7 @@
 // The workbench calls run() once the extension under development is loaded, and exits when it settles.
 import { runRegistered } from './harness';
 import './language';
+import './runs';
 
 export function run(): Promise<void> {
   return runRegistered();

@@ -1,0 +1,243 @@
+// The last run's figures in the scenario file itself: per-step figures at the end of the step's line, a
+// code lens per scenario, thresholds marked passed/failed, and failed thresholds and diagnoses in the
+// Problems view. The extension provides these itself (its own CodeLensProvider and DiagnosticCollection)
+// rather than handing results to the language server: the run lives here, and this way the server stays
+// a pure function of the text. Anchors are recomputed from the text on every edit (result-lines.ts), so
+// they follow their steps; once the text differs from what ran, everything is marked stale.
+import * as vscode from 'vscode';
+import { statSync } from 'node:fs';
+import type { Diagnosis, RunEvent } from '../protocol';
+import { formatMs } from './figures';
+import { digestRun, type RunDigest } from './run-file';
+import { mapResultsToLines, modelOf, type ResultLines } from './result-lines';
+import { diagnosisEdits, editsAtPaths } from './yaml-edit';
+
+interface Review {
+  uri: vscode.Uri;
+  digest: RunDigest;
+  runFile: string | undefined;
+  /** The text that ran; undefined for a run read back from disk (then stale is decided by time). */
+  textAtRun: string | undefined;
+  staleFromStart: boolean;
+  lines: ResultLines;
+  stale: boolean;
+}
+
+export const RUN_DIAGNOSTIC_SOURCE = 'volley run';
+
+const SEVERITY: Record<Diagnosis['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+function range(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+function thresholdActual(actual: number | undefined, metric: string): string {
+  if (actual === undefined) return 'no samples';
+  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return formatMs(actual);
+  if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
+  return String(+actual.toFixed(2));
+}
+
+export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionProvider, vscode.Disposable {
+  private readonly reviews = new Map<string, Review>();
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('volley-run');
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly stepDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'normal' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly failingDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorWarning.foreground') },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly staleDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('disabledForeground'), fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly passedDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('testing.iconPassed') },
+  });
+  private readonly failedDecoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('testing.iconFailed') },
+  });
+
+  constructor() {
+    this.disposables.push(
+      this.diagnostics,
+      this.lensesChanged,
+      this.stepDecoration,
+      this.failingDecoration,
+      this.staleDecoration,
+      this.passedDecoration,
+      this.failedDecoration,
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        // The Problems view keeps the entries; the decorations come back when the file is opened again.
+        this.pending.delete(d.uri.toString());
+      }),
+    );
+  }
+
+  /** Shows a run's results in its file. A live run (textAtRun given) is fresh; a run from disk may be stale. */
+  show(uri: vscode.Uri, events: readonly RunEvent[], options: { textAtRun?: string; runFile?: string } = {}): void {
+    const digest = digestRun(events);
+    let staleFromStart = false;
+    if (options.textAtRun === undefined && digest.startedAt) {
+      try {
+        staleFromStart = statSync(uri.fsPath).mtimeMs > Date.parse(digest.startedAt);
+      } catch {
+        staleFromStart = true;
+      }
+    }
+    const review: Review = {
+      uri,
+      digest,
+      runFile: options.runFile,
+      textAtRun: options.textAtRun,
+      staleFromStart,
+      lines: { steps: [], scenarios: [], thresholds: [], diagnoses: [] },
+      stale: staleFromStart,
+    };
+    this.reviews.set(uri.toString(), review);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) this.recompute(review, open.getText());
+    else void vscode.workspace.openTextDocument(uri).then((d) => this.recompute(review, d.getText()), () => undefined);
+  }
+
+  clear(uri: vscode.Uri): void {
+    this.reviews.delete(uri.toString());
+    this.diagnostics.delete(uri);
+    this.decorateAll();
+    this.lensesChanged.fire();
+  }
+
+  /** For tests and the Testing view: what is shown for a file now. */
+  reviewOf(uri: vscode.Uri): { lines: ResultLines; stale: boolean; digest: RunDigest } | undefined {
+    const review = this.reviews.get(uri.toString());
+    return review && { lines: review.lines, stale: review.stale, digest: review.digest };
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const review = this.reviews.get(key);
+    if (!review) return;
+    clearTimeout(this.pending.get(key));
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        if (this.reviews.get(key) === review) this.recompute(review, document.getText());
+      }, 150),
+    );
+  }
+
+  private recompute(review: Review, text: string): void {
+    review.lines = mapResultsToLines(modelOf(text), review.digest);
+    review.stale = review.staleFromStart || (review.textAtRun !== undefined && review.textAtRun !== text);
+    this.publishDiagnostics(review);
+    this.decorateAll();
+    this.lensesChanged.fire();
+  }
+
+  private publishDiagnostics(review: Review): void {
+    const stale = review.stale ? ' (from a run of an earlier version of this file)' : '';
+    const list: vscode.Diagnostic[] = [];
+    for (const { range: r, result } of review.lines.thresholds) {
+      if (result.ok) continue;
+      const d = new vscode.Diagnostic(
+        range(r),
+        `Threshold ${result.key}: ${result.source} failed (actual ${thresholdActual(result.actual, result.metric)})${result.abortedRun ? ', and ended the run' : ''}${stale}`,
+        vscode.DiagnosticSeverity.Error,
+      );
+      d.source = RUN_DIAGNOSTIC_SOURCE;
+      d.code = 'threshold';
+      list.push(d);
+    }
+    for (const { range: r, diagnosis } of review.lines.diagnoses) {
+      const d = new vscode.Diagnostic(range(r), `${diagnosis.title}: ${diagnosis.explanation} Fix: ${diagnosis.fix}${stale}`, SEVERITY[diagnosis.severity] ?? vscode.DiagnosticSeverity.Warning);
+      d.source = RUN_DIAGNOSTIC_SOURCE;
+      d.code = diagnosis.id;
+      list.push(d);
+    }
+    this.diagnostics.set(review.uri, list);
+  }
+
+  private decorateAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const review = this.reviews.get(editor.document.uri.toString());
+      const enabled = vscode.workspace.getConfiguration('volley', editor.document.uri).get<boolean>('inlineResults.enabled', true);
+      if (!review || !enabled) {
+        for (const type of [this.stepDecoration, this.failingDecoration, this.staleDecoration, this.passedDecoration, this.failedDecoration]) {
+          editor.setDecorations(type, []);
+        }
+        continue;
+      }
+      const at = (line: number, contentText: string): vscode.DecorationOptions | undefined => {
+        if (line >= editor.document.lineCount) return undefined;
+        const end = editor.document.lineAt(line).range.end;
+        return { range: new vscode.Range(end, end), renderOptions: { after: { contentText } } };
+      };
+      const defined = (o: vscode.DecorationOptions | undefined): o is vscode.DecorationOptions => o !== undefined;
+      const suffix = review.stale ? ' (stale)' : '';
+      const steps = review.lines.steps.map((s) => ({ step: s, options: at(s.line, `${s.text}${suffix}`) }));
+      editor.setDecorations(this.staleDecoration, review.stale ? steps.map((s) => s.options).filter(defined) : []);
+      editor.setDecorations(this.stepDecoration, review.stale ? [] : steps.filter((s) => !s.step.failing).map((s) => s.options).filter(defined));
+      editor.setDecorations(this.failingDecoration, review.stale ? [] : steps.filter((s) => s.step.failing).map((s) => s.options).filter(defined));
+      const mark = (ok: boolean) =>
+        review.lines.thresholds
+          .filter((t) => t.result.ok === ok)
+          .map((t) => at(t.range.end.line, `${ok ? '✓ passed' : '✗ failed'} (${thresholdActual(t.result.actual, t.result.metric)})${suffix}`))
+          .filter(defined);
+      editor.setDecorations(this.passedDecoration, mark(true));
+      editor.setDecorations(this.failedDecoration, mark(false));
+    }
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const review = this.reviews.get(document.uri.toString());
+    if (!review) return [];
+    return review.lines.scenarios.map(
+      (s) =>
+        new vscode.CodeLens(range(s.range), {
+          title: `$(graph) ${s.text}${review.stale ? ' (stale)' : ''}`,
+          tooltip: `Last run of ${s.scenario}${review.digest.startedAt ? `, ${new Date(review.digest.startedAt).toLocaleString()}` : ''}. Click to show the results.`,
+          command: 'volley.showResults',
+          arguments: review.runFile ? [vscode.Uri.file(review.runFile)] : [],
+        }),
+    );
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const review = this.reviews.get(document.uri.toString());
+    if (!review) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const d of context.diagnostics) {
+      if (d.source !== RUN_DIAGNOSTIC_SOURCE) continue;
+      const diagnosis = review.digest.diagnoses.find((x) => x.id === d.code);
+      const edits = diagnosis ? diagnosisEdits(diagnosis) : [];
+      if (!diagnosis || edits.length === 0) continue;
+      const change = editsAtPaths(document.getText(), edits);
+      if (!change.ok) continue;
+      const action = new vscode.CodeAction(`Apply: ${diagnosis.fix}`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [d];
+      action.isPreferred = true;
+      action.edit = new vscode.WorkspaceEdit();
+      action.edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
+      actions.push(action);
+    }
+    return actions;
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,117 @@
+// Where a run's figures go in the scenario file as it is now. Anchors are found by name in a fresh parse
+// of the current text (scenario by name, step by name or else by position, threshold by key and
+// expression), not by the line numbers recorded at run time: so the figures follow their step while the
+// file is edited, and a run read back from disk lands on the right lines even after the file moved on.
+// Pure: the same parse the language server uses, and nothing from the file is evaluated.
+import type { Diagnosis, ThresholdResult } from '../protocol';
+import { parseScenarioDocument } from '../engine/scenario/document';
+import type { Range } from '../engine/scenario/plan';
+import { buildModel, type DocumentModel, type ScenarioInfo, type StepInfo } from '../server/model';
+import { scenarioLensText, stepLineText } from './figures';
+import type { RunDigest } from './run-file';
+
+export interface StepAnchor {
+  line: number;
+  scenario: string;
+  stepIndex: number;
+  text: string;
+  /** Some requests of the step failed. */
+  failing: boolean;
+}
+
+export interface ScenarioAnchor {
+  line: number;
+  range: Range;
+  scenario: string;
+  text: string;
+}
+
+export interface ThresholdAnchor {
+  /** The expression's range (or the key's, when the expression is no longer there). */
+  range: Range;
+  result: ThresholdResult;
+}
+
+export interface DiagnosisAnchor {
+  range: Range;
+  diagnosis: Diagnosis;
+}
+
+export interface ResultLines {
+  steps: StepAnchor[];
+  scenarios: ScenarioAnchor[];
+  thresholds: ThresholdAnchor[];
+  diagnoses: DiagnosisAnchor[];
+}
+
+const TOP: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function modelOf(text: string): DocumentModel {
+  return buildModel(parseScenarioDocument(text));
+}
+
+export function findStep(scenario: ScenarioInfo, name: string, index: number): StepInfo | undefined {
+  const atIndex = scenario.steps[index];
+  if (atIndex && atIndex.name === name) return atIndex;
+  const named = scenario.steps.filter((s) => s.name === name);
+  if (named.length === 1) return named[0];
+  // Renamed, or a name used twice: the position is the best guess left.
+  return atIndex;
+}
+
+const compact = (expression: string): string => expression.replace(/\s+/g, '');
+
+export function mapResultsToLines(model: DocumentModel, digest: RunDigest): ResultLines {
+  const lines: ResultLines = { steps: [], scenarios: [], thresholds: [], diagnoses: [] };
+  const summary = digest.summary;
+  const scenarioFigures = summary?.scenarios ?? digest.lastAggregate?.scenarios ?? [];
+  const byName = new Map(model.scenarios.map((s) => [s.name, s]));
+
+  for (const figures of scenarioFigures) {
+    const scenario = byName.get(figures.scenario);
+    if (!scenario) continue;
+    if (summary) {
+      const peak = digest.peaks.get(figures.scenario);
+      lines.scenarios.push({
+        line: scenario.nameRange.start.line,
+        range: scenario.nameRange,
+        scenario: scenario.name,
+        text: scenarioLensText({
+          figures,
+          plan: digest.plan?.scenarios.find((p) => p.name === figures.scenario),
+          peakTargetRate: peak?.targetRate,
+          peakVUs: peak?.vusAllocated ?? figures.vusAllocated,
+        }),
+      });
+    }
+    for (const step of figures.steps) {
+      const info = findStep(scenario, step.step, step.stepIndex);
+      if (!info) continue;
+      lines.steps.push({
+        line: info.range.start.line,
+        scenario: scenario.name,
+        stepIndex: info.index,
+        text: stepLineText(step),
+        failing: step.failed > 0,
+      });
+    }
+  }
+
+  for (const result of summary?.thresholds ?? []) {
+    const threshold = model.thresholds.find((t) => t.name === result.key);
+    if (!threshold) continue;
+    const expression = threshold.expressions.find((e) => compact(e.text) === compact(result.source));
+    lines.thresholds.push({ range: expression?.range ?? threshold.nameRange, result });
+  }
+
+  for (const diagnosis of digest.diagnoses) {
+    const scenario = diagnosis.scenario === undefined ? undefined : byName.get(diagnosis.scenario);
+    let range = scenario?.nameRange ?? TOP;
+    if (scenario && diagnosis.step !== undefined) {
+      const step = scenario.steps.find((s) => s.name === diagnosis.step);
+      if (step) range = step.selectionRange;
+    }
+    lines.diagnoses.push({ range, diagnosis });
+  }
+  return lines;
+}

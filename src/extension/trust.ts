@@ -1,0 +1,33 @@
+// Running a load test sends traffic and reads the environment, so it needs a trusted workspace;
+// IntelliSense does not, and keeps working (capabilities.untrustedWorkspaces is "limited").
+import * as vscode from 'vscode';
+import { remoteHosts } from './remote-hosts';
+
+export const UNTRUSTED_MESSAGE = 'Volley: running load tests needs a trusted workspace. Editing and IntelliSense still work.';
+
+/** True when runs may start; otherwise tells the person why not (and how to change it) and returns false. */
+export function mayRun(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+/**
+ * With `volley.run.confirmRemoteHosts` on, asks before a file sends load anywhere but this machine. A
+ * template in a host cannot be resolved without evaluating it, so such a host is named as written.
+ */
+export async function confirmHosts(document: vscode.TextDocument): Promise<boolean> {
+  const ask = vscode.workspace.getConfiguration('volley', document.uri).get<boolean>('run.confirmRemoteHosts', true);
+  if (!ask) return true;
+  const hosts = remoteHosts(document.getText());
+  if (hosts.length === 0) return true;
+  const listed = hosts.slice(0, 5).join(', ') + (hosts.length > 5 ? `, and ${hosts.length - 5} more` : '');
+  const choice = await vscode.window.showWarningMessage(
+    `This scenario sends load to ${listed}, which ${hosts.length === 1 ? 'is' : 'are'} not this machine. Only load systems you are allowed to test.`,
+    { modal: true, detail: 'Turn off volley.run.confirmRemoteHosts to stop asking.' },
+    'Run',
+  );
+  return choice === 'Run';
+}
