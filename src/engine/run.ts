@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { version as engineVersion } from '../../package.json';
 import { PROTOCOL_VERSION, type PlanInfo, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
 import { createExecutor, maxVUsOf, plannedDurationMs, VUIdSequence, type Executor } from './executors';
+import { createDoctor } from './doctor';
 import { delayUntil } from './executors/base-executor';
 import { now } from './executors/types';
 import { FlowRunner } from './flow';
@@ -14,7 +15,9 @@ import { createHttpAgent } from './http/agent';
 import { createHealthSampler } from './metrics/health';
 import { MetricsRegistry } from './metrics/registry';
 import { buildRunSummary } from './report/summary';
+import type { RegistryWindow } from './metrics/window';
 import type { Plan, ScenarioPlan } from './scenario/plan';
+import type { WorkShare } from './segments';
 import { evaluateThresholds, shouldAbort } from './thresholds';
 
 export interface StartRunOptions {
@@ -25,6 +28,12 @@ export interface StartRunOptions {
   /** Every event of the run in order, ending with `summary`; the caller writes `end` with the exit code. */
   onEvent: (event: RunEvent) => void;
   runId?: string;
+  /** Run only this part of every scenario (k6's execution segment, or a worker thread's part). */
+  share?: WorkShare;
+  /** Each second's measurements before they are folded, for a thread or process that merges parts. */
+  onWindow?: (t: number, window: RegistryWindow) => void;
+  /** Check the plan against the OS limits before the first request (default true); findings are `diagnosis` events at t 0. */
+  preflight?: boolean;
 }
 
 export interface RunHandle {
@@ -47,7 +56,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   const agent = createHttpAgent(plan.http);
   const registry = new MetricsRegistry(plan);
   const health = createHealthSampler();
-  const vuIds = new VUIdSequence();
+  const vuIds = new VUIdSequence(options.share === undefined || options.share.isFull ? undefined : options.share.indexes());
   const runStart = now();
   const elapsedMs = (): number => now() - runStart;
   const seconds = (): number => Math.round(elapsedMs() / 100) / 10;
@@ -63,7 +72,11 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   const executors: Executor[] = selected.map(({ scenario, index }) => {
     const recorder = registry.scenario(index);
     const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env });
-    return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name) });
+    return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name), share: options.share });
+  });
+
+  const doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
+    onRuleError: (error) => errorLogger('doctor')(error),
   });
 
   emit({
@@ -74,6 +87,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     engineVersion,
     plan: planInfo(plan, selected.map(({ scenario }) => scenario)),
   });
+  if (options.preflight !== false) for (const diagnosis of doctor.preflight()) emit({ type: 'diagnosis', t: 0, diagnosis });
 
   let outcome: RunSummary['outcome'] = 'completed';
   let abortedBy: ThresholdResult | undefined;
@@ -96,8 +110,11 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   let ticker: NodeJS.Timeout | undefined;
   const aggregate = (t: number): void => {
     for (const executor of executors) executor.refreshGauges();
+    options.onWindow?.(t, registry.exportWindow());
     const scenarios = onlySelected(registry.tick(t));
-    emit({ type: 'aggregate', t, scenarios, health: health.sample(agent.openSockets, agent.takeNewConnections()) });
+    const generator = health.sample(agent.openSockets, agent.takeNewConnections());
+    emit({ type: 'aggregate', t, scenarios, health: generator });
+    for (const diagnosis of doctor.observe({ t, scenarios, health: generator })) emit({ type: 'diagnosis', t, diagnosis });
     lastAggregateAt = elapsedMs();
   };
   const onSecond = (): void => {
@@ -144,6 +161,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
       diagnoses: [],
     });
     summary.scenarios = onlySelected(summary.scenarios);
+    const diagnosed = doctor.finish({ durationMs, outcome, scenarios: summary.scenarios, histograms: summary.histograms });
+    const t = Math.ceil(durationMs / 1000);
+    for (const diagnosis of diagnosed.late) emit({ type: 'diagnosis', t, diagnosis });
+    summary.diagnoses = diagnosed.final;
     emit({ type: 'summary', summary });
     return summary;
   };
@@ -166,7 +187,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   };
 }
 
-function selectScenarios(plan: Plan, names: string[] | undefined): Array<{ scenario: ScenarioPlan; index: number }> {
+export function selectScenarios(plan: Plan, names: string[] | undefined): Array<{ scenario: ScenarioPlan; index: number }> {
   const all = plan.scenarios.map((scenario, index) => ({ scenario, index }));
   if (names === undefined || names.length === 0) return all;
   for (const name of names) {
@@ -194,6 +215,7 @@ export function planInfo(plan: Plan, scenarios: readonly ScenarioPlan[]): PlanIn
         index: step.index,
         line: step.range.start.line + 1,
         kind: step.kind,
+        ...(step.kind === 'request' ? { method: step.method } : {}),
       })),
     })),
     thresholds: plan.thresholds.map((threshold) => ({

@@ -2,13 +2,13 @@
 // Where the validator names a fix in its message but attaches none (a "did you mean" it could not place
 // exactly, a missing key it has no placeholder for), the server builds the edit itself, and it offers
 // "set preAllocatedVUs to the estimate" once the estimator has measured the scenario.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
 import { schemaAt, type Range, type ScenarioDiagnostic } from '../engine/scenario';
 import type { DiagnosticFix } from '../engine/scenario/plan';
 import type { AnalysedDocument } from './documents';
 import { toLspDiagnostic } from './diagnostics';
 import type { EstimateStore } from './estimates';
-import { contains } from './names';
+import { estimateActions } from './estimate-hints';
 
 function before(p: Range['start'], q: Range['start']): boolean {
   return p.line < q.line || (p.line === q.line && p.character < q.character);
@@ -94,28 +94,4 @@ function insertMissingKey(doc: AnalysedDocument, diagnostic: ScenarioDiagnostic)
   const column = children ? children.indent : owner.column + 2;
   const endOfLine = { line: end, character: doc.lines.lines[end].text.length };
   return { title: `Add ${key}`, range: { start: endOfLine, end: endOfLine }, newText: `\n${' '.repeat(column)}${key}: ${placeholder}` };
-}
-
-/** "Set preAllocatedVUs to N" when the estimator suggested N for the scenario under the cursor. */
-function estimateActions(doc: AnalysedDocument, range: Range, estimates: EstimateStore): CodeAction[] {
-  const actions: CodeAction[] = [];
-  for (const scenario of doc.model.scenarios) {
-    const suggested = estimates.get(doc.uri, scenario.name)?.suggestedPreAllocatedVUs;
-    const keyRange = scenario.keyRanges.preAllocatedVUs;
-    if (suggested === undefined || !keyRange || !contains(scenario.range, range.start)) continue;
-    if (scenario.values.preAllocatedVUs === suggested) continue;
-    const lineText = doc.lines.lines[keyRange.start.line].text;
-    const entry = doc.lines.lines[keyRange.start.line].entries.find((e) => e.key === 'preAllocatedVUs');
-    if (entry?.valueColumn === undefined) continue;
-    const valueEnd = entry.valueColumn + (/^[^\s#]*/.exec(lineText.slice(entry.valueColumn))?.[0].length ?? 0);
-    const edits: TextEdit[] = [
-      { range: { start: { line: keyRange.start.line, character: entry.valueColumn }, end: { line: keyRange.start.line, character: valueEnd } }, newText: String(suggested) },
-    ];
-    actions.push({
-      title: `Set preAllocatedVUs to the estimate (${suggested})`,
-      kind: CodeActionKind.QuickFix,
-      edit: { changes: { [doc.uri]: edits } },
-    });
-  }
-  return actions;
 }

@@ -3,9 +3,9 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ScenarioDiagnostic, Severity } from '../engine/scenario/plan';
-import type { DocumentCache } from './documents';
+import type { AnalysedDocument, DocumentCache } from './documents';
 
-const DEBOUNCE_MS = 150;
+export const DEBOUNCE_MS = 150;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -21,18 +21,27 @@ export function toLspDiagnostic(d: ScenarioDiagnostic): Diagnostic {
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly latest = new Map<string, TextDocument>();
+  /** The wait after the last change; the latency benchmark sets 0 (initializationOptions.diagnosticsDebounceMs). */
+  debounceMs = DEBOUNCE_MS;
 
   constructor(
     private readonly connection: Connection,
     private readonly cache: DocumentCache,
+    /** Diagnostics beyond the validator's (the VU estimate's warning), computed at publish time. */
+    private readonly extra: (doc: AnalysedDocument) => ScenarioDiagnostic[] = () => [],
   ) {}
+
+  /** Publishes every open document again, e.g. when a new run changed the estimates. */
+  republishAll(): void {
+    for (const document of this.latest.values()) this.schedule(document);
+  }
 
   schedule(document: TextDocument): void {
     this.latest.set(document.uri, document);
     clearTimeout(this.timers.get(document.uri));
     this.timers.set(
       document.uri,
-      setTimeout(() => this.publish(document.uri), DEBOUNCE_MS),
+      setTimeout(() => this.publish(document.uri), this.debounceMs),
     );
   }
 
@@ -52,7 +61,7 @@ export class DiagnosticsPublisher {
     void this.connection.sendDiagnostics({
       uri,
       version: analysed.version,
-      diagnostics: analysed.diagnostics.map(toLspDiagnostic),
+      diagnostics: [...analysed.diagnostics, ...this.extra(analysed)].map(toLspDiagnostic),
     });
   }
 }

@@ -66,7 +66,7 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
     }
   }
   if (scenario && path.length === 3 && (third === 'preAllocatedVUs' || third === 'maxVUs') && (executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate')) {
-    parts.push('', '---', '', sizingDoc(scenario, estimates.get(doc.uri, scenario.name)));
+    parts.push('', '---', '', sizingDoc(scenario, estimates.for(doc, scenario)));
   }
   return parts.join('\n');
 }

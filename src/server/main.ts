@@ -18,15 +18,23 @@ import { foldingRanges } from './folding';
 import { definition, prepareRename, references, rename } from './navigation';
 import { codeLenses } from './code-lens';
 import { EstimateStore } from './estimates';
+import { estimateDiagnostics } from './estimate-hints';
+import { RunEstimates } from './run-estimates';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new DocumentCache();
-const diagnostics = new DiagnosticsPublisher(connection, cache);
-const estimates = new EstimateStore();
+const runEstimates = new RunEstimates();
+const estimates = new EstimateStore(runEstimates);
+const diagnostics = new DiagnosticsPublisher(connection, cache, (doc) => estimateDiagnostics(doc, estimates));
 
-connection.onInitialize(
-  (): InitializeResult => ({
+connection.onInitialize((params): InitializeResult => {
+  const debounce = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
+  if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) diagnostics.debounceMs = debounce;
+  // The extension may name the run store (a setting); otherwise VOLLEY_RUNS_DIR or .volley/runs.
+  const runsDir = (params.initializationOptions as { runsDir?: unknown } | undefined)?.runsDir;
+  if (typeof runsDir === 'string' && runsDir !== '') runEstimates.configure({ runsDir });
+  return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: [':', ' ', '{'] },
@@ -40,8 +48,8 @@ connection.onInitialize(
       codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'volley-language-server' },
-  }),
-);
+  };
+});
 
 /** The analysed latest version of an open document, or undefined when it is not open. */
 function analysed(uri: string): AnalysedDocument | undefined {
@@ -95,7 +103,7 @@ connection.onCodeLens(({ textDocument }) => {
   const doc = analysed(textDocument.uri);
   return doc ? codeLenses(doc) : [];
 });
-estimates.listen(connection);
+estimates.listen(connection, () => diagnostics.republishAll());
 
 documents.listen(connection);
 connection.listen();

@@ -47,12 +47,16 @@ export function sizingDoc(scenario: ScenarioInfo, estimate: IterationEstimate | 
       lines.push(`- maxVUs ${max} keep up to **${formatNumber((max / perSecond) * 1000)} ms** per iteration; slower, and iterations are dropped.`);
     }
     if (estimate) {
-      const needed = Math.ceil((estimate.medianMs * perSecond) / 1000);
+      const needed = Math.ceil((estimate.medianMs * perSecond) / 1000 - 1e-9);
       const suggested = estimate.suggestedPreAllocatedVUs;
       lines.push(
         `- Median iteration ${formatNumber(estimate.medianMs)} ms (${estimate.source}): ≈ ${needed} VUs busy` +
           (suggested !== undefined ? `; the estimate with headroom for variance is **${suggested}**.` : ', plus headroom for variance.'),
       );
+      if (estimate.suggestedMaxVUs !== undefined) {
+        lines.push(`- Recommended maxVUs **${estimate.suggestedMaxVUs}**: room for iterations to get slower than measured.`);
+      }
+      if (estimate.explanation) lines.push('', '**How the estimate adds up**', '', ...estimate.explanation.split('\n').map((l) => `- ${l}`));
     } else {
       lines.push('- No measured iteration duration yet: **Estimate VUs** (above the scenario) measures one.');
     }

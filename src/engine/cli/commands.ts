@@ -1,5 +1,7 @@
 // What each command accepts, in one place: the parser and the help text both read it.
 import type { FlagSpec } from './args';
+import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
+import { ESTIMATE_COMMAND } from './estimate';
 
 export interface CommandSpec {
   name: string;
@@ -19,7 +21,12 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'env', short: 'e', value: 'NAME=VALUE', repeatable: true, description: 'set env.NAME for templates (values are kept out of all output)' },
   { name: 'run-id', value: 'ID', description: 'name the run (default: generated)' },
   { name: 'quiet', short: 'q', description: 'no progress output while running' },
+  { name: 'workers', value: 'N', description: 'worker threads that split every scenario (k6 execution segments); default: one per core' },
+  { name: 'no-store', description: 'do not keep the run in the run store (.volley/runs in the workspace)' },
+  { name: 'runs-dir', value: 'DIR', description: 'keep runs in DIR instead of .volley/runs (also: VOLLEY_RUNS_DIR)' },
   { name: 'no-color', description: 'no colours in the summary (also: NO_COLOR=1)' },
+  ...SCALE_OUT_RUN_FLAGS,
+  { name: 'no-preflight', description: 'skip the check of the plan against ulimit -n and the ephemeral ports before the run' },
 ];
 
 const EXIT_CODES = `Exit codes:
@@ -80,6 +87,8 @@ Examples:
   volley demo --run examples/demo.volley.yaml
   volley demo --latency 50ms --fault-rate 0.02`,
   },
+  ESTIMATE_COMMAND,
+  ...SCALE_OUT_COMMANDS,
   { name: 'version', synopsis: 'volley version', summary: 'print the version', flags: [help] },
   { name: 'help', synopsis: 'volley help [COMMAND]', summary: 'show help for a command', flags: [help] },
 ];

@@ -4,6 +4,9 @@ import { didYouMean } from '../scenario/suggest';
 import { UsageError, has, parseArgs } from './args';
 import { COMMANDS, commandHelp, commandNamed, mainHelp, usageHint } from './commands';
 import { demoCommand } from './demo';
+import { estimateCommand } from './estimate';
+import { k8sCommand } from './k8s';
+import { mergeCommand } from './merge';
 import { runCommand } from './run';
 import { validateCommand } from './validate';
 import { versionText } from './version';
@@ -50,6 +53,12 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       return runCommand(args);
     case 'demo':
       return demoCommand(args);
+    case 'estimate':
+      return estimateCommand(args);
+    case 'merge':
+      return mergeCommand(args);
+    case 'k8s':
+      return k8sCommand(args);
     case 'version':
       if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`, 'version');
       process.stdout.write(versionText());

@@ -6,11 +6,15 @@ import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
 import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
+import { openStoredRun } from '../runs/record';
 import { UsageError, all, has, last, type ParsedArgs } from './args';
 import { demoForPlan } from './demo-target';
 import { prepareRun, systemReason } from './prepare';
 import { ProgressDisplay } from './progress';
+import { segmentFromArgs } from './segment-flags';
 import { startSession } from './session';
+import { parseStartAt, waitForStart } from './start-at';
+import type { ExecutionTuple } from '../segments';
 
 export interface RunOptions {
   file: string;
@@ -21,6 +25,18 @@ export interface RunOptions {
   runId: string | undefined;
   quiet: boolean;
   color: boolean;
+  /** Keep the run in the run store (.volley/runs, see src/engine/runs); off with --no-store. */
+  store: boolean;
+  runsDir: string | undefined;
+  /** Check the plan against the OS limits before the first request (`--no-preflight` turns it off). */
+  preflight: boolean;
+  /** --execution-segment (with its sequence): this process's part of the test; absent for all of it. */
+  segment?: ExecutionTuple;
+  /** --start-at: wall-clock ms to wait for before starting. */
+  startAtMs?: number;
+  noThresholds?: boolean;
+  /** --workers: worker threads that split the run; absent for one per core. */
+  workers?: number;
 }
 
 /** Set up around the run, once the plan is known (the demo target); returns how to tear it down. */
@@ -54,9 +70,22 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
   if (runId !== undefined && !/^[A-Za-z0-9._:-]{1,128}$/.test(runId)) {
     throw new UsageError(`--run-id "${runId}": use letters, digits and . _ : - (at most 128)`, command);
   }
+  const segment = segmentFromArgs(args, command);
+  const startAtText = last(args, 'start-at');
+  let startAtMs: number | undefined;
+  if (startAtText !== undefined) {
+    const parsed = parseStartAt(startAtText, Date.now());
+    if (!parsed.ok) throw new UsageError(parsed.message, command);
+    startAtMs = parsed.atMs;
+  }
   const scenarios = all(args, 'scenario');
   for (const s of scenarios) if (s === '') throw new UsageError('--scenario needs a name', command);
+  const workersText = last(args, 'workers');
+  if (workersText !== undefined && !/^([1-9]\d{0,2})$/.test(workersText.trim())) {
+    throw new UsageError(`--workers "${workersText}": give a whole number of threads from 1 to 999 (default: one per core)`, command);
+  }
   return {
+    workers: workersText === undefined ? undefined : Number(workersText.trim()),
     file,
     scenarios,
     summaryExport,
@@ -64,6 +93,12 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     env,
     runId,
     quiet: has(args, 'quiet'),
+    preflight: !has(args, 'no-preflight'),
+    store: !has(args, 'no-store'),
+    runsDir: last(args, 'runs-dir'),
+    segment,
+    startAtMs,
+    noThresholds: has(args, 'no-thresholds'),
     color: !has(args, 'no-color') && !process.env.NO_COLOR && process.stdout.isTTY === true,
   };
 }
@@ -118,14 +153,28 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   const stderr = process.stderr;
   const mode = options.quiet ? 'quiet' : stderr.isTTY ? 'tty' : 'plain';
   const display = new ProgressDisplay(stderr, mode);
+  const stored = options.store
+    ? openStoredRun(options.file, { runsDir: options.runsDir, onError: (message) => display.message(`warning: ${message}`) })
+    : undefined;
+
+  if (options.startAtMs !== undefined && !(await startTogether(options.startAtMs))) {
+    stored?.close();
+    stderr.write('volley: stopped before the start time (exit code 105)\n');
+    return EXIT.externalAbort;
+  }
 
   const session = startSession({
+    workers: options.workers,
+    segment: options.segment,
+    noThresholds: options.noThresholds,
     plan,
     scenarios: options.scenarios,
     envOverrides: options.env,
     ndjson,
     runId: options.runId,
+    preflight: options.preflight,
     onEvent: (event) => {
+      stored?.write(event);
       display.event(event);
       switch (event.type) {
         case 'start':
@@ -175,6 +224,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   process.on('SIGTERM', onSignal);
 
   const result = await session.done;
+  stored?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   display.clear();
@@ -182,7 +232,8 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   let exitCode = result.exitCode;
   if (result.summary) {
     const summary = session.redactor.value(result.summary);
-    process.stdout.write(formatTextSummary(summary, { color: options.color }));
+    // With the events on stdout (--out ndjson=-), the summary keeps out of their way.
+    (options.ndjsonPath === '-' ? process.stderr : process.stdout).write(formatTextSummary(summary, { color: options.color }));
     if (options.summaryExport) {
       try {
         writeFileSync(options.summaryExport, JSON.stringify(toSummaryExport(summary), null, 2) + '\n');
@@ -205,4 +256,19 @@ export async function runCommand(args: ParsedArgs): Promise<number> {
   }
   const options = runOptionsFrom(args, 'run', args.positionals[0]);
   return runFile(options, has(args, 'demo') ? demoForPlan : undefined);
+}
+
+/** --start-at: waits for the common start; false when Ctrl-C or SIGTERM came first. */
+async function startTogether(atMs: number): Promise<boolean> {
+  // The wait is said even with --quiet: in a pod's log it explains a silent minute.
+  const wait = waitForStart(atMs, (line) => process.stderr.write(`${line}\n`));
+  const cancel = (): void => wait.cancel();
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    return await wait.reached;
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+  }
 }

@@ -1,10 +1,12 @@
 // One run from a validated plan to its `end` event, the same for the CLI and the IPC child: secrets are
 // redacted from every event, events go to NDJSON as they come, and the exit code follows k6's rules.
 import { EXIT, type RunEvent, type RunSummary } from '../../protocol';
-import { startRun } from '../run';
+import { startParallelRun } from '../workers/parallel-run';
 import type { Plan } from '../scenario/plan';
 import type { NdjsonWriter } from '../output/ndjson';
 import { Redactor, envNamesReadBy } from '../output/redact';
+import { SegmentRecording, withoutThresholds } from '../merge/recording';
+import type { ExecutionTuple } from '../segments';
 
 export interface SessionOptions {
   plan: Plan;
@@ -14,8 +16,16 @@ export interface SessionOptions {
   envOverrides: Readonly<Record<string, string>>;
   ndjson?: NdjsonWriter;
   runId?: string;
+  /** Check the plan against the OS limits before the first request (default true). */
+  preflight?: boolean;
   /** Every event, redacted, in order, ending with `end`. */
   onEvent(event: RunEvent): void;
+  /** Worker threads splitting the run (--workers); absent for one per core. */
+  workers?: number;
+  /** This process's execution segment (--execution-segment); absent for the whole test. */
+  segment?: ExecutionTuple;
+  /** k6's --no-thresholds: thresholds are neither evaluated nor aborted on (the plan still lists them). */
+  noThresholds?: boolean;
 }
 
 export interface SessionResult {
@@ -56,13 +66,14 @@ export function redactorFor(plan: Plan, overrides: Readonly<Record<string, strin
 
 export function startSession(options: SessionOptions): Session {
   const redactor = redactorFor(options.plan, options.envOverrides);
+  const recording = new SegmentRecording(options.plan, options.segment, options.noThresholds === true, options.scenarios);
   let stopping = false;
   let ended = false;
   let startedAt = 0;
 
   const emit = (event: RunEvent): void => {
     if (ended) return;
-    const safe = redactor.event(event);
+    const safe = redactor.event(recording.decorate(event));
     try {
       options.ndjson?.write(safe);
     } catch (err) {
@@ -85,10 +96,14 @@ export function startSession(options: SessionOptions): Session {
   let done: Promise<SessionResult>;
   try {
     startedAt = Date.now();
-    const run = startRun(options.plan, {
+    const run = startParallelRun(options.noThresholds ? withoutThresholds(options.plan) : options.plan, {
+      share: options.segment,
+      workers: options.workers,
+      onWindow: recording.recordsWindows ? recording.onWindow : undefined,
       scenarios: options.scenarios.length > 0 ? [...options.scenarios] : undefined,
       env: runEnv(options.envOverrides),
       runId: options.runId,
+      preflight: options.preflight,
       onEvent: (event: RunEvent) => {
         // The exit code is decided here, so the session writes the one `end` event.
         if (event.type !== 'end') emit(event);

@@ -5,7 +5,50 @@
 // constant_arrival_rate.go and ramping_arrival_rate.go, Run). Due times are offsets from one start
 // timestamp, so the schedule does not drift.
 import { BaseExecutor } from './base-executor';
-import type { ExecutorContext } from './types';
+import type { IndexIterator, WorkShare } from '../segments';
+import { scaled, type ExecutorContext } from './types';
+
+/**
+ * Which of the scenario's iterations (0-based, in schedule order) this executor starts: all of them, or
+ * k6's stripe for its segment. As in k6 (Init: GetNewExecutionTupleFromValue(maxVUs)), the stripe comes
+ * from the sequence re-cut by maxVUs, so each segment starts iterations in proportion to its VUs, and
+ * the segments' iterations interleave: together they are exactly the single-process schedule.
+ */
+export interface IterationStripe {
+  /** How many of the first `total` iterations are this executor's. */
+  count(total: number): number;
+  /** The global index of this executor's next iteration. */
+  next(): number;
+}
+
+class AllIterations implements IterationStripe {
+  private index = 0;
+  count(total: number): number {
+    return total;
+  }
+  next(): number {
+    return this.index++;
+  }
+}
+
+class SegmentIterations implements IterationStripe {
+  private readonly indexes: IndexIterator | undefined;
+  constructor(private readonly share: WorkShare | undefined) {
+    this.indexes = share?.indexes();
+  }
+  count(total: number): number {
+    return this.share === undefined ? 0 : this.share.scale(total);
+  }
+  next(): number {
+    return this.indexes === undefined ? Infinity : this.indexes.next();
+  }
+}
+
+export function iterationStripe(share: WorkShare | undefined, maxVUs: number, preAllocatedVUs: number): IterationStripe {
+  if (share === undefined || share.isFull) return new AllIterations();
+  const vus = Math.max(maxVUs, preAllocatedVUs);
+  return new SegmentIterations(share.scale(vus) === 0 ? undefined : share.reSegmented(vus));
+}
 
 /** The iteration start times of an arrival-rate executor, in order. */
 export interface ArrivalSchedule {
@@ -29,9 +72,9 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
   private dropped = 0;
 
   constructor(context: ExecutorContext<V>, schedule: ArrivalSchedule, preAllocatedVUs: number, maxVUs: number) {
-    super(context, Math.max(maxVUs, preAllocatedVUs), true);
+    super(context, Math.max(scaled(context, maxVUs), scaled(context, preAllocatedVUs)), true);
     this.schedule = schedule;
-    this.preAllocatedVUs = preAllocatedVUs;
+    this.preAllocatedVUs = scaled(context, preAllocatedVUs);
     this.plannedDurationMs = schedule.durationMs;
   }
 

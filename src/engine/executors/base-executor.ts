@@ -103,6 +103,11 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
     }
     this.phase = 'running';
     this.startedAt = now();
+    if (this.maxVUs === 0) {
+      // This segment has no share of the scenario (k6's HasWork is false): nothing to schedule.
+      this.finish();
+      return;
+    }
     try {
       this.onBegin();
     } catch (error) {

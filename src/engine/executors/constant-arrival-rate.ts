@@ -3,7 +3,7 @@
 // ceil(duration × rate / timeUnit) iterations in all (k6 starts iterations until its regular-duration
 // context ends; one due exactly at `duration` is not started).
 import type { ExecutorPlan } from '../scenario/plan';
-import { ArrivalRateExecutor, type ArrivalSchedule } from './arrival-rate';
+import { ArrivalRateExecutor, iterationStripe, type ArrivalSchedule, type IterationStripe } from './arrival-rate';
 import type { ExecutorContext } from './types';
 
 type Config = Extract<ExecutorPlan, { type: 'constant-arrival-rate' }>;
@@ -25,10 +25,12 @@ export class ConstantArrivalRateSchedule implements ArrivalSchedule {
   readonly durationMs: number;
   private readonly timeUnitMs: number;
   private readonly rate: number;
+  private readonly stripe: IterationStripe;
   private issued = 0;
 
-  constructor(config: Config) {
-    this.total = constantArrivalRateTotal(config);
+  constructor(config: Config, stripe: IterationStripe = iterationStripe(undefined, 0, 0)) {
+    this.stripe = stripe;
+    this.total = stripe.count(constantArrivalRateTotal(config));
     this.durationMs = config.durationMs;
     this.timeUnitMs = config.timeUnitMs;
     this.rate = config.rate;
@@ -36,8 +38,9 @@ export class ConstantArrivalRateSchedule implements ArrivalSchedule {
 
   next(): number {
     if (this.issued >= this.total) return Infinity;
+    this.issued++;
     // Each offset from the start, never a running sum: no drift over millions of iterations.
-    return (this.issued++ * this.timeUnitMs) / this.rate;
+    return (this.stripe.next() * this.timeUnitMs) / this.rate;
   }
 
   rateAt(): number {
@@ -47,6 +50,7 @@ export class ConstantArrivalRateSchedule implements ArrivalSchedule {
 
 export class ConstantArrivalRateExecutor<V> extends ArrivalRateExecutor<V> {
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, new ConstantArrivalRateSchedule(config), config.preAllocatedVUs, config.maxVUs);
+    const stripe = iterationStripe(context.share, config.maxVUs, config.preAllocatedVUs);
+    super(context, new ConstantArrivalRateSchedule(config, stripe), config.preAllocatedVUs, config.maxVUs);
   }
 }

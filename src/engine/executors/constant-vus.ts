@@ -2,7 +2,7 @@
 // for `duration`, then stop gracefully.
 import type { ExecutorPlan } from '../scenario/plan';
 import { BaseExecutor } from './base-executor';
-import type { ExecutorContext } from './types';
+import { scaled, type ExecutorContext } from './types';
 
 type Config = Extract<ExecutorPlan, { type: 'constant-vus' }>;
 
@@ -10,7 +10,7 @@ export class ConstantVUsExecutor<V> extends BaseExecutor<V> {
   readonly plannedDurationMs: number;
 
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, config.vus, false);
+    super(context, scaled(context, config.vus), false);
     this.plannedDurationMs = config.durationMs;
   }
 

@@ -1,10 +1,10 @@
 // per-vu-iterations (k6: lib/executor/per_vu_iterations.go): each VU runs exactly `iterations`
-// iterations, back to back. At maxDuration no VU starts another one; whatever a VU has not started
+// iterations, back to back; a segment runs its share of the VUs, each with all its iterations. At maxDuration no VU starts another one; whatever a VU has not started
 // by then counts as dropped (started + dropped = vus × iterations). The scenario ends as soon as every
 // VU is done.
 import type { ExecutorPlan } from '../scenario/plan';
 import { BaseExecutor } from './base-executor';
-import type { ExecutorContext } from './types';
+import { scaled, type ExecutorContext } from './types';
 import type { VUHandle } from './vu-pool';
 
 type Config = Extract<ExecutorPlan, { type: 'per-vu-iterations' }>;
@@ -14,7 +14,7 @@ export class PerVUIterationsExecutor<V> extends BaseExecutor<V> {
   private readonly iterations: number;
 
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, config.vus, false);
+    super(context, scaled(context, config.vus), false);
     this.plannedDurationMs = config.maxDurationMs;
     this.iterations = config.iterations;
   }

@@ -5,7 +5,7 @@
 // floor(total area) iterations, the last possibly exactly at the end. Each time comes from the
 // closed-form inverse of the stage's area (a quadratic), not from simulation.
 import type { ExecutorPlan, Stage } from '../scenario/plan';
-import { ArrivalRateExecutor, type ArrivalSchedule } from './arrival-rate';
+import { ArrivalRateExecutor, iterationStripe, type ArrivalSchedule, type IterationStripe } from './arrival-rate';
 import type { ExecutorContext } from './types';
 
 type Config = Extract<ExecutorPlan, { type: 'ramping-arrival-rate' }>;
@@ -63,19 +63,23 @@ export class RampingArrivalRateSchedule implements ArrivalSchedule {
   readonly durationMs: number;
   private readonly spans: StageSpan[];
   private readonly timeUnitMs: number;
+  private readonly stripe: IterationStripe;
   private stage = 0;
   private issued = 0;
 
-  constructor(config: Config) {
+  constructor(config: Config, stripe: IterationStripe = iterationStripe(undefined, 0, 0)) {
     this.spans = spans(config.startRate, config.stages);
     this.timeUnitMs = config.timeUnitMs;
-    this.total = rampingArrivalRateTotal(config);
+    this.stripe = stripe;
+    this.total = stripe.count(rampingArrivalRateTotal(config));
     this.durationMs = config.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
   }
 
   next(): number {
     if (this.issued >= this.total) return Infinity;
-    const n = ++this.issued;
+    this.issued++;
+    // Counting from 1, as the area under the rate curve does (k6's cal starts at start + 1).
+    const n = this.stripe.next() + 1;
     const n2T = n * 2 * this.timeUnitMs;
     while (this.stage < this.spans.length - 1 && n2T > this.spans[this.stage]!.areaEnd2T) this.stage++;
     const span = this.spans[this.stage]!;
@@ -110,6 +114,7 @@ export class RampingArrivalRateSchedule implements ArrivalSchedule {
 
 export class RampingArrivalRateExecutor<V> extends ArrivalRateExecutor<V> {
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, new RampingArrivalRateSchedule(config), config.preAllocatedVUs, config.maxVUs);
+    const stripe = iterationStripe(context.share, config.maxVUs, config.preAllocatedVUs);
+    super(context, new RampingArrivalRateSchedule(config, stripe), config.preAllocatedVUs, config.maxVUs);
   }
 }

@@ -6,7 +6,8 @@
 // Everything still running at the end of the stages gets gracefulStop, as in every executor.
 import type { ExecutorPlan, Stage } from '../scenario/plan';
 import { BaseExecutor } from './base-executor';
-import type { ExecutorContext } from './types';
+import type { WorkShare } from '../segments';
+import { scaled, type ExecutorContext } from './types';
 import type { VUHandle } from './vu-pool';
 
 type Config = Extract<ExecutorPlan, { type: 'ramping-vus' }>;
@@ -40,6 +41,22 @@ export function rampingVUsSteps(startVUs: number, stages: readonly Stage[]): VUS
   return steps;
 }
 
+/**
+ * The steps of one segment (k6's getRawExecutionSteps with a SegmentedIndex): the whole scenario's steps
+ * counted in this segment's VUs, keeping only the steps where that count changes. A segment's VU joins
+ * (or leaves) exactly when the same VU of the single-process run would, so the segments add up to the
+ * single-process ramp at every moment.
+ */
+export function segmentSteps(steps: readonly VUStep[], share: WorkShare | undefined): VUStep[] {
+  if (share === undefined || share.isFull) return [...steps];
+  const out: VUStep[] = [];
+  for (const step of steps) {
+    const vus = share.scale(step.vus);
+    if (out.length === 0 || out[out.length - 1]!.vus !== vus) out.push({ offsetMs: step.offsetMs, vus });
+  }
+  return out;
+}
+
 export class RampingVUsExecutor<V> extends BaseExecutor<V> {
   readonly plannedDurationMs: number;
   private readonly steps: VUStep[];
@@ -52,8 +69,8 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
   private planned = 0;
 
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, Math.max(config.startVUs, ...config.stages.map((stage) => stage.target)), false);
-    this.steps = rampingVUsSteps(config.startVUs, config.stages);
+    super(context, scaled(context, Math.max(config.startVUs, ...config.stages.map((stage) => stage.target))), false);
+    this.steps = segmentSteps(rampingVUsSteps(config.startVUs, config.stages), context.share);
     this.plannedDurationMs = config.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
     this.gracefulRampDownMs = config.gracefulRampDownMs;
   }

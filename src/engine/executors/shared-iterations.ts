@@ -4,9 +4,20 @@
 // iterations are done.
 import type { ExecutorPlan } from '../scenario/plan';
 import { BaseExecutor } from './base-executor';
-import type { ExecutorContext } from './types';
+import { scaled, type ExecutorContext } from './types';
 
 type Config = Extract<ExecutorPlan, { type: 'shared-iterations' }>;
+
+/**
+ * k6's split of the iterations (SharedIterationsConfig.GetIterations): the sequence re-cut by the VUs,
+ * so each segment's iterations follow the VUs it runs; a segment without VUs runs none.
+ */
+export function sharedIterationsOf(context: Pick<ExecutorContext<unknown>, 'share'>, config: Pick<Config, 'vus' | 'iterations'>): number {
+  const share = context.share;
+  if (share === undefined || share.isFull) return config.iterations;
+  if (share.scale(config.vus) === 0) return 0;
+  return share.reSegmented(config.vus)?.scale(config.iterations) ?? 0;
+}
 
 export class SharedIterationsExecutor<V> extends BaseExecutor<V> {
   readonly plannedDurationMs: number;
@@ -14,9 +25,9 @@ export class SharedIterationsExecutor<V> extends BaseExecutor<V> {
   private started = 0;
 
   constructor(context: ExecutorContext<V>, config: Config) {
-    super(context, config.vus, false);
+    super(context, scaled(context, config.vus), false);
     this.plannedDurationMs = config.maxDurationMs;
-    this.iterations = config.iterations;
+    this.iterations = sharedIterationsOf(context, config);
   }
 
   get startedIterations(): number {

@@ -2,6 +2,7 @@
 // so the same code runs a FlowRunner in a real run and plain timed functions in the executor tests.
 import type { ScenarioRecorder } from '../metrics/recorder';
 import type { ScenarioPlan } from '../scenario/plan';
+import type { WorkShare } from '../segments';
 
 /** What runs one iteration of a scenario's flow on one VU. FlowRunner (../flow.ts) is one. */
 export interface IterationRunner<V> {
@@ -13,11 +14,17 @@ export interface IterationRunner<V> {
   closeVU(vu: V): Promise<void>;
 }
 
-/** Hands out VU ids, 1-based and unique across all scenarios of a run (k6's __VU). */
+/**
+ * Hands out VU ids, 1-based and unique across all scenarios of a run (k6's __VU). A part of a run (a
+ * worker thread, an execution segment) takes the ids of its stripe, like k6's exec.vu.idInTest, so ids
+ * stay unique across the parts.
+ */
 export class VUIdSequence {
   private last = 0;
+  constructor(private readonly stripe?: { next(): number }) {}
   next(): number {
-    return ++this.last;
+    this.last = this.stripe === undefined ? this.last + 1 : this.stripe.next() + 1;
+    return this.last;
   }
   get issued(): number {
     return this.last;
@@ -34,6 +41,17 @@ export interface ExecutorContext<V> {
    * iterations that threw) or a VU could not be created (the scenario then ends).
    */
   onError?: (error: unknown) => void;
+  /**
+   * This executor's part of the scenario (k6's execution segment, or a worker thread's part of it):
+   * VUs, iterations and arrival-rate iterations are split as k6 splits them. Absent: the whole scenario.
+   */
+  share?: WorkShare;
+}
+
+/** VUs (or any count) this executor runs of the scenario's `value`. */
+export function scaled(context: Pick<ExecutorContext<unknown>, 'share'>, value: number): number {
+  const share = context.share;
+  return share === undefined || share.isFull ? value : share.scale(value);
 }
 
 export interface Executor {

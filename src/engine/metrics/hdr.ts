@@ -39,7 +39,7 @@ function sameLayout(a: Hist, b: Hist): boolean {
 }
 
 /** First and last counts-array index that may hold a count (index 0 holds the zeros). */
-function occupiedRange(h: Hist): [number, number] {
+export function occupiedRange(h: Hist): [number, number] {
   const hi = h.countsArrayIndex(h.maxValue);
   const lo = h.getCountAtIndex(0) > 0 || h.minNonZeroValue > h.maxValue ? 0 : h.countsArrayIndex(h.minNonZeroValue);
   return [lo, hi];

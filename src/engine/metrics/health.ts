@@ -15,6 +15,7 @@ export function createHealthSampler(): HealthSampler {
   loopDelay.enable();
   let lastCpu = process.cpuUsage();
   let lastWall = performance.now();
+  let lastMemory: { rss: number; heapUsed: number } = { rss: 0, heapUsed: 0 };
 
   return {
     sample(openSockets: number, newConnections: number): GeneratorHealth {
@@ -27,7 +28,15 @@ export function createHealthSampler(): HealthSampler {
       // The histogram reports nanoseconds; with no sample yet its percentiles are 0.
       const p99 = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : 0;
       loopDelay.reset();
-      const memory = process.memoryUsage();
+      // memoryUsage reads /proc/self/stat, which needs a descriptor: when they are exhausted (EMFILE, the
+      // very condition the doctor reports) the previous figures stand in rather than failing the run.
+      let memory = lastMemory;
+      try {
+        memory = process.memoryUsage();
+        lastMemory = memory;
+      } catch {
+        // keep lastMemory
+      }
       return {
         cpuPercent: wallMicros > 0 ? (cpuMicros / wallMicros) * 100 : 0,
         eventLoopDelayP99Ms: Number.isFinite(p99) && p99 > 0 ? p99 : 0,

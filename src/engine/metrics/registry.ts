@@ -8,6 +8,7 @@ import { encodeHistogram } from './hdr';
 import { histogramKey } from './histograms';
 import type { ScenarioRecorder, StepRecorder, Timings } from './recorder';
 import { Distribution, Trend, combinedHistogram, distributionOf, statsOf } from './trend';
+import type { RegistryWindow, ScenarioWindow, StepWindow } from './window';
 
 export interface RegistryOptions {
   /** Monotonic clock in ms, for counter rates when the caller gives no elapsed time (tests inject one). */
@@ -127,6 +128,43 @@ export class StepSeries implements StepRecorder {
     this.win.reset();
   }
 
+  exportWindow(): StepWindow {
+    const w = this.win;
+    const statuses: Array<[number, number]> = [];
+    if (w.requests > 0) for (let i = 0; i < STATUS_SLOTS; i++) if (w.statuses[i] > 0) statuses.push([i, w.statuses[i]]);
+    const errors = w.errors.some((e) => e > 0) ? Array.from(w.errors) : [];
+    return {
+      requests: w.requests,
+      failed: w.failed,
+      checksPassed: w.checksPassed,
+      checksFailed: w.checksFailed,
+      sent: w.sent,
+      received: w.received,
+      otherStatuses: w.otherStatuses,
+      errors,
+      statuses,
+      trends: this.trends().map((t) => t.exportWindow()),
+    };
+  }
+
+  importWindow(sw: StepWindow): void {
+    const w = this.win;
+    w.requests += sw.requests;
+    w.failed += sw.failed;
+    w.checksPassed += sw.checksPassed;
+    w.checksFailed += sw.checksFailed;
+    w.sent += sw.sent;
+    w.received += sw.received;
+    w.otherStatuses += sw.otherStatuses;
+    for (let i = 0; i < sw.errors.length && i < w.errors.length; i++) w.errors[i] += sw.errors[i];
+    for (const [status, count] of sw.statuses) w.statuses[status] += count;
+    const trends = this.trends();
+    for (let i = 0; i < trends.length; i++) {
+      const tw = sw.trends[i];
+      if (tw !== undefined) trends[i].importWindow(tw);
+    }
+  }
+
   figures(includeTotal: boolean): StepFigures {
     const c = includeTotal ? sumCounters(this.run, this.win) : this.win;
     const stats = (t: Trend): TrendStats => (includeTotal ? t.totalStats() : t.windowStats());
@@ -202,6 +240,8 @@ export class ScenarioSeries implements ScenarioRecorder {
   readonly vusMax = new Gauge();
   /** Highest allocated VU count within the current window. */
   private windowMaxAllocated = 0;
+  /** Highest active VU count within the current window. */
+  private windowMaxActive = 0;
   private targetRate: number | undefined;
   /** Recorder per flow index; undefined for think steps. */
   private readonly byIndex: Array<StepSeries | undefined>;
@@ -252,6 +292,7 @@ export class ScenarioSeries implements ScenarioRecorder {
     this.vus.set(active);
     this.vusMax.set(allocated);
     if (allocated > this.windowMaxAllocated) this.windowMaxAllocated = allocated;
+    if (active > this.windowMaxActive) this.windowMaxActive = active;
     this.onVUs(this, active - prevActive, allocated - prevAllocated);
   }
 
@@ -267,6 +308,68 @@ export class ScenarioSeries implements ScenarioRecorder {
     this.run.interrupted += this.win.interrupted;
     this.win.iterations = this.win.dropped = this.win.interrupted = 0;
     this.windowMaxAllocated = this.vusMax.samples === 0 ? 0 : this.vusMax.value;
+    this.windowMaxActive = this.vus.samples === 0 ? 0 : this.vus.value;
+  }
+
+  exportWindow(): ScenarioWindow {
+    const seen = this.vus.samples > 0;
+    const window: ScenarioWindow = {
+      iterations: this.win.iterations,
+      dropped: this.win.dropped,
+      interrupted: this.win.interrupted,
+      vusActive: seen ? this.vus.value : 0,
+      vusAllocated: seen ? this.vusMax.value : 0,
+      maxActive: seen ? this.windowMaxActive : 0,
+      maxAllocated: seen ? this.windowMaxAllocated : 0,
+      vusSeen: seen,
+      steps: this.steps.map((s) => s.exportWindow()),
+    };
+    if (this.targetRate !== undefined) window.targetRate = this.targetRate;
+    const duration = this.iterationDuration.exportWindow();
+    if (duration !== undefined) window.iterationDuration = duration;
+    const lateness = this.iterationLateness.exportWindow();
+    if (lateness !== undefined) window.lateness = lateness;
+    return window;
+  }
+
+  /**
+   * Adds the windows of several threads (each a part of this scenario): counters and trends add; VUs are
+   * the sums of the parts, their peaks the sums of the parts' peaks; the target rate is the scenario's.
+   */
+  importWindows(parts: readonly ScenarioWindow[]): void {
+    let active = 0;
+    let allocated = 0;
+    let maxActive = 0;
+    let maxAllocated = 0;
+    let seen = false;
+    for (const part of parts) {
+      this.win.iterations += part.iterations;
+      this.win.dropped += part.dropped;
+      this.win.interrupted += part.interrupted;
+      if (part.iterationDuration !== undefined) this.iterationDuration.importWindow(part.iterationDuration);
+      if (part.lateness !== undefined) this.iterationLateness.importWindow(part.lateness);
+      for (let i = 0; i < part.steps.length && i < this.steps.length; i++) this.steps[i].importWindow(part.steps[i]);
+      if (part.targetRate !== undefined) this.targetRate = part.targetRate;
+      if (!part.vusSeen) continue;
+      seen = true;
+      active += part.vusActive;
+      allocated += part.vusAllocated;
+      maxActive += part.maxActive;
+      maxAllocated += part.maxAllocated;
+    }
+    if (!seen) return;
+    if (maxActive !== active || maxAllocated !== allocated) this.setVUs(maxActive, maxAllocated);
+    this.setVUs(active, allocated);
+  }
+
+  /** Adds per-check run totals of another thread (the summary lists checks by name). */
+  importChecks(step: string, name: string, passes: number, fails: number): void {
+    const s = this.steps.find((st) => st.name === step);
+    if (s === undefined) return;
+    const i = s.checkNames.indexOf(name);
+    if (i < 0) return;
+    s.checkPasses[i] += passes;
+    s.checkFails[i] += fails;
   }
 
   counters(includeTotal: boolean): ScenarioCounters {
@@ -388,6 +491,31 @@ export class MetricsRegistry {
       for (const step of s.steps) step.fold();
     }
     return figures;
+  }
+
+  /** The current window of every scenario, for another thread or process to merge (before `tick`). */
+  exportWindow(): RegistryWindow {
+    return { scenarios: this.scenarios.map((s) => s.exportWindow()) };
+  }
+
+  /**
+   * Adds the windows of the threads (or processes) that each ran a part of the plan into the current
+   * window; the next `tick` reports them as one, exactly as a single registry that saw every sample.
+   */
+  importWindows(windows: readonly RegistryWindow[]): void {
+    for (let i = 0; i < this.scenarios.length; i++) {
+      const parts: ScenarioWindow[] = [];
+      for (const w of windows) {
+        const part = w.scenarios[i];
+        if (part !== undefined) parts.push(part);
+      }
+      if (parts.length > 0) this.scenarios[i].importWindows(parts);
+    }
+  }
+
+  /** Adds the per-check totals of another thread's summary. */
+  importChecks(checks: ReadonlyArray<{ scenario: string; step: string; name: string; passes: number; fails: number }>): void {
+    for (const c of checks) this.scenarios.find((s) => s.name === c.scenario)?.importChecks(c.step, c.name, c.passes, c.fails);
   }
 
   /** Whole-run figures, including the current window. */

@@ -3,7 +3,8 @@
 // and max are kept exactly beside the histograms, so avg/min/max are exact and only percentiles carry HDR's
 // 3-significant-digit precision.
 import type { TrendStats } from '../../protocol';
-import { addInto, newTotalHistogram, newWindowHistogram, toMicros, valuesAtRanks, type Hist } from './hdr';
+import { addInto, newTotalHistogram, newWindowHistogram, occupiedRange, toMicros, valuesAtRanks, type Hist } from './hdr';
+import type { TrendWindow } from './window';
 
 /** Exact moments of a set of samples, in ms. */
 export interface Moments {
@@ -59,6 +60,32 @@ export class Trend {
     return trendStats([this], true);
   }
 
+  /** The current window as sparse buckets (for another thread or process); undefined when empty. */
+  exportWindow(): TrendWindow | undefined {
+    const w = this.win;
+    if (w.count === 0 || this.window === undefined) return undefined;
+    const h = this.window;
+    const values: number[] = [];
+    const counts: number[] = [];
+    const [lo, hi] = occupiedRange(h);
+    for (let i = lo; i <= hi; i++) {
+      const c = h.getCountAtIndex(i);
+      if (c !== 0) {
+        values.push(h.valueFromIndex(i));
+        counts.push(c);
+      }
+    }
+    return { count: w.count, sum: w.sum, min: w.min, max: w.max, values, counts };
+  }
+
+  /** Adds another thread's window into this one, as if its samples had been recorded here. */
+  importWindow(tw: TrendWindow): void {
+    if (tw.count === 0) return;
+    if (this.window === undefined) this.window = newWindowHistogram();
+    const h = this.window;
+    for (let i = 0; i < tw.values.length; i++) h.recordValueWithCount(tw.values[i], tw.counts[i]);
+    mergeMoments(this.win, tw);
+  }
 }
 
 /** Run totals plus current windows of the trends as one fresh histogram; undefined when there are no samples. */

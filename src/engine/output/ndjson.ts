@@ -8,15 +8,31 @@ import { ensureParentDir } from './ensure-dir';
 /** Past this many buffered bytes (a burst of log lines), flush without waiting for the next aggregate. */
 const FLUSH_BYTES = 64 * 1024;
 
+/** `--out ndjson=-`: the events go to stdout (and the CLI prints its summary to stderr instead). */
+export const STDOUT = '-';
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export class NdjsonWriter {
   private fd: number | undefined;
   private buffer: string[] = [];
   private buffered = 0;
+  /** False for stdout, which is written to but never closed. */
+  private readonly ownsFd: boolean;
 
-  /** Creates (or truncates) the file; throws with the system's reason when it cannot. */
+  /**
+   * Creates (or truncates) the file; throws with the system's reason when it cannot. `-` is stdout (fd 1,
+   * whatever it is: a pipe, a socket, a container's log), e.g. for a pod whose log is collected.
+   */
   constructor(readonly path: string) {
+    if (path === STDOUT) {
+      this.fd = 1;
+      this.ownsFd = false;
+      return;
+    }
     ensureParentDir(path);
     this.fd = openSync(path, 'w');
+    this.ownsFd = true;
   }
 
   write(event: RunEvent): void {
@@ -34,13 +50,21 @@ export class NdjsonWriter {
     this.buffered = 0;
     // A write to a regular file may in principle be partial; finish it so no line is cut.
     let offset = 0;
-    while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset);
+    while (offset < data.length) {
+      try {
+        offset += writeSync(this.fd, data, offset, data.length - offset);
+      } catch (err) {
+        // stdout may be a non-blocking pipe or socket whose reader is behind: wait for it, keep lines whole.
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        Atomics.wait(PAUSE, 0, 0, 1);
+      }
+    }
   }
 
   close(): void {
     if (this.fd === undefined) return;
     this.flush();
-    closeSync(this.fd);
+    if (this.ownsFd) closeSync(this.fd);
     this.fd = undefined;
   }
 }

@@ -1,7 +1,7 @@
 // The end-of-test summary on the terminal, in the layout of k6's (v1) text summary: thresholds with their
 // actual values, then the metrics with dotted leaders grouped as k6 groups them, then Volley's own
 // per-scenario step table. Only names and numbers are printed: no header, body or variable values.
-import { METRICS, type CheckFigures, type ErrorClass, type RunSummary, type ScenarioFigures, type ThresholdResult } from '../../protocol';
+import { METRICS, type CheckFigures, type Diagnosis, type ErrorClass, type RunSummary, type ScenarioFigures, type ThresholdResult } from '../../protocol';
 import { aggregationName, parseThresholdExpression } from '../scenario/threshold-expr';
 import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatRate } from './format';
 
@@ -18,6 +18,7 @@ const enum Ansi {
   Faint = 2,
   Red = 31,
   Green = 32,
+  Yellow = 33,
   Cyan = 36,
 }
 
@@ -241,6 +242,50 @@ function scenarioSection(s: ScenarioFigures, durationMs: number, d: Decorate): s
   return out;
 }
 
+const SEVERITY_MARK: Record<Diagnosis['severity'], { mark: string; color: Ansi }> = {
+  error: { mark: FAIL, color: Ansi.Red },
+  warning: { mark: '!', color: Ansi.Yellow },
+  info: { mark: 'i', color: Ansi.Cyan },
+};
+
+/** Words into lines of at most `columns` characters (a longer word keeps its own line). */
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function evidenceText(evidence: Diagnosis['evidence']): string {
+  return Object.entries(evidence)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' · ');
+}
+
+/** Why the run behaved as it did: each diagnosis with its evidence, explanation and fix (fix lines kept as written). */
+function diagnosesSection(diagnoses: readonly Diagnosis[], d: Decorate): string[] {
+  const out: string[] = [`  █ ${d('DIAGNOSES', Ansi.Bold)}`, ''];
+  const indent = '        ';
+  for (const diagnosis of diagnoses) {
+    const { mark, color } = SEVERITY_MARK[diagnosis.severity];
+    const where = [diagnosis.scenario, diagnosis.step].filter((x) => x !== undefined).join(' / ');
+    out.push(`    ${d(`${mark} ${diagnosis.severity}`, color)} ${d(diagnosis.title, Ansi.Bold)}${where ? d(` [${where}]`, Ansi.Faint) : ''} ${d(`(${diagnosis.id})`, Ansi.Faint)}`);
+    out.push(...wrap(evidenceText(diagnosis.evidence), 96).map((line, i) => d(`${indent}${i === 0 ? 'evidence: ' : '          '}${line}`, Ansi.Faint)));
+    out.push(...wrap(diagnosis.explanation, 96).map((line) => `${indent}${line}`));
+    const [first = '', ...rest] = diagnosis.fix.split('\n');
+    out.push(...wrap(first, 91).map((line, i) => `${indent}${i === 0 ? d('fix:', Ansi.Bold) + ' ' : '     '}${line}`));
+    for (const line of rest) out.push(`${indent}     ${line}`);
+    out.push('');
+  }
+  return out;
+}
+
 const OUTCOME_TEXT: Record<Exclude<RunSummary['outcome'], 'completed'>, string> = {
   stopped: 'the run was stopped before its end',
   'aborted-by-threshold': 'a threshold with abortOnFail ended the run',
@@ -269,5 +314,6 @@ export function formatTextSummary(summary: RunSummary, options: TextSummaryOptio
   if (keys.length === 0) out.push('    no samples were recorded', '');
 
   for (const s of summary.scenarios) out.push(...scenarioSection(s, summary.durationMs, d));
+  if (summary.diagnoses.length > 0) out.push(...diagnosesSection(summary.diagnoses, d));
   return out.join('\n') + '\n';
 }

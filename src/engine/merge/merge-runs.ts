@@ -1,0 +1,190 @@
+// Merging the runs of a test's execution segments into one run: one event stream and one summary, as if
+// one process had run the whole test. The per-second windows of all runs are imported into one
+// MetricsRegistry (the same one a run measures into), second by second on the common wall-clock axis,
+// so HDR buckets and exact moments add, counters add, and the summary, the k6 metrics and the
+// thresholds come out of the same code that a single run uses; rates are over the common window, from
+// the earliest start to the latest end.
+import { createHash } from 'node:crypto';
+import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RunEvent, type RunSummary, type ThresholdResult } from '../../protocol';
+import { MetricsRegistry } from '../metrics/registry';
+import type { RegistryWindow } from '../metrics/window';
+import { buildRunSummary } from '../report/summary';
+import { evaluateThresholds } from '../thresholds';
+import { planFromInfo } from './plan-from-info';
+import { MergeInputError, type AggregateEvent, type RunFile, type TimedEvent } from './read-run';
+import { checkSegments } from './segments-check';
+
+export interface MergeOptions {
+  runId?: string;
+}
+
+export interface MergedRun {
+  /** start, then per second the runs' diagnoses/logs and the merged aggregate, then summary and end. */
+  events: RunEvent[];
+  summary: RunSummary;
+  exitCode: number;
+  /** Things the user should know about the inputs (gaps in the segments, skewed starts, stopped runs). */
+  notes: string[];
+  /** How far apart the runs started, in ms. */
+  startSpreadMs: number;
+}
+
+/** Starts further apart than this are not "together": the note suggests --start-at. */
+const START_SKEW_NOTE_MS = 500;
+
+function label(run: RunFile): string {
+  return run.start.segment ? `segment ${run.start.segment.segment}` : run.path;
+}
+
+/** The parts of the plan that must be the same in every run: a merge of different tests is meaningless. */
+function planShape(run: RunFile): string {
+  const { scenarios, thresholds } = run.start.plan;
+  return JSON.stringify({
+    scenarios: scenarios.map((s) => ({ name: s.name, executor: s.executor, steps: s.steps.map((st) => [st.name, st.index, st.kind]) })),
+    thresholds: thresholds.map((t) => [t.key, t.source]),
+  });
+}
+
+/** One generator's health stands for the fleet: the busiest generator's CPU and event-loop delay, the sum of the rest. */
+export function mergeHealth(parts: readonly GeneratorHealth[]): GeneratorHealth {
+  const out: GeneratorHealth = { cpuPercent: 0, eventLoopDelayP99Ms: 0, rssBytes: 0, heapUsedBytes: 0, openSockets: 0, newConnections: 0 };
+  for (const h of parts) {
+    out.cpuPercent = Math.max(out.cpuPercent, h.cpuPercent);
+    out.eventLoopDelayP99Ms = Math.max(out.eventLoopDelayP99Ms, h.eventLoopDelayP99Ms);
+    out.rssBytes += h.rssBytes;
+    out.heapUsedBytes += h.heapUsedBytes;
+    out.openSockets += h.openSockets;
+    out.newConnections += h.newConnections;
+  }
+  return out;
+}
+
+const OUTCOME_RANK: Record<RunSummary['outcome'], number> = { completed: 0, interrupted: 1, stopped: 2, 'aborted-by-threshold': 3 };
+
+function mergedRunId(runs: readonly RunFile[]): string {
+  const hash = createHash('sha256');
+  for (const run of runs) hash.update(run.start.runId).update('\0');
+  return `merged-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** k6's exit codes for the merged result. */
+function exitCodeOf(summary: RunSummary): number {
+  if (summary.outcome === 'stopped') return 105;
+  if (summary.outcome === 'aborted-by-threshold') return 99;
+  return summary.thresholds.some((t) => !t.ok) ? 99 : 0;
+}
+
+export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}): MergedRun {
+  if (runs.length === 0) throw new MergeInputError('no runs to merge');
+  const first = runs[0];
+  const shape = planShape(first);
+  for (const run of runs.slice(1)) {
+    if (planShape(run) !== shape) {
+      throw new MergeInputError(
+        `${run.path} ran a different test than ${first.path} (scenarios, steps or thresholds differ): only the segments of one test merge`,
+      );
+    }
+  }
+  const coverage = checkSegments(runs);
+  const notes = [...coverage.notes];
+
+  const checks = runs.flatMap((run) => run.summary.checks ?? []);
+  const { plan, problems } = planFromInfo(first.start.plan, checks);
+  notes.push(...problems);
+
+  // The common clock: 0 is the earliest start; each run's second t lands on the nearest common second.
+  const starts = runs.map((run) => Date.parse(run.start.startedAt));
+  const t0 = Math.min(...starts);
+  const end = Math.max(...runs.map((run, i) => starts[i] + run.summary.durationMs));
+  const durationMs = end - t0;
+  const offsets = starts.map((s) => (s - t0) / 1000);
+  const startSpreadMs = Math.max(...starts) - t0;
+  if (startSpreadMs > START_SKEW_NOTE_MS) {
+    notes.push(`the runs started up to ${(startSpreadMs / 1000).toFixed(1)}s apart: start them together with --start-at (seconds are aligned to the nearest one)`);
+  }
+
+  const bySecond = new Map<number, Array<{ window: RegistryWindow; health: GeneratorHealth }>>();
+  let lastSecond = 0;
+  runs.forEach((run, r) => {
+    for (const aggregate of run.aggregates as AggregateEvent[]) {
+      const second = Math.max(1, Math.round(offsets[r] + aggregate.t));
+      let list = bySecond.get(second);
+      if (list === undefined) bySecond.set(second, (list = []));
+      list.push({ window: aggregate.window!, health: aggregate.health });
+      if (second > lastSecond) lastSecond = second;
+    }
+  });
+
+  // Diagnoses, logs and threshold aborts, on the common clock, each before the aggregate of its second.
+  const timed: TimedEvent[] = [];
+  runs.forEach((run, r) => {
+    const segmented = runs.length > 1;
+    for (const event of run.timed) {
+      const t = Math.round((event.t + offsets[r]) * 10) / 10;
+      timed.push(event.type === 'log' && segmented ? { ...event, t, message: `[${label(run)}] ${event.message}` } : { ...event, t });
+    }
+  });
+  timed.sort((a, b) => a.t - b.t);
+
+  const runId = options.runId ?? mergedRunId(runs);
+  const startedAt = new Date(t0).toISOString();
+  const start: RunEvent = {
+    type: 'start',
+    v: PROTOCOL_VERSION,
+    runId,
+    startedAt,
+    engineVersion: first.start.engineVersion,
+    plan: first.start.plan,
+  };
+  if (coverage.union !== undefined) start.segment = coverage.union;
+  const events: RunEvent[] = [start];
+
+  const registry = new MetricsRegistry(plan);
+  let nextTimed = 0;
+  const flushTimed = (upTo: number): void => {
+    while (nextTimed < timed.length && timed[nextTimed].t <= upTo) events.push(timed[nextTimed++]);
+  };
+  for (let second = 1; second <= lastSecond; second++) {
+    const parts = bySecond.get(second);
+    if (parts === undefined) continue;
+    flushTimed(second);
+    registry.importWindows(parts.map((p) => p.window));
+    // The merged window goes out too, so a merged run can itself be merged (e.g. per region, then all).
+    const window = registry.exportWindow();
+    const scenarios = registry.tick(second);
+    events.push({ type: 'aggregate', t: second, scenarios, health: mergeHealth(parts.map((p) => p.health)), window });
+  }
+  flushTimed(Infinity);
+  registry.importChecks(checks);
+
+  let outcome: RunSummary['outcome'] = 'completed';
+  for (const run of runs) {
+    if (OUTCOME_RANK[run.summary.outcome] > OUTCOME_RANK[outcome]) outcome = run.summary.outcome;
+    if (run.summary.outcome === 'stopped') notes.push(`${run.path} (${label(run)}) was stopped before its end: the merged run is partial`);
+    if (run.summary.outcome === 'interrupted') notes.push(`${run.path} (${label(run)}) was interrupted`);
+  }
+  const abort = timed.find((e): e is Extract<TimedEvent, { type: 'threshold-abort' }> => e.type === 'threshold-abort');
+  let abortedBy: Pick<ThresholdResult, 'key' | 'source'> | undefined;
+  if (abort !== undefined) {
+    abortedBy = abort.threshold;
+    notes.push(`a threshold with abortOnFail (${abort.threshold.key}: ${abort.threshold.source}) ended a segment's run early, judged on that segment alone`);
+  }
+
+  const thresholdResults = evaluateThresholds(plan.thresholds, registry, durationMs, true, abortedBy);
+  const diagnoses = new Map<string, Diagnosis>();
+  for (const run of runs) for (const d of run.summary.diagnoses) diagnoses.set(`${d.id}|${d.scenario ?? ''}|${d.step ?? ''}`, d);
+  const summary = buildRunSummary({
+    runId,
+    startedAt,
+    durationMs,
+    outcome,
+    registry,
+    thresholds: plan.thresholds,
+    thresholdResults,
+    diagnoses: [...diagnoses.values()],
+  });
+  events.push({ type: 'summary', summary });
+  const exitCode = exitCodeOf(summary);
+  events.push({ type: 'end', exitCode });
+  return { events, summary, exitCode, notes, startSpreadMs };
+}

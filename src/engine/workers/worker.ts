@@ -1,0 +1,96 @@
+// The worker thread's side: compile the scenario from its text, run startRun on this worker's share of
+// every scenario, and stream windows to the main thread. Thresholds are not evaluated here: they belong
+// to the merged result.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RunEvent } from '../../protocol';
+import type { RegistryWindow } from '../metrics/window';
+import { startRun, type RunHandle } from '../run';
+import { loadScenario } from '../scenario/index';
+import { composeShares, evenSequence, SegmentSequence, tupleFromSpec } from '../segments';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
+
+export function isWorkerThread(): boolean {
+  return parentPort !== null && (workerData as Partial<WorkerSetup> | undefined)?.volleyWorker === true;
+}
+
+export function runWorkerThread(): void {
+  const port = parentPort!;
+  const setup = workerData as WorkerSetup;
+  const send = (message: FromWorker): void => port.postMessage(message);
+  let handle: RunHandle | undefined;
+  let stopRequested: { hard: boolean } | undefined;
+
+  const loaded = loadScenario(setup.text, setup.file);
+  if (loaded.plan === undefined) {
+    const first = loaded.diagnostics.find((d) => d.severity === 'error');
+    send({ type: 'failed', message: `worker ${setup.worker}: the scenario does not compile${first ? `: ${first.message}` : ''}` });
+    return;
+  }
+  const plan = loaded.plan;
+  const share = composeShares(tupleFromSpec(setup.segment), new SegmentSequence(evenSequence(setup.workers)).tuple(setup.worker));
+
+  const start = (): void => {
+    let window: RegistryWindow | undefined;
+    handle = startRun(plan, {
+      scenarios: setup.scenarios,
+      env: setup.env,
+      runId: setup.runId,
+      share,
+      // The main thread runs the doctor on the merged seconds, preflight included.
+      preflight: false,
+      onWindow: (_t, w) => {
+        window = w;
+      },
+      onEvent: (event: RunEvent) => {
+        switch (event.type) {
+          case 'aggregate':
+            // onWindow ran just before this aggregate was built: pair them.
+            if (window !== undefined) {
+              const h = event.health;
+              send({
+                type: 'window',
+                t: event.t,
+                window,
+                health: {
+                  eventLoopDelayP99Ms: h.eventLoopDelayP99Ms,
+                  heapUsedBytes: h.heapUsedBytes,
+                  openSockets: h.openSockets,
+                  newConnections: h.newConnections,
+                },
+              });
+              window = undefined;
+            }
+            break;
+          case 'log':
+            send({ type: 'event', event });
+            break;
+          case 'summary':
+            send({
+              type: 'done',
+              outcome: event.summary.outcome,
+              checks: event.summary.checks ?? [],
+            });
+            break;
+          default:
+            break;
+        }
+      },
+    });
+    if (stopRequested !== undefined) handle.stop(stopRequested.hard);
+    handle.done.catch((error: unknown) => {
+      send({ type: 'failed', message: `worker ${setup.worker}: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  };
+
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'go') {
+      const wait = message.startAt - Date.now();
+      if (wait > 0) setTimeout(start, wait);
+      else start();
+    } else if (message.type === 'stop') {
+      stopRequested = { hard: message.hard || stopRequested?.hard === true };
+      handle?.stop(message.hard);
+    }
+  });
+  send({ type: 'ready' });
+}
