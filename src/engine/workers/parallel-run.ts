@@ -109,6 +109,8 @@ class ParallelRun {
   ) {
     const selected = selectScenarios(plan, options.scenarios);
     this.doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
+      // The generator's CPU is summed over the worker threads, so saturation is judged per core.
+      threads: workers,
       onRuleError: (error) => this.log(`scenario doctor: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.selectedNames = new Set(selected.map(({ scenario }) => scenario.name));
@@ -308,7 +310,7 @@ class ParallelRun {
       diagnoses: [],
     });
     if (this.selectedNames.size !== this.plan.scenarios.length) summary.scenarios = summary.scenarios.filter((s) => this.selectedNames.has(s.scenario));
-    const diagnosed = this.doctor.finish({ durationMs, outcome: this.outcome, scenarios: summary.scenarios });
+    const diagnosed = this.doctor.finish({ durationMs, outcome: this.outcome, scenarios: summary.scenarios, histograms: summary.histograms });
     const t = Math.ceil(durationMs / 1000);
     for (const diagnosis of diagnosed.late) this.emit({ type: 'diagnosis', t, diagnosis });
     summary.diagnoses = diagnosed.final;
