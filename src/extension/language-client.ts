@@ -2,6 +2,16 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
+/**
+ * The documents Volley serves. A scheme in each filter: without one a provider also claims documents of
+ * any other file system (git diffs, remote copies), and VS Code logs a warning about it. Unsaved files
+ * are served too.
+ */
+export const VOLLEY_DOCUMENTS: ReadonlyArray<{ readonly scheme: string; readonly language: string }> = [
+  { scheme: 'file', language: 'volley' },
+  { scheme: 'untitled', language: 'volley' },
+];
+
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -9,7 +19,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'volley' }],
+    documentSelector: [...VOLLEY_DOCUMENTS],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.volley.{yaml,yml}') },
   };
   const client = new LanguageClient('volley', 'Volley', serverOptions, clientOptions);

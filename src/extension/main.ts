@@ -6,7 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Diagnosis, RunEvent } from '../protocol';
 import { Estimator } from './estimate';
 import { InlineReview } from './inline-review';
-import { startLanguageClient } from './language-client';
+import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
 import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
 import { modelOf } from './result-lines';
@@ -170,8 +170,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     panels,
     tests,
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
-    vscode.languages.registerCodeLensProvider({ language: 'volley' }, review),
-    vscode.languages.registerCodeActionsProvider({ language: 'volley' }, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeLensProvider(VOLLEY_DOCUMENTS, review),
+    vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     runner.onDidStart((run) => {
       review.clear(run.uri);
       const open = vscode.workspace.getConfiguration('volley', run.uri).get<string>('run.openResults', 'always');

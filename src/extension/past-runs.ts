@@ -32,7 +32,8 @@ export function readRunView(path: string): { ok: true; view: RunView } | { ok: f
 
 function allRuns(context: vscode.ExtensionContext): StoredRun[] {
   const dirs = new Set<string>();
-  for (const folder of vscode.workspace.workspaceFolders ?? []) dirs.add(runsDirFor(folder.uri, context.globalStorageUri));
+  // runsDirFor takes a file and looks from its directory up: name one inside the folder, not the folder.
+  for (const folder of vscode.workspace.workspaceFolders ?? []) dirs.add(runsDirFor(vscode.Uri.joinPath(folder.uri, 'any.volley.yaml'), context.globalStorageUri));
   if (dirs.size === 0) dirs.add(runsDirFor(context.globalStorageUri, context.globalStorageUri));
   return [...dirs].flatMap((d) => listRuns(d)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 }

@@ -41,7 +41,7 @@ export interface RunDigest {
   startedAt: string | undefined;
   plan: PlanInfo | undefined;
   summary: RunSummary | undefined;
-  /** Diagnoses from `diagnosis` events and from the summary, each id once. */
+  /** Diagnoses from `diagnosis` events and from the summary, each id once (the latest of an id). */
   diagnoses: Diagnosis[];
   /** Per scenario: the highest target rate and the most VUs allocated seen in any second. */
   peaks: Map<string, { targetRate: number | undefined; vusAllocated: number }>;
@@ -61,11 +61,13 @@ export function digestRun(events: readonly RunEvent[]): RunDigest {
     lastAggregate: undefined,
     exitCode: undefined,
   };
-  const diagnosisIds = new Set<string>();
+  // A later diagnosis with the same id supersedes the earlier one in its place: the summary's is made from
+  // the whole run, a live one from the seconds so far. The panel shows the latest, so Apply must use it too.
+  const diagnosisAt = new Map<string, number>();
   const addDiagnosis = (d: Diagnosis): void => {
-    if (diagnosisIds.has(d.id)) return;
-    diagnosisIds.add(d.id);
-    digest.diagnoses.push(d);
+    const at = diagnosisAt.get(d.id);
+    if (at !== undefined) digest.diagnoses[at] = d;
+    else diagnosisAt.set(d.id, digest.diagnoses.push(d) - 1);
   };
   for (const event of events) {
     switch (event.type) {

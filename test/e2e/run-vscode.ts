@@ -6,7 +6,7 @@
 // It builds only the suite (dist/ comes from `npm run build`), and it always cleans up: the browser, the
 // server's whole process group (extension host and language server included) and the temporary dirs.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +30,17 @@ const CHROMIUM_ARGS = [
 export const SCREENSHOT_REQUEST = '[volley-e2e] screenshot ';
 /** The suite's last word: a JSON summary of which tests passed and failed (see suite/harness.ts). */
 export const RESULT_LINE = '[volley-e2e] result ';
+/** The suite asks the runner to run a page step: this prefix, then `{ id, name, arg }` as JSON (see suite/helpers.ts). */
+export const STEP_REQUEST = '[volley-e2e] step ';
+
+/**
+ * Something only the node side can do, run while the suite waits for it: look at or act on what a person
+ * sees (the workbench, a webview's DOM, a notification) through playwright's Page. The suite asks for it
+ * by name (`pageStep(name, arg)` in suite/helpers.ts); what it returns goes back to the suite as JSON, and
+ * what it throws fails the suite's test with the same message.
+ */
+export type PageStep = (page: Page, arg: unknown) => Promise<unknown>;
+const PAGE_STEP_TIMEOUT_MS = 20_000;
 
 export function cacheDir(): string {
   return process.env.VOLLEY_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'volley');
@@ -75,12 +86,31 @@ export async function buildSuite(entry: string, outfile = join(REPO_ROOT, 'out/t
   return outfile;
 }
 
+/** A temporary folder holding copies of the shipped examples: the workspace the editor opens. */
+export function exampleWorkspace(): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'volley-e2e-workspace-'));
+  for (const name of readdirSync(join(REPO_ROOT, 'examples'))) {
+    if (name.endsWith('.volley.yaml')) cpSync(join(REPO_ROOT, 'examples', name), join(workspace, name));
+  }
+  return workspace;
+}
+
+/**
+ * Where one launch's screenshots go, emptied first: `out/test/e2e-artifacts/<launch>` (out/ is ignored by
+ * git), or under $VOLLEY_E2E_ARTIFACTS_DIR.
+ */
+export function artifactsDirFor(launch: string): string {
+  const dir = join(process.env.VOLLEY_E2E_ARTIFACTS_DIR ?? join(REPO_ROOT, 'out/test/e2e-artifacts'), launch);
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
+}
+
 export interface RunOptions {
   /** The folder VS Code opens. */
   workspace: string;
   /** The compiled suite (a .js file exporting `run(): Promise<void>`). */
   suite: string;
-  /** The extension under development; the repository root by default. */
+  /** The extension under development; the repository root by default (see `install` for the exception). */
   extensionPath?: string;
   /** Everything, from starting the server to the suite's exit. */
   timeoutMs?: number;
@@ -88,6 +118,27 @@ export interface RunOptions {
   artifactsDir?: string;
   /** Keep the temporary user-data, home and log directories (for debugging); printed in the result. */
   keepTemp?: boolean;
+  /**
+   * Leave workspace trust on (no `--disable-workspace-trust`, no trust setting), with the startup prompt
+   * off: the workspace then opens untrusted, in restricted mode, as a folder from anywhere does.
+   */
+  workspaceTrust?: boolean;
+  /**
+   * .vsix files installed into the run's own extensions directory (`--install-extension`) before the
+   * server starts. Without an `extensionPath`, a placeholder extension then stands in as the one under
+   * development (the workbench loads test suites only through one), so the installed copy is what runs.
+   */
+  install?: string[];
+  /** What the suite may ask the runner to do with the page, by name (see PageStep). */
+  pageSteps?: Record<string, PageStep>;
+}
+
+export interface PageStepRecord {
+  name: string;
+  ok: boolean;
+  /** The value returned (ok) or the error's message. */
+  detail: string;
+  ms: number;
 }
 
 export interface RunResult {
@@ -104,6 +155,8 @@ export interface RunResult {
   logFiles: { path: string; contents: string }[];
   serverOutput: string;
   screenshots: string[];
+  /** The page steps the suite asked for, in the order they finished. */
+  steps: PageStepRecord[];
   artifactsDir: string;
   tempDir: string;
   elapsedMs: number;
@@ -124,6 +177,7 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
     xdgState: join(temp, 'xdg/state'),
     xdgRuntime: join(temp, 'xdg/runtime'),
     chromiumProfile: join(temp, 'chromium'),
+    channel: join(temp, 'channel'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const artifactsDir = options.artifactsDir ?? join(temp, 'artifacts');
@@ -145,7 +199,8 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
       'git.autoRepositoryDetection': false,
       'npm.autoDetect': 'off',
       'typescript.disableAutomaticTypeAcquisition': true,
-      'security.workspace.trust.enabled': false,
+      // With trust on, no modal asks at startup: the folder simply opens in restricted mode.
+      ...(options.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never' } : { 'security.workspace.trust.enabled': false }),
     }),
   );
 
@@ -158,6 +213,7 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
     leftovers: [],
     serverOutput: '',
     screenshots: [],
+    steps: [],
     artifactsDir,
     tempDir: temp,
     elapsedMs: 0,
@@ -179,6 +235,21 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
   try {
     const entry = join(codeServerDir(), 'node_modules/code-server/out/node/entry.js');
     if (!existsSync(entry)) throw new Error(`code-server is not installed at ${codeServerDir()}; run scripts/e2e/setup.sh`);
+    const env = childEnv({
+      HOME: dirs.home,
+      XDG_CONFIG_HOME: dirs.xdgConfig,
+      XDG_DATA_HOME: dirs.xdgData,
+      XDG_CACHE_HOME: dirs.xdgCache,
+      XDG_STATE_HOME: dirs.xdgState,
+      XDG_RUNTIME_DIR: dirs.xdgRuntime,
+      VOLLEY_E2E_ARTIFACTS: artifactsDir,
+      VOLLEY_E2E_CHANNEL: dirs.channel,
+    });
+    const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+    for (const vsix of options.install ?? []) {
+      await installExtension(entry, resolve(vsix), common, { cwd: temp, env }, deadline);
+      phase(`installed ${vsix}`);
+    }
     server = spawn(
       process.execPath,
       [
@@ -188,10 +259,9 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
         '--bind-addr', '127.0.0.1:0',
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
-        '--user-data-dir', dirs.userData,
-        '--extensions-dir', dirs.extensions,
+        ...common,
         '--ignore-last-opened',
       ],
       {
@@ -199,15 +269,7 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
         // Its own process group, so the extension host and the language server go down with it.
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: childEnv({
-          HOME: dirs.home,
-          XDG_CONFIG_HOME: dirs.xdgConfig,
-          XDG_DATA_HOME: dirs.xdgData,
-          XDG_CACHE_HOME: dirs.xdgCache,
-          XDG_STATE_HOME: dirs.xdgState,
-          XDG_RUNTIME_DIR: dirs.xdgRuntime,
-          VOLLEY_E2E_ARTIFACTS: artifactsDir,
-        }),
+        env,
       },
     );
     server.stdout!.setEncoding('utf8').on('data', (chunk: string) => serverOutput.push(chunk));
@@ -256,6 +318,8 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
           (error: Error) => result.log.push(`[runner] screenshot ${name} failed: ${error.message}`),
         );
       }
+      const stepAt = text.indexOf(STEP_REQUEST);
+      if (stepAt >= 0) void runPageStep(currentPage, text.slice(stepAt + STEP_REQUEST.length), options.pageSteps ?? {}, dirs.channel, result);
       const summaryAt = text.indexOf(RESULT_LINE);
       if (summaryAt >= 0) {
         try {
@@ -268,8 +332,9 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
 
     const authority = new URL(address).host;
     const remote = (path: string) => `vscode-remote://${authority}${resolve(path)}`;
+    const developed = options.extensionPath ?? (options.install?.length ? placeholderExtension(temp) : REPO_ROOT);
     const payload = [
-      ['extensionDevelopmentPath', remote(options.extensionPath ?? REPO_ROOT)],
+      ['extensionDevelopmentPath', remote(developed)],
       ['extensionTestsPath', remote(options.suite)],
     ];
     const url = `${address}/?folder=${encodeURIComponent(resolve(options.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -331,6 +396,7 @@ export function describe(result: RunResult): string {
     `exit code: ${result.exitCode ?? 'none'}${result.timedOut ? ' (timed out)' : ''}, ${result.elapsedMs} ms`,
     `summary: ${JSON.stringify(result.summary)}`,
     `screenshots: ${result.screenshots.join(', ') || 'none'}`,
+    `page steps: ${result.steps.map((s) => `${s.name} ${s.ok ? 'ok' : `failed (${s.detail})`}`).join('; ') || 'none'}`,
     `leftover processes: ${result.leftovers.join('; ') || 'none'}`,
     '--- console ---',
     ...result.log.slice(-200),
@@ -338,6 +404,79 @@ export function describe(result: RunResult): string {
     '--- code-server output ---',
     tail(result.serverOutput, 60),
   ].join('\n');
+}
+
+/** `code-server --install-extension FILE.vsix`, into the run's own extensions directory. */
+async function installExtension(
+  entry: string,
+  vsix: string,
+  common: string[],
+  spawnOptions: { cwd: string; env: NodeJS.ProcessEnv },
+  deadline: number,
+): Promise<void> {
+  const child = spawn(process.execPath, [entry, ...common, '--install-extension', vsix], { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const code = await waitForExit(child, Math.max(1000, deadline - Date.now()));
+  if (code !== 0) {
+    killGroup(child, 'SIGKILL');
+    throw new Error(`installing ${vsix} failed (${code}):\n${output}`);
+  }
+  // code-server reports some failures on stdout and still exits 0.
+  if (!/successfully installed/i.test(output)) throw new Error(`installing ${vsix} did not report success:\n${output}`);
+}
+
+/**
+ * The workbench runs a test suite only through an extension under development; this one contributes
+ * nothing, so the extensions that run are the installed ones.
+ */
+function placeholderExtension(temp: string): string {
+  const dir = join(temp, 'placeholder-extension');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'e2e-placeholder', publisher: 'volley-e2e', version: '0.0.0', engines: { vscode: '*' } }),
+  );
+  return dir;
+}
+
+/**
+ * Runs the step the suite asked for and answers in the channel directory, as `<id>.json`, written whole
+ * (renamed into place), which the suite polls for.
+ */
+async function runPageStep(page: Page, request: string, steps: Record<string, PageStep>, channel: string, result: RunResult): Promise<void> {
+  const started = Date.now();
+  let id: string;
+  let name: string;
+  let arg: unknown;
+  try {
+    ({ id, name, arg } = JSON.parse(request) as { id: string; name: string; arg: unknown });
+    if (!/^[\w-]+$/.test(id)) throw new Error(`bad step id ${JSON.stringify(id)}`);
+  } catch (error) {
+    result.log.push(`[runner] unreadable step request ${request}: ${(error as Error).message}`);
+    return;
+  }
+  let answer: { ok: true; value: unknown } | { ok: false; error: string };
+  try {
+    const step = steps[name];
+    if (!step) throw new Error(`the runner has no page step "${name}" (it has: ${Object.keys(steps).join(', ') || 'none'})`);
+    const value = await withTimeout(step(page, arg), PAGE_STEP_TIMEOUT_MS);
+    answer = { ok: true, value: value ?? null };
+  } catch (error) {
+    answer = { ok: false, error: `page step ${name}: ${(error as Error).message}` };
+  }
+  const detail = answer.ok ? JSON.stringify(answer.value) : answer.error;
+  result.steps.push({ name, ok: answer.ok, detail: detail.length > 2000 ? `${detail.slice(0, 2000)}…` : detail, ms: Date.now() - started });
+  result.log.push(`[runner] page step ${name}: ${answer.ok ? 'ok' : `failed: ${answer.error}`}`);
+  const file = join(channel, `${id}.json`);
+  try {
+    writeFileSync(`${file}.partial`, JSON.stringify(answer));
+    renameSync(`${file}.partial`, file);
+  } catch (error) {
+    // The run is over and its directories are gone: nobody waits for this answer any more.
+    result.log.push(`[runner] page step ${name} answered too late: ${(error as Error).message}`);
+  }
 }
 
 async function screenshot(page: Page, dir: string, name: string): Promise<string> {

@@ -1,6 +1,6 @@
 // What the in-editor tests share: the workspace, polling with a deadline, and screenshots on request.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -44,4 +44,24 @@ export async function screenshot(name: string, timeoutMs = 10_000): Promise<stri
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(file) && Date.now() < deadline) await sleep(100);
   return existsSync(file) ? file : undefined;
+}
+
+let stepCount = 0;
+
+/**
+ * Asks the runner to run one of its page steps (RunOptions.pageSteps in ../run-vscode.ts) with the
+ * workbench's page — look at a webview's DOM, click a button in it, read a notification — and waits for
+ * its answer. Throws the step's own error, so a failed look fails the test that asked for it.
+ */
+export async function pageStep<T = unknown>(name: string, arg?: unknown, timeoutMs = 30_000): Promise<T> {
+  const channel = process.env.VOLLEY_E2E_CHANNEL;
+  if (!channel) throw new Error('no runner channel (VOLLEY_E2E_CHANNEL): this suite must run under test/e2e/run-vscode.ts');
+  const id = `${process.pid}-${++stepCount}`;
+  const file = join(channel, `${id}.json`);
+  // Keep in step with STEP_REQUEST in ../run-vscode.ts.
+  console.log(`[volley-e2e] step ${JSON.stringify({ id, name, arg: arg ?? null })}`);
+  await eventually(`the runner's answer to page step ${name}`, () => (existsSync(file) ? true : undefined), timeoutMs);
+  const answer = JSON.parse(readFileSync(file, 'utf8')) as { ok: true; value: T } | { ok: false; error: string };
+  if (!answer.ok) throw new Error(answer.error);
+  return answer.value;
 }

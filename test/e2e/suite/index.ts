@@ -3,6 +3,7 @@
 import { runRegistered } from './harness';
 import './language';
 import './runs';
+import './results';
 
 export function run(): Promise<void> {
   return runRegistered();

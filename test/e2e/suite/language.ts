@@ -68,3 +68,40 @@ test('the quick fix for a misspelt executor replaces it, and the error goes away
   assert.match(document.getText(), /executor: constant-vus\n/);
   await eventually('the error to clear after the fix', () => (volleyDiagnostics(uri).length === 0 ? true : undefined));
 });
+
+test('completion offers the executor names for an executor value, and the keys an arrival-rate scenario still lacks', async () => {
+  const uri = await writeWorkspaceFile(
+    'complete.volley.yaml',
+    'baseUrl: http://127.0.0.1:1\nscenarios:\n  a:\n    executor: \n  b:\n    executor: constant-arrival-rate\n    rate: 10\n    \n    flow:\n      - get: /\n',
+  );
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const labelsAt = async (line: number, character: number) => {
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, character));
+    return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+  };
+  const executors = await labelsAt(3, '    executor: '.length);
+  for (const name of ['constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus', 'per-vu-iterations', 'shared-iterations']) {
+    assert.ok(executors.includes(name), `${name} is not offered: ${JSON.stringify(executors)}`);
+  }
+  const keys = await labelsAt(7, 4);
+  for (const key of ['timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs', 'gracefulStop']) assert.ok(keys.includes(key), `${key} is not offered: ${JSON.stringify(keys)}`);
+  for (const key of ['rate', 'executor', 'flow', 'vus', 'stages']) assert.ok(!keys.includes(key), `${key} is offered: ${JSON.stringify(keys)}`);
+});
+
+test('hover explains an executor and a threshold', async () => {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), EXAMPLE);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const lines = document.getText().split('\n');
+  const hoverText = async (needle: string, offset: number) => {
+    const line = lines.findIndex((l) => l.includes(needle));
+    assert.ok(line >= 0, `${needle} is not in ${EXAMPLE}`);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, lines[line]!.indexOf(needle) + offset));
+    return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  };
+  const executor = await hoverText('executor: constant-vus', 'executor: '.length + 3);
+  assert.match(executor, /Closed model: `vus` VUs loop over the flow for `duration`/);
+  const threshold = await hoverText('p(95)<300', 2);
+  assert.match(threshold, /p\(95\)/);
+  assert.match(threshold, /300/);
+});

@@ -1,0 +1,142 @@
+// Page steps (see PageStep in ./run-vscode.ts): what the suite inside the extension host cannot do itself,
+// because it concerns what a person sees — the results webview's DOM, its buttons, the workbench's
+// notifications. Each returns plain JSON facts; the suite, which knows what it ran, asserts on them.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { PageStep } from './run-vscode';
+
+/** A webview's two frames: VS Code's host iframe, then the extension's own document inside it. */
+const WEBVIEW = 'iframe.webview.ready:visible';
+const FIND_TIMEOUT_MS = 10_000;
+
+export interface WebviewFacts {
+  title: string;
+  headings: string[];
+  /** The thresholds list: each item's text and class (pass/fail). */
+  thresholds: { text: string; className: string }[];
+  tables: { caption: string; header: string[]; rows: string[][] }[];
+  charts: { caption: string; width: number; height: number; painted: boolean; dashedSwatches: number }[];
+  buttons: string[];
+  /** The Content-Security-Policy meta tag's content, or null when there is none. */
+  csp: string | null;
+  /**
+   * Every script element: its src, its nonce (the property: browsers hide the attribute once a policy
+   * applies), whether it has inline text, and its id (VS Code injects `_vscodeApiScript` itself).
+   */
+  scripts: { id: string; src: string; nonce: string; inline: boolean }[];
+  /** Whether an inline script without the nonce, added now, ran: a policy that works keeps it from running. */
+  inlineScriptRan: boolean;
+}
+
+interface WebviewArg {
+  /** Pick the webview whose h1 contains this (several may be visible); without it exactly one must be. */
+  title?: string;
+}
+
+/** The one visible webview whose title (h1) matches, waiting a little for it to appear. */
+async function webviewFrame(page: Page, title: string | undefined): Promise<FrameLocator> {
+  const deadline = Date.now() + FIND_TIMEOUT_MS;
+  for (;;) {
+    const count = await page.locator(WEBVIEW).count();
+    const frames = Array.from({ length: count }, (_, i) => page.frameLocator(`${WEBVIEW} >> nth=${i}`).frameLocator('#active-frame'));
+    const titles = await Promise.all(
+      frames.map((f) =>
+        f
+          .locator('h1')
+          .first()
+          .textContent({ timeout: 1000 })
+          .catch(() => null),
+      ),
+    );
+    const matching = frames.filter((_, i) => titles[i] !== null && (title === undefined || titles[i]!.includes(title)));
+    if (matching.length === 1) return matching[0]!;
+    if (Date.now() > deadline) {
+      throw new Error(`expected one visible webview${title ? ` titled "${title}"` : ''}; found ${matching.length} (titles of the visible ones: ${JSON.stringify(titles)})`);
+    }
+    await sleep(200);
+  }
+}
+
+const webviewFacts: PageStep = async (page, arg) => {
+  const frame = await webviewFrame(page, (arg as WebviewArg | null)?.title);
+  // No named helpers inside: tsx compiles them with a `__name` wrapper that does not exist in the page.
+  return frame.locator(':root').evaluate((root): WebviewFacts => {
+    const doc = root.ownerDocument;
+    const probe = doc.createElement('script');
+    probe.textContent = 'window.__volleyInlineProbe = true;';
+    doc.head.append(probe);
+    const inlineScriptRan = (doc.defaultView as unknown as { __volleyInlineProbe?: boolean }).__volleyInlineProbe === true;
+    probe.remove();
+    return {
+      title: (doc.querySelector('h1')?.textContent ?? '').trim(),
+      headings: Array.from(doc.querySelectorAll('h1, h2, h3')).map((h) => (h.textContent ?? '').trim()),
+      thresholds: Array.from(doc.querySelectorAll('ul.thresholds > li')).map((li) => ({ text: (li.textContent ?? '').trim(), className: li.className })),
+      tables: Array.from(doc.querySelectorAll('table')).map((table) => ({
+        caption: (table.querySelector('caption')?.textContent ?? '').trim(),
+        header: Array.from(table.querySelectorAll('thead th')).map((th) => (th.textContent ?? '').trim()),
+        rows: Array.from(table.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())),
+      })),
+      charts: Array.from(doc.querySelectorAll('figure.chart')).map((figure) => {
+        const canvas = figure.querySelector('canvas');
+        const context = canvas && canvas.width > 0 && canvas.height > 0 ? canvas.getContext('2d') : null;
+        // Painted: some pixel is not fully transparent.
+        const pixels = context ? context.getImageData(0, 0, canvas!.width, canvas!.height).data : new Uint8ClampedArray(0);
+        let painted = false;
+        for (let i = 3; i < pixels.length && !painted; i += 4) painted = pixels[i] !== 0;
+        return {
+          caption: (figure.querySelector('figcaption')?.textContent ?? '').trim(),
+          width: canvas?.width ?? 0,
+          height: canvas?.height ?? 0,
+          painted,
+          dashedSwatches: figure.querySelectorAll('.swatch.dashed').length,
+        };
+      }),
+      buttons: Array.from(doc.querySelectorAll('button')).map((b) => (b.textContent ?? '').trim()),
+      csp: doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? null,
+      scripts: Array.from(doc.querySelectorAll('script')).map((script) => ({
+        id: script.id,
+        src: script.getAttribute('src') ?? '',
+        nonce: script.nonce || script.getAttribute('nonce') || '',
+        inline: (script.textContent ?? '').trim() !== '',
+      })),
+      inlineScriptRan,
+    };
+  });
+};
+
+/** Clicks the first button in the webview whose text starts with `button`, as a person would; returns its text. */
+const webviewClick: PageStep = async (page, arg) => {
+  const { title, button } = arg as WebviewArg & { button: string };
+  const frame = await webviewFrame(page, title);
+  const target = frame.locator('button').filter({ hasText: button }).first();
+  const label = (await target.textContent({ timeout: FIND_TIMEOUT_MS }))?.trim() ?? '';
+  if (!label.startsWith(button)) throw new Error(`the first button containing "${button}" reads "${label}"`);
+  await target.click({ timeout: FIND_TIMEOUT_MS });
+  return label;
+};
+
+/** The notification toast showing `text` (waited for): its message and its buttons. */
+const notification: PageStep = async (page, arg) => {
+  const { text } = arg as { text: string };
+  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: FIND_TIMEOUT_MS });
+  return {
+    message: ((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim(),
+    buttons: (await toast.locator('.monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean),
+  };
+};
+
+/** Picks the row containing `pick` in the open quick pick, by clicking it; returns it and every row (aria labels). */
+const quickPick: PageStep = async (page, arg) => {
+  const { pick } = arg as { pick: string };
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: FIND_TIMEOUT_MS });
+  const items = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? n.textContent ?? ''));
+  const row = rows.filter({ hasText: pick }).first();
+  if ((await row.count()) === 0) throw new Error(`no row shows "${pick}"; the rows: ${JSON.stringify(items)}`);
+  const picked = (await row.getAttribute('aria-label', { timeout: FIND_TIMEOUT_MS })) ?? '';
+  await row.click({ timeout: FIND_TIMEOUT_MS });
+  return { picked, items };
+};
+
+export const PAGE_STEPS: Record<string, PageStep> = { webviewFacts, webviewClick, notification, quickPick };
