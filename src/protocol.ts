@@ -268,6 +268,14 @@ export interface RunView {
   live: boolean;
 }
 
+/** Volley's own notifications from the extension to the language server. */
+export const LSP_NOTIFICATIONS = {
+  /** A run was just stored: re-read the run store now rather than at the next poll. */
+  runsChanged: 'volley/runsChanged',
+  /** Push an iteration-duration estimate for a scenario (other clients; the extension stores runs instead). */
+  iterationEstimate: 'volley/iterationEstimate',
+} as const;
+
 /** Messages from the extension to the results webview. */
 export type ToWebview =
   | { type: 'run'; events: RunEvent[]; view?: Omit<RunView, 'events'> }

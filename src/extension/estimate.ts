@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { LSP_NOTIFICATIONS } from '../protocol';
 import { engineEnv } from './engine-process';
 import { modelOf } from './result-lines';
 import { mayRun } from './trust';
@@ -73,15 +74,8 @@ export class Estimator {
       return undefined;
     }
     const estimate = result.estimate;
-    void this.client()?.sendNotification('volley/iterationEstimate', {
-      uri: document.uri.toString(),
-      scenario: name,
-      estimate: {
-        medianMs: estimate.medianIterationMs,
-        suggestedPreAllocatedVUs: estimate.recommendedPreAllocatedVUs,
-        source: `trial run, ${new Date().toLocaleTimeString()}`,
-      },
-    });
+    // The trial is stored like any run: the language server re-estimates from it for hover and hints.
+    void this.client()?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
     const apply = `Set preAllocatedVUs: ${estimate.recommendedPreAllocatedVUs}${estimate.recommendedMaxVUs !== undefined ? `, maxVUs: ${estimate.recommendedMaxVUs}` : ''}`;
     const choice = await vscode.window.showInformationMessage(
       `Volley: ${name} needs about ${estimate.recommendedPreAllocatedVUs} VUs (median iteration ${Math.round(estimate.medianIterationMs)} ms${estimate.k6Rule !== undefined ? `; k6's rule alone gives ${estimate.k6Rule}` : ''}).`,

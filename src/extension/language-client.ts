@@ -1,5 +1,6 @@
 // The language server runs in its own Node process over IPC, so a slow validation never blocks the editor.
 import * as vscode from 'vscode';
+import { DEFAULT_RUNS_DIR, runsDirFor } from './runner';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 /**
@@ -12,6 +13,13 @@ export const VOLLEY_DOCUMENTS: ReadonlyArray<{ readonly scheme: string; readonly
   { scheme: 'untitled', language: 'volley' },
 ];
 
+function configuredRunsDir(context: vscode.ExtensionContext): { runsDir?: string } {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const configured = vscode.workspace.getConfiguration('volley', folder?.uri).get<string>('runs.directory');
+  if (!folder || !configured || configured === DEFAULT_RUNS_DIR) return {};
+  return { runsDir: runsDirFor(vscode.Uri.joinPath(folder.uri, 'any.volley.yaml'), context.globalStorageUri) };
+}
+
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -20,6 +28,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...VOLLEY_DOCUMENTS],
+    // The server finds the run store as the CLI does; only a configured `volley.runs.directory` needs telling.
+    initializationOptions: () => configuredRunsDir(context),
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.volley.{yaml,yml}') },
   };
   const client = new LanguageClient('volley', 'Volley', serverOptions, clientOptions);

@@ -3,7 +3,7 @@
 // restore (see package.json). The returned API is for the extension's own e2e tests.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Diagnosis, RunEvent } from '../protocol';
+import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
 import { Estimator } from './estimate';
 import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
@@ -190,7 +190,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       }
       if (run.events.some((e) => e.type === 'summary')) {
         review.show(run.uri, run.events, { textAtRun: run.textAtRun, runFile: run.runFile });
-        sendIterationEstimates(run);
+        // The run is in the store: the language server re-estimates VUs from its full distribution.
+        void client?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
       }
     }),
   );
@@ -202,21 +203,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     output.error(`the language server did not start: ${(err as Error).message}`);
   }
   return { runner, panels, review, tests, livePanel: () => live?.panel };
-}
-
-/** The last run's median iteration durations feed the language server's VU-sizing hover. */
-function sendIterationEstimates(run: ActiveRun): void {
-  const summary = run.events.find((e) => e.type === 'summary');
-  if (!client || summary?.type !== 'summary') return;
-  const source = `last run, ${new Date(summary.summary.startedAt).toLocaleTimeString()}`;
-  for (const s of summary.summary.scenarios) {
-    if (s.iterationDuration.count === 0) continue;
-    void client.sendNotification('volley/iterationEstimate', {
-      uri: run.uri.toString(),
-      scenario: s.scenario,
-      estimate: { medianMs: s.iterationDuration.med, p95Ms: s.iterationDuration.p95, source },
-    });
-  }
 }
 
 export async function deactivate(): Promise<void> {

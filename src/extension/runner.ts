@@ -37,7 +37,7 @@ export interface RunRequest {
   token?: vscode.CancellationToken;
 }
 
-const DEFAULT_RUNS_DIR = '.volley/runs';
+export const DEFAULT_RUNS_DIR = '.volley/runs';
 
 /**
  * The run directory for a file, the same one the CLI picks (src/engine/runs: `.volley/runs` in the nearest

@@ -5,6 +5,7 @@
 // (it wins over the store for that scenario until the client clears it). `volley/runsChanged` tells the
 // server a run was just stored, so it re-reads at once instead of at its next poll.
 import type { Connection } from 'vscode-languageserver/node';
+import { LSP_NOTIFICATIONS } from '../protocol';
 import type { AnalysedDocument } from './documents';
 import type { ScenarioInfo } from './model';
 import type { RunEstimates } from './run-estimates';
@@ -39,8 +40,6 @@ export interface IterationEstimateParams {
   estimate?: IterationEstimate;
 }
 
-export const ITERATION_ESTIMATE_NOTIFICATION = 'volley/iterationEstimate';
-export const RUNS_CHANGED_NOTIFICATION = 'volley/runsChanged';
 
 export class EstimateStore {
   private readonly byUri = new Map<string, Map<string, IterationEstimate>>();
@@ -66,13 +65,13 @@ export class EstimateStore {
 
   /** `onChange` runs when the estimates may have changed: a push, a stored run, a poll that found one. */
   listen(connection: Connection, onChange: () => void = () => undefined): void {
-    connection.onNotification(ITERATION_ESTIMATE_NOTIFICATION, (params: IterationEstimateParams) => {
+    connection.onNotification(LSP_NOTIFICATIONS.iterationEstimate, (params: IterationEstimateParams) => {
       if (params && typeof params.uri === 'string' && typeof params.scenario === 'string') {
         this.set(params);
         onChange();
       }
     });
-    connection.onNotification(RUNS_CHANGED_NOTIFICATION, () => {
+    connection.onNotification(LSP_NOTIFICATIONS.runsChanged, () => {
       this.runs?.poll();
       onChange();
     });
