@@ -1,9 +1,10 @@
 // Listing the runs the editor offers to open or compare: every NDJSON in a run directory that starts with a
 // `start` event (the file names and the directory are src/engine/runs', shared with the CLI; this reads
 // the events, so runs written by hand with --out are listed too), and the ids the editor gives its runs.
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { PlanInfo, RunEvent } from '../protocol';
+import type { PlanInfo } from '../protocol';
+import { readRunStart } from '../engine/runs';
 
 export interface StoredRun {
   path: string;
@@ -32,31 +33,6 @@ export function newRunId(file: string, scenarios: readonly string[], now = new D
   return `${stamp(now)}-${slug(basename(file))}${which}-${suffix}`;
 }
 
-/** Reads just the first line (the `start` event), so listing a directory of long runs stays cheap. */
-export function readStartEvent(path: string): Extract<RunEvent, { type: 'start' }> | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(64 * 1024);
-    for (let total = 0; total < 4 * 1024 * 1024; ) {
-      const n = readSync(fd, buffer, 0, buffer.length, total);
-      if (n <= 0) break;
-      const chunk = buffer.subarray(0, n);
-      const newline = chunk.indexOf(0x0a);
-      chunks.push(Buffer.from(newline >= 0 ? chunk.subarray(0, newline) : chunk));
-      if (newline >= 0) break;
-      total += n;
-    }
-    const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RunEvent;
-    return event.type === 'start' ? event : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 function scenariosOf(plan: PlanInfo): string[] {
   return plan.scenarios.map((s) => s.name);
 }
@@ -72,7 +48,7 @@ export function listRuns(runsDir: string): StoredRun[] {
   const runs: StoredRun[] = [];
   for (const name of names) {
     const path = join(runsDir, name);
-    const start = readStartEvent(path);
+    const start = readRunStart(path);
     if (!start) continue;
     let mtimeMs = 0;
     try {

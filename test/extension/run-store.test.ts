@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latestRun, listRuns, newRunId, readStartEvent } from '../../src/extension/run-store';
+import { latestRun, listRuns, newRunId } from '../../src/extension/run-store';
+import { readRunStart } from '../../src/engine/runs';
 import { describeTemplate, listTemplates, scenarioFileName } from '../../src/extension/template-files';
 import { ROOT, demoPlan } from './helpers';
 
@@ -31,7 +32,7 @@ test('the store lists runs newest first and finds the latest run of a file and s
     assert.equal(latestRun(runs, '/w/demo.volley.yaml')?.runId, 'b');
     assert.equal(latestRun(runs, '/w/demo.volley.yaml', 'browse')?.runId, 'a');
     assert.equal(latestRun(runs, '/w/none.volley.yaml'), undefined);
-    assert.equal(readStartEvent(join(runs, 'junk.ndjson')), undefined);
+    assert.equal(readRunStart(join(runs, 'junk.ndjson')), undefined);
     assert.deepEqual(listRuns(join(dir, 'missing')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
