@@ -1,10 +1,21 @@
 // One parse and one validation per document version, shared by every feature of the server. The
 // outline (model) and the line structure are derived from that parse on first use, also once per version.
+// Each open document keeps what its last version computed per block (the parse of each scenario, its
+// checks and its outline), so a keystroke in a big file re-reads only the scenario it touched.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseScenarioDocument, validateDocument, type ScenarioDocument } from '../engine/scenario';
+import type { ScenarioDocument } from '../engine/scenario';
+import { IncrementalParser } from '../engine/scenario/incremental';
 import type { ScenarioDiagnostic } from '../engine/scenario/plan';
+import { CheckCache, validateDocument } from '../engine/scenario/validate';
 import { LineIndex } from './line-index';
-import { buildModel, type DocumentModel } from './model';
+import { buildModel, ModelCache, type DocumentModel } from './model';
+
+/** What a document keeps from one version to the next. */
+class DocumentState {
+  readonly parser = new IncrementalParser();
+  readonly checks = new CheckCache();
+  readonly outlines = new ModelCache();
+}
 
 export class AnalysedDocument {
   private modelCache: DocumentModel | undefined;
@@ -15,14 +26,15 @@ export class AnalysedDocument {
     readonly uri: string,
     readonly version: number,
     readonly scenario: ScenarioDocument,
+    private readonly state?: DocumentState,
   ) {}
 
   get diagnostics(): ScenarioDiagnostic[] {
-    return (this.diagnosticsCache ??= validateDocument(this.scenario));
+    return (this.diagnosticsCache ??= validateDocument(this.scenario, this.state?.checks));
   }
 
   get model(): DocumentModel {
-    return (this.modelCache ??= buildModel(this.scenario));
+    return (this.modelCache ??= buildModel(this.scenario, this.state?.outlines));
   }
 
   get lines(): LineIndex {
@@ -32,6 +44,7 @@ export class AnalysedDocument {
 
 export class DocumentCache {
   private readonly entries = new Map<string, AnalysedDocument>();
+  private readonly states = new Map<string, DocumentState>();
   /** How many times a document was parsed: the benchmark and tests check it stays one per version. */
   parses = 0;
 
@@ -39,12 +52,20 @@ export class DocumentCache {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     this.parses++;
-    const analysed = new AnalysedDocument(document.uri, document.version, parseScenarioDocument(document.getText()));
+    let state = this.states.get(document.uri);
+    if (!state) this.states.set(document.uri, (state = new DocumentState()));
+    const analysed = new AnalysedDocument(document.uri, document.version, state.parser.parse(document.getText()), state);
     this.entries.set(document.uri, analysed);
     return analysed;
   }
 
+  /** How the last version of a document was parsed (whole or by blocks), for tests and the benchmark. */
+  parseReport(uri: string) {
+    return this.states.get(uri)?.parser.lastParse;
+  }
+
   forget(uri: string): void {
     this.entries.delete(uri);
+    this.states.delete(uri);
   }
 }

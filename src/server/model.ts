@@ -4,6 +4,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { HTTP_METHOD_KEYS, type PathSegment, type Range, type ScenarioDocument } from '../engine/scenario';
 import { compileTemplate, type TemplateReference } from '../engine/scenario/template';
+import { BlockCache, shiftLines } from '../engine/scenario/shift-lines';
 
 export interface NamedKey {
   name: string;
@@ -73,7 +74,30 @@ export interface DocumentModel {
 
 const METHOD_KEYS: readonly string[] = HTTP_METHOD_KEYS;
 
-export function buildModel(doc: ScenarioDocument): DocumentModel {
+/** A scenario's outline and the template references in it, read from its block at `line`. */
+interface ScenarioOutline {
+  line: number;
+  scenario: ScenarioInfo | undefined;
+  references: TemplateRef[];
+}
+
+/**
+ * Outlines of scenarios parsed as blocks of their own (ScenarioDocument.blockOf), kept across versions of
+ * one document: a scenario reads nothing outside its block, so its text is the key.
+ */
+export class ModelCache {
+  readonly scenarios = new BlockCache<ScenarioOutline>();
+}
+
+export function buildModel(doc: ScenarioDocument, cache?: ModelCache): DocumentModel {
+  try {
+    return readModel(doc, cache);
+  } finally {
+    cache?.scenarios.endRun();
+  }
+}
+
+function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): DocumentModel {
   const model: DocumentModel = {
     variables: [],
     scenarios: [],
@@ -94,8 +118,22 @@ export function buildModel(doc: ScenarioDocument): DocumentModel {
       }
     } else if (key === 'scenarios' && isMap(pair.value)) {
       for (const p of pair.value.items) {
-        const scenario = readScenario(doc, p, model);
-        if (scenario) model.scenarios.push(scenario);
+        const block = cache ? doc.blockOf(p) : undefined;
+        if (!cache || !block) {
+          const scenario = readScenario(doc, p, model);
+          if (scenario) model.scenarios.push(scenario);
+          continue;
+        }
+        let outline = cache.scenarios.get(block.key);
+        if (!outline) {
+          const firstReference = model.references.length;
+          const scenario = readScenario(doc, p, model);
+          outline = { line: block.line, scenario, references: model.references.splice(firstReference) };
+          cache.scenarios.set(block.key, outline);
+        }
+        const delta = block.line - outline.line;
+        if (outline.scenario) model.scenarios.push(shiftLines(outline.scenario, delta));
+        for (const ref of outline.references) model.references.push(shiftLines(ref, delta));
       }
     } else if (key === 'thresholds' && isMap(pair.value)) {
       model.thresholdsRange = pairRange(doc, pair);

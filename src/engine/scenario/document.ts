@@ -59,13 +59,32 @@ export interface ScenarioDocument {
   /** Key path at an offset: see CursorLocation.path. */
   pathAt(offset: number): PathSegment[];
   locate(offset: number): CursorLocation;
+  /**
+   * When this pair was parsed on its own as one block of an incremental parse (./incremental.ts), that
+   * block: its subtree is then a function of the block's text alone, so work derived from it can be
+   * cached by that text and moved by lines. Undefined for a whole-document parse.
+   */
+  blockOf(pair: Pair): SourceBlock | undefined;
 }
+
+/** A run of whole lines of the document that was parsed on its own. */
+export interface SourceBlock {
+  /**
+   * Identifies the block's content: the text the parser was given (the text as written, with the
+   * brackets maskScalarBrackets masks). Equal keys mean equal text and equal subtrees, offsets aside.
+   */
+  readonly key: string;
+  /** Its first line in the document. */
+  readonly line: number;
+}
+
+/** Duplicate keys are reported by the validator, with both places named. */
+export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const;
 
 export function parseScenarioDocument(text: string): ScenarioDocument {
   const source = typeof text === 'string' ? text : '';
   const lineCounter = new LineCounter();
-  // Duplicate keys are reported by the validator, with both places named.
-  const options = { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false } as const;
+  const options = PARSE_OPTIONS;
   // Masking only touches brackets that strict YAML rejects anyway, so one parse of the masked text
   // serves valid and invalid files alike.
   const masked = maskScalarBrackets(source);
@@ -82,55 +101,107 @@ const CLOSE_MASK = '\uE001';
  * a plain scalar at `[` inside a flow map. Brackets glued to a word inside a flow collection cannot start
  * a flow sequence there, so they are masked with same-length private-use characters, parsed, and put back:
  * every offset stays the same. Returns undefined when there is nothing to mask.
+ * Runs on every keystroke over the whole file (the incremental parse masks the whole text once so its
+ * blocks see exactly what a full parse sees), hence char codes instead of per-character regexes.
  */
-function maskScalarBrackets(text: string): string | undefined {
-  if (text.includes(OPEN_MASK) || text.includes(CLOSE_MASK)) return undefined;
-  const out = text.split('');
+export function maskScalarBrackets(text: string): string | undefined {
+  if (!text.includes('[') || text.includes(OPEN_MASK) || text.includes(CLOSE_MASK)) return undefined;
+  let masked: number[] | undefined;
   let depth = 0;
   let scalarBrackets = 0;
-  let quote: '"' | "'" | undefined;
-  let changed = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const prev = i > 0 ? text[i - 1] : '\n';
-    if (quote) {
-      if (quote === '"' && c === '\\') i++;
-      else if (c === quote) {
-        if (quote === "'" && text[i + 1] === "'") i++;
-        else quote = undefined;
-      }
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    // Letters and the like do nothing, and a space only ends a run of brackets glued to a word.
+    const kind = c < 128 ? KIND[c] : isSpace(c) ? SPACE : ORDINARY;
+    if (kind === ORDINARY) continue;
+    if (kind === SPACE) {
+      scalarBrackets = 0;
       continue;
     }
-    const atScalarStart = /[\s,[{:]/.test(prev);
-    if ((c === '"' || c === "'") && atScalarStart) {
-      quote = c;
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 10;
+    const atScalarStart = isSpace(prev) || prev === COMMA || prev === LBRACKET || prev === LBRACE || prev === COLON;
+    if ((c === DQUOTE || c === SQUOTE) && atScalarStart) {
+      i = afterQuoted(text, i + 1, c) - 1;
       continue;
     }
-    if (c === '#' && /\s/.test(prev)) {
+    if (c === HASH && isSpace(prev)) {
       const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl - 1;
+      i = nl < 0 ? length : nl - 1;
       continue;
     }
-    if (/[\s,{}]/.test(c)) scalarBrackets = 0;
-    if (c === '[' || c === '{') {
-      if (depth > 0 && c === '[' && !atScalarStart) {
-        out[i] = OPEN_MASK;
+    if (c === COMMA || c === LBRACE || c === RBRACE) scalarBrackets = 0;
+    if (c === LBRACKET || c === LBRACE) {
+      if (depth > 0 && c === LBRACKET && !atScalarStart) {
+        (masked ??= []).push(i);
         scalarBrackets++;
-        changed = true;
       } else if (atScalarStart) {
         depth++;
       }
-    } else if (c === ']' && scalarBrackets > 0) {
-      out[i] = CLOSE_MASK;
+    } else if (c === RBRACKET && scalarBrackets > 0) {
+      (masked ??= []).push(i);
       scalarBrackets--;
-    } else if ((c === ']' || c === '}') && depth > 0) {
+    } else if ((c === RBRACKET || c === RBRACE) && depth > 0) {
       depth--;
     }
   }
-  return changed ? out.join('') : undefined;
+  if (!masked) return undefined;
+  let out = '';
+  let from = 0;
+  for (const at of masked) {
+    out += text.slice(from, at) + (text.charCodeAt(at) === LBRACKET ? OPEN_MASK : CLOSE_MASK);
+    from = at + 1;
+  }
+  return out + text.slice(from);
 }
 
-function unmaskScalars(doc: Document.Parsed): void {
+const DQUOTE = 34;
+const SQUOTE = 39;
+const COMMA = 44;
+const COLON = 58;
+const HASH = 35;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+
+const ORDINARY = 0;
+const SPACE = 1;
+const SPECIAL = 2;
+/** What each ASCII character is to the masker. */
+const KIND = new Uint8Array(128);
+for (const c of [9, 10, 11, 12, 13, 32]) KIND[c] = SPACE;
+for (const c of [DQUOTE, SQUOTE, HASH, LBRACKET, RBRACKET, LBRACE, RBRACE, COMMA]) KIND[c] = SPECIAL;
+
+/** Where a quoted scalar opened before `from` ends: just after its closing quote, or the end of the text. */
+function afterQuoted(text: string, from: number, quote: number): number {
+  if (quote === SQUOTE) {
+    for (let at = text.indexOf("'", from); at >= 0; at = text.indexOf("'", at + 2)) {
+      if (text.charCodeAt(at + 1) !== SQUOTE) return at + 1;
+    }
+    return text.length;
+  }
+  const special = /["\\]/g;
+  special.lastIndex = from;
+  for (let m = special.exec(text); m; m = special.exec(text)) {
+    if (text.charCodeAt(m.index) === DQUOTE) return m.index + 1;
+    special.lastIndex = m.index + 2;
+  }
+  return text.length;
+}
+
+/** The same characters as the regex class `\s`. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/** Puts masked brackets back in every scalar (keys and values) of a parsed tree. */
+export function unmaskScalars(doc: Document.Parsed | Node): void {
   const unmask = (s: string) => s.replaceAll(OPEN_MASK, '[').replaceAll(CLOSE_MASK, ']');
   visit(doc, {
     Scalar(_key, node) {
@@ -140,18 +211,32 @@ function unmaskScalars(doc: Document.Parsed): void {
   });
 }
 
-class ParsedScenarioDocument implements ScenarioDocument {
+/** Where each line starts (LF; a CR before it stays part of the line). */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
+}
+
+export class ParsedScenarioDocument implements ScenarioDocument {
   readonly syntaxDiagnostics: ScenarioDiagnostic[];
   private readonly lineStarts: number[];
 
+  /**
+   * `isCurrent`: for a tree whose nodes a later parse may move (IncrementalParser); once it says no, the
+   * text is parsed again, whole, on the next use of the tree.
+   */
   constructor(
     readonly text: string,
-    readonly yaml: Document.Parsed,
-    readonly lineCounter: LineCounter,
+    private tree: Document.Parsed,
+    private lines: LineCounter,
+    lineStarts?: number[],
+    private blocks?: ReadonlyMap<Pair, SourceBlock>,
+    private isCurrent?: () => boolean,
   ) {
+    const yaml = tree;
     // Own line starts: LineCounter only knows lines the lexer reached, and CRLF needs care.
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStarts ?? lineStartsOf(text);
     this.syntaxDiagnostics = [
       ...yaml.errors.map((e) => this.yamlDiagnostic('error', e.pos, e.message, e.code)),
       ...yaml.warnings.map((e) => this.yamlDiagnostic('warning', e.pos, e.message, e.code)),
@@ -173,6 +258,27 @@ class ParsedScenarioDocument implements ScenarioDocument {
       range: this.rangeAt(start, end),
       code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
     };
+  }
+
+  get yaml(): Document.Parsed {
+    if (this.isCurrent && !this.isCurrent()) {
+      const again = parseScenarioDocument(this.text);
+      this.tree = again.yaml;
+      this.lines = again.lineCounter;
+      this.blocks = undefined;
+      this.isCurrent = undefined;
+    }
+    return this.tree;
+  }
+
+  get lineCounter(): LineCounter {
+    void this.yaml;
+    return this.lines;
+  }
+
+  blockOf(pair: Pair): SourceBlock | undefined {
+    void this.yaml;
+    return this.blocks?.get(pair);
   }
 
   positionAt(offset: number): Position {

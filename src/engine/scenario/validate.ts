@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { METRICS } from '../../protocol';
 import { keyText, type ScenarioDocument } from './document';
+import { BlockCache, shiftDiagnostic, shiftRange } from './shift-lines';
 import { parseDuration } from './duration';
 import { parseCaptureSource, parseCheckExpectation, parseJsonPath } from './json-path';
 import type {
@@ -78,17 +79,44 @@ export interface CheckResult {
   checked: CheckedFile;
 }
 
-export function validateDocument(doc: ScenarioDocument): ScenarioDiagnostic[] {
-  return checkDocument(doc).diagnostics;
+export function validateDocument(doc: ScenarioDocument, cache?: CheckCache): ScenarioDiagnostic[] {
+  return checkDocument(doc, cache).diagnostics;
 }
 
-export function checkDocument(doc: ScenarioDocument): CheckResult {
-  const checker = new Checker(doc);
+/** What checking one scenario found, for a scenario block at `line`. */
+interface ScenarioCheck {
+  line: number;
+  /** What checkScenario read outside the block. */
+  context: string;
+  diagnostics: ScenarioDiagnostic[];
+  scenario: CheckedScenario;
+  stepNames: string[];
+  /** A message names a line of the document: valid only where it was computed. */
+  lineBound: boolean;
+}
+
+/**
+ * The checks of scenarios parsed as blocks of their own (see ScenarioDocument.blockOf), kept across
+ * versions of one document: a scenario whose text and context (variables, baseUrl) did not change is
+ * not checked again. Everything else in the file is checked every time; it is small, and it is where
+ * the rules that span scenarios are (duplicate names, thresholds naming scenarios and steps).
+ */
+export class CheckCache {
+  readonly scenarios = new BlockCache<ScenarioCheck>();
+  /** Scenarios checked and reused by the last run: the tests and the benchmark look. */
+  last = { checked: 0, reused: 0 };
+}
+
+export function checkDocument(doc: ScenarioDocument, cache?: CheckCache): CheckResult {
+  const checker = new Checker(doc, cache);
+  if (cache) cache.last = { checked: 0, reused: 0 };
   try {
     checker.checkFile();
   } catch (error) {
     // A bug here must not take the language server or the CLI down with a stack trace.
     checker.report('error', 'internal-error', `internal error while checking the file: ${String(error)}`, doc.rangeAt(0, 0));
+  } finally {
+    cache?.scenarios.endRun();
   }
   return { diagnostics: sortDiagnostics([...doc.syntaxDiagnostics, ...checker.diagnostics]), checked: checker.checked };
 }
@@ -160,7 +188,10 @@ class Checker {
   /** Every step name of the file, for thresholds' `step:` tags. */
   private readonly stepNames: string[] = [];
 
-  constructor(private readonly doc: ScenarioDocument) {}
+  constructor(
+    private readonly doc: ScenarioDocument,
+    private readonly cache?: CheckCache,
+  ) {}
 
   report(severity: Severity, code: string, message: string, range: Range, fixes?: DiagnosticFix[]): void {
     const d: ScenarioDiagnostic = { severity, message, range, code };
@@ -627,7 +658,44 @@ class Checker {
       this.error('empty-scenarios', 'scenarios is empty: add at least one scenario', entry.value!);
       return;
     }
-    for (const e of entries) this.checkScenario(e);
+    for (const e of entries) this.checkScenarioBlock(e);
+  }
+
+  /**
+   * checkScenario, or its cached result when the scenario is a block of its own whose text and context
+   * were checked before: the same diagnostics, scenario and step names, moved to the block's line.
+   */
+  private checkScenarioBlock(entry: Entry): void {
+    const block = this.cache ? this.doc.blockOf(entry.pair) : undefined;
+    if (!this.cache || !block) {
+      this.checkScenario(entry);
+      return;
+    }
+    // What checkScenario reads outside its block.
+    const context = `${this.baseUrlGiven ? 1 : 0}:${Object.keys(this.checked.variables).join(',')}`;
+    const key = block.key;
+    const hit = this.cache.scenarios.get(key);
+    if (hit && hit.context === context && (!hit.lineBound || hit.line === block.line)) {
+      this.cache.last.reused++;
+      const delta = block.line - hit.line;
+      for (const d of hit.diagnostics) this.diagnostics.push(delta === 0 ? d : shiftDiagnostic(d, delta));
+      this.checked.scenarios.push(delta === 0 ? hit.scenario : shiftScenario(hit.scenario, delta));
+      this.stepNames.push(...hit.stepNames);
+      return;
+    }
+    this.cache.last.checked++;
+    const firstDiagnostic = this.diagnostics.length;
+    const firstStepName = this.stepNames.length;
+    this.checkScenario(entry);
+    const diagnostics = this.diagnostics.slice(firstDiagnostic);
+    this.cache.scenarios.set(key, {
+      line: block.line,
+      context,
+      diagnostics,
+      scenario: this.checked.scenarios[this.checked.scenarios.length - 1],
+      stepNames: this.stepNames.slice(firstStepName),
+      lineBound: diagnostics.some((d) => d.code === 'duplicate-key' || /\bline \d/.test(d.message)),
+    });
   }
 
   private checkScenario(entry: Entry): void {
@@ -1519,6 +1587,10 @@ class Checker {
       range: this.doc.rangeOf(expression),
     };
   }
+}
+
+function shiftScenario(s: CheckedScenario, delta: number): CheckedScenario {
+  return { ...s, range: shiftRange(s.range, delta), steps: s.steps.map((step) => ({ ...step, range: shiftRange(step.range, delta) })) };
 }
 
 function isEmpty(node: Node | null | undefined): boolean {
