@@ -34,6 +34,12 @@ export class RunEstimates {
   private readonly estimates = new Map<string, VUEstimate>();
   /** Store directory + file key → signature of its newest run, for the poll. */
   private readonly tracked = new Map<string, { dir: string; key: string; signature: string }>();
+  /**
+   * A file's store and its runs, newest first. Looking them up costs file-system calls, and diagnostics
+   * ask once per arrival-rate scenario on every keystroke, so the list is kept until a poll, a
+   * `runsChanged` or new settings say the store may have changed.
+   */
+  private readonly runLists = new Map<string, { store: RunStore; runs: StoredRun[] }>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private options: RunEstimatesOptions = {}) {}
@@ -42,6 +48,7 @@ export class RunEstimates {
   configure(options: RunEstimatesOptions): void {
     this.options = { ...this.options, ...options };
     this.tracked.clear();
+    this.runLists.clear();
   }
 
   /** The estimate for one scenario of an open document from its file's latest measured run. */
@@ -50,8 +57,7 @@ export class RunEstimates {
     if (file === undefined) return undefined;
     const plan = executorPlanOf(doc, scenario);
     if (!plan) return undefined;
-    const store = RunStore.for(file, this.options);
-    const runs = store.runsOf(file);
+    const { store, runs } = this.runsOf(file);
     this.track(store.dir, scenarioFileKey(file), runs[0]);
     for (const run of runs) {
       const summary = this.summaryOf(run);
@@ -97,6 +103,7 @@ export class RunEstimates {
 
   /** Re-reads the tracked stores; true when any has a run it did not have before. */
   poll(): boolean {
+    this.runLists.clear();
     let changed = false;
     for (const entry of this.tracked.values()) {
       const newest = new RunStore(entry.dir).all().find((run) => run.fileKey === entry.key);
@@ -112,6 +119,16 @@ export class RunEstimates {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  private runsOf(file: string): { store: RunStore; runs: StoredRun[] } {
+    let entry = this.runLists.get(file);
+    if (!entry) {
+      const store = RunStore.for(file, this.options);
+      entry = { store, runs: store.runsOf(file) };
+      this.runLists.set(file, entry);
+    }
+    return entry;
   }
 
   private track(dir: string, key: string, newest: StoredRun | undefined): void {
