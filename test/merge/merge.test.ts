@@ -10,6 +10,7 @@ import { MergeInputError, mergeHealth, mergeRuns, parseRunText, type RunFile } f
 import { loadScenario } from '../../src/engine/scenario/index';
 import type { Plan } from '../../src/engine/scenario/plan';
 import { tupleFromFlags } from '../../src/engine/segments';
+import { digestRun, parseRunFile } from '../../src/extension/run-file';
 import type { RunEvent, RunSummary } from '../../src/protocol';
 import { startTarget, type Target } from '../engine/harness';
 
@@ -207,6 +208,19 @@ describe('merging the runs of three segments', () => {
     const run = parseRunText('pod-0.log', noisy);
     assert.equal(run.skippedLines, 3);
     assert.equal(run.summary.metrics.http_reqs.count, 20);
+  });
+
+  it('is a run like any other for the editor: the extension reads the merged NDJSON as it reads one run', () => {
+    const merged = mergeRuns(files(texts), { runId: 'merged-for-editor' });
+    const text = merged.events.map((event) => JSON.stringify(event)).join('\n') + '\n';
+    const parsed = parseRunFile(text);
+    assert.deepEqual(parsed.skipped, []);
+    const digest = digestRun(parsed.events);
+    assert.equal(digest.runId, 'merged-for-editor');
+    assert.equal(digest.plan?.scenarios[0]?.name, 'shop');
+    assert.equal(digest.summary?.metrics.http_reqs?.count, 60);
+    assert.deepEqual(digest.summary?.scenarios[0]?.steps.map((s) => s.step), ['ok page', 'missing page']);
+    assert.ok(digest.lastAggregate, 'the merged seconds reach the live charts');
   });
 
   it('refuses what is not the parts of one test, saying which file and why', () => {
