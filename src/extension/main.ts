@@ -84,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     }
   };
 
-  const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop() });
+  const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop() }, context.workspaceState);
   const tests = new ScenarioTests(runner);
 
   const showEvents = (label: string, events: RunEvent[], runFile: string | undefined, preserveFocus = true): ResultsPanel => {

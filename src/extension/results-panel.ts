@@ -2,6 +2,12 @@
 // the typed ToWebview/FromWebview of src/protocol.ts; nothing is posted before the webview says `ready`
 // (a message posted earlier would be lost). The webview keeps what it shows in its own state, and the
 // serializer gives it back its HTML after a reload, so the panel survives one.
+//
+// That state is not enough on its own: the workbench writes a panel's state when it saves its layout, and
+// in a browser (code-server) the save at unload is not waited for, so a reload can bring back a tab with
+// a stale or missing state. So each panel's title is also remembered with the run files it shows, in the
+// workspace's storage (updated whenever a panel shows something, not only when the layout is saved), and
+// a restored panel reads its runs back from those files.
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Diagnosis, FromWebview, RunEvent, RunView, ToWebview } from '../protocol';
@@ -15,6 +21,40 @@ export interface PanelActions {
   reveal(file: string, scenario: string, stepIndex: number | undefined): Promise<void>;
   stop(): void;
 }
+
+/** What a panel titled so showed, kept in workspace storage so a reload can find it again. */
+type Remembered = { mode: 'run'; runFile: string; label: string } | { mode: 'compare'; runFiles: [string, string]; labels: [string, string] };
+
+const MEMORY_KEY = 'volley.resultsPanels';
+const REMEMBERED_PANELS = 20;
+
+/** Panel titles and the run files behind them, newest first, bounded. */
+export class PanelMemory {
+  constructor(private readonly store: vscode.Memento | undefined) {}
+
+  remember(title: string, what: Remembered): void {
+    if (!this.store) return;
+    const kept = this.store.get<Array<[string, Remembered]>>(MEMORY_KEY, []).filter(([t]) => t !== title);
+    void this.store.update(MEMORY_KEY, [[title, what], ...kept].slice(0, REMEMBERED_PANELS));
+  }
+
+  recall(title: string): Remembered | undefined {
+    return this.store?.get<Array<[string, Remembered]>>(MEMORY_KEY, []).find(([t]) => t === title)?.[1];
+  }
+}
+
+/** The run file read back as the panel shows it, or undefined when it is gone or not a run. */
+function readView(runFile: string, label: string): RunView | undefined {
+  if (!existsSync(runFile)) return undefined;
+  try {
+    const events = parseRunFile(readFileSync(runFile, 'utf8')).events;
+    return events.some((e) => e.type === 'start') ? { events, label, runFile, live: false } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const GONE = 'The run this panel showed is no longer available. Open it again with "Volley: Open a Past Run…".';
 
 /** What the webview saves with setState (see src/webview/main.ts) and the serializer gets back. */
 interface SavedState {
@@ -40,6 +80,7 @@ export class ResultsPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
     restored?: SavedState,
+    private readonly memory = new PanelMemory(undefined),
   ) {
     this.onDidDispose = panel.onDidDispose;
     panel.webview.options = webviewOptions(extensionUri);
@@ -47,24 +88,52 @@ export class ResultsPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(panel.webview.onDidReceiveMessage((message: FromWebview) => this.receive(message)));
     panel.onDidDispose(() => this.dispose());
-    if (restored?.mode === 'compare' && restored.runs) this.compared = restored.runs;
-    else if (restored?.events) this.events = restored.events;
-    // A restored run read back from its file, when it is still there, is whole even if the state was cut.
-    const runFile = restored?.view?.runFile;
-    if (restored?.mode !== 'compare' && runFile && existsSync(runFile)) {
-      const events = parseRunFile(readFileSync(runFile, 'utf8')).events;
-      this.showRun({ ...restored!.view!, live: false, events });
+    if (restored) this.restore(restored);
+  }
+
+  /**
+   * After a reload: runs read back from their files when they are still there (whole, even if the state
+   * was cut), else what the state held, else what this title was remembered to show, else a message — never
+   * a panel left waiting for a run that will not come.
+   */
+  private restore(state: SavedState): void {
+    const remembered = this.memory.recall(this.panel.title);
+    if (state.mode === 'compare' || (state.mode === undefined && remembered?.mode === 'compare')) {
+      const saved = state.runs;
+      const files = saved ? ([saved[0].runFile, saved[1].runFile] as const) : remembered?.mode === 'compare' ? remembered.runFiles : undefined;
+      const labels = saved ? ([saved[0].label, saved[1].label] as const) : remembered?.mode === 'compare' ? remembered.labels : undefined;
+      const fromFiles = files && labels ? [0, 1].map((i) => (files[i] ? readView(files[i]!, labels[i]!) : undefined)) : [];
+      const runs = [0, 1].map((i) => fromFiles[i] ?? saved?.[i]);
+      if (runs[0] && runs[1]) return this.showCompare([runs[0], runs[1]]);
+    } else {
+      const view = state.view ?? (remembered?.mode === 'run' ? { label: remembered.label, runFile: remembered.runFile, live: false } : undefined);
+      const fromFile = view?.runFile ? readView(view.runFile, view.label) : undefined;
+      if (fromFile) {
+        this.showRun(fromFile);
+        // A run cut short by the reload (deactivate stops the engine) must not read as still running.
+        if (!fromFile.events.some((e) => e.type === 'summary' || e.type === 'end')) this.ended(undefined, 'The run ended without a summary: the window was reloaded or closed while it ran.');
+        return;
+      }
+      if (view && state.events && state.events.length > 0) return this.showRun({ ...view, live: false, events: state.events });
     }
+    this.showRun({ events: [], label: this.panel.title.replace(/^Volley: /, ''), live: false });
+    this.ended(undefined, GONE);
   }
 
   get shownEvents(): readonly RunEvent[] {
     return this.events;
   }
 
+  /** Whether this panel shows two runs compared. */
+  get comparing(): boolean {
+    return this.compared !== undefined;
+  }
+
   showRun(view: RunView): void {
     this.events = view.events;
     this.compared = undefined;
     this.panel.title = `Volley: ${view.label}`;
+    if (view.runFile) this.memory.remember(this.panel.title, { mode: 'run', runFile: view.runFile, label: view.label });
     const { events, ...rest } = view;
     this.post({ type: 'run', events: [...events], view: rest });
   }
@@ -83,6 +152,8 @@ export class ResultsPanel implements vscode.Disposable {
     this.compared = runs;
     this.events = [];
     this.panel.title = `Volley: ${runs[0].label} ↔ ${runs[1].label}`;
+    const [a, b] = runs;
+    if (a.runFile && b.runFile) this.memory.remember(this.panel.title, { mode: 'compare', runFiles: [a.runFile, b.runFile], labels: [a.label, b.label] });
     this.post({ type: 'compare', runs });
   }
 
@@ -161,11 +232,16 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class ResultsPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<SavedState> {
   private runPanel: ResultsPanel | undefined;
   private readonly all = new Set<ResultsPanel>();
+  private readonly memory: PanelMemory;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly actions: PanelActions,
-  ) {}
+    /** Where panel titles and their run files are kept for a reload (the workspace's state). */
+    store?: vscode.Memento,
+  ) {
+    this.memory = new PanelMemory(store);
+  }
 
   get current(): ResultsPanel | undefined {
     return this.runPanel;
@@ -201,11 +277,13 @@ export class ResultsPanels implements vscode.Disposable, vscode.WebviewPanelSeri
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SavedState | undefined): Promise<void> {
     const results = this.adopt(panel, state ?? {});
-    if (state?.mode !== 'compare' && !this.runPanel) this.runPanel = results;
+    // Only a panel showing one run may become the run panel again (a compare view restored without its
+    // state is known by its remembered title).
+    if (!this.runPanel && !results.comparing) this.runPanel = results;
   }
 
   private adopt(panel: vscode.WebviewPanel, restored?: SavedState): ResultsPanel {
-    const results = new ResultsPanel(panel, this.extensionUri, this.actions, restored);
+    const results = new ResultsPanel(panel, this.extensionUri, this.actions, restored, this.memory);
     this.all.add(results);
     results.onDidDispose(() => {
       this.all.delete(results);

@@ -6,10 +6,61 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGE_STEPS } from './page-steps';
+import type { Page } from 'playwright-core';
+import { PAGE_STEPS, readWebview, type WebviewFacts } from './page-steps';
 import { REPO_ROOT, artifactsDirFor, buildSuite, codeServerReady, describe, ensureSetup, exampleWorkspace, runInVSCode } from './run-vscode';
 
 const SETUP_TIMEOUT_MS = 15 * 60_000;
+/** The diagnosed run's panel (suite/results.ts), which the reload phase expects back. */
+const RUN_TITLE = 'e2e-apply.volley.yaml';
+/** From opening the workbench again to the restored panel showing its run. */
+const RESTORE_TIMEOUT_MS = 45_000;
+
+interface Reloaded {
+  before: WebviewFacts;
+  after: WebviewFacts;
+  /** The compare view, when the workbench had saved its tab before the reload (it saves its layout at moments of its own). */
+  compareAfter: WebviewFacts | null;
+  restoredInMs: number;
+}
+
+/**
+ * After the suite: the workbench reloaded (same folder and extension, without the suite). The results
+ * panels come back through the extension's WebviewPanelSerializer when their tabs are shown, as a person
+ * would show them: the run panel's DOM is read before and after, so the test can say it shows the same run.
+ */
+const reloadPhase = (artifactsDir: string) => async (page: Page, { reloadUrl }: { reloadUrl: string }): Promise<Reloaded> => {
+  const before = await readWebview(page, RUN_TITLE);
+  await page.goto(reloadUrl);
+  const started = Date.now();
+  const deadline = started + RESTORE_TIMEOUT_MS;
+  const left = () => Math.max(1000, deadline - Date.now());
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: left() });
+  const tabs = page.locator('.tabs-container .tab');
+  // The tab as the workbench last saved it: its title may be that of an earlier view of the same run
+  // (the live run's), since the web workbench saves its layout at moments of its own.
+  const runTab = tabs.filter({ hasText: `Volley: ${RUN_TITLE}` }).filter({ hasNotText: '↔' }).first();
+  await runTab.waitFor({ state: 'visible', timeout: left() });
+  let compareAfter: WebviewFacts | null = null;
+  const compareTab = tabs.filter({ hasText: '↔' }).first();
+  if ((await compareTab.count()) > 0) {
+    await compareTab.click({ timeout: left() });
+    compareAfter = await readWebview(page, 'Compare two runs', left());
+  }
+  await runTab.click({ timeout: left() });
+  // The serializer re-reads the run file; the summary is there once the per-step table is.
+  for (;;) {
+    const after = await readWebview(page, RUN_TITLE, left());
+    if (after.tables.some((t) => t.caption === 'Per step') || Date.now() > deadline) {
+      await page.screenshot({ path: join(artifactsDir, 'after-reload.png') }).catch(() => undefined);
+      return { before, after, compareAfter, restoredInMs: Date.now() - started };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+const stepRows = (facts: WebviewFacts) => facts.tables.find((t) => t.caption === 'Per step')?.rows.map((r) => r.slice(0, 2));
+
 const RUN_TIMEOUT_MS = 3 * 60_000;
 
 test('the extension passes its suite inside code-server', { timeout: SETUP_TIMEOUT_MS + RUN_TIMEOUT_MS + 60_000 }, async (t) => {
@@ -18,13 +69,15 @@ test('the extension passes its suite inside code-server', { timeout: SETUP_TIMEO
   await ensureSetup(SETUP_TIMEOUT_MS);
   const suite = await buildSuite(join(__dirname, 'suite/index.ts'));
   const workspace = exampleWorkspace();
+  const artifactsDir = artifactsDirFor('extension');
   try {
     const result = await runInVSCode({
       workspace,
       suite,
       timeoutMs: RUN_TIMEOUT_MS,
-      artifactsDir: artifactsDirFor('extension'),
+      artifactsDir,
       pageSteps: PAGE_STEPS,
+      afterSuite: reloadPhase(artifactsDir),
       keepTemp: process.env.VOLLEY_E2E_KEEP === '1',
     });
     t.diagnostic(`ran in ${result.elapsedMs} ms; passed: ${result.summary?.passed.join('; ') ?? 'none'}`);
@@ -38,6 +91,24 @@ test('the extension passes its suite inside code-server', { timeout: SETUP_TIMEO
     const exthostLog = result.logFiles.filter((f) => f.path.includes('exthost')).map((f) => f.contents).join('\n');
     assert.ok(exthostLog.length > 0, 'no extension host log to check');
     assert.doesNotMatch(exthostLog, /'volley\.volley' uses a document selector without scheme/);
+    // The reload phase: the panel came back showing the same run.
+    assert.ok(result.afterSuite?.ok, describe(result));
+    const { before, after, compareAfter, restoredInMs } = result.afterSuite.value as Reloaded;
+    t.diagnostic(`the results panel was restored ${restoredInMs} ms after the reload`);
+    assert.match(before.title, /^e2e-apply\.volley\.yaml › apply · /);
+    assert.ok(after.title.startsWith(RUN_TITLE), after.title);
+    // The same run: everything under the title as before the reload.
+    assert.deepEqual(after.headings.slice(1), before.headings.slice(1));
+    assert.deepEqual(after.thresholds, before.thresholds);
+    assert.ok(stepRows(before)?.length === 2, JSON.stringify(before.tables));
+    assert.deepEqual(stepRows(after), stepRows(before));
+    assert.deepEqual(after.buttons, before.buttons);
+    assert.equal(after.charts.length, 7, JSON.stringify(after.charts));
+    for (const chart of after.charts) assert.ok(chart.painted, `chart "${chart.caption}" is blank after the reload`);
+    if (compareAfter) {
+      assert.ok(compareAfter.headings.includes('Differences'), JSON.stringify(compareAfter.headings));
+      assert.equal(compareAfter.charts.filter((c) => c.painted && c.dashedSwatches > 0).length, 7, JSON.stringify(compareAfter.charts));
+    } else t.diagnostic('the workbench had not saved the compare tab before the reload: only the run panel was checked');
     assert.deepEqual(result.leftovers, [], 'processes outlived the run (they have been killed now)');
   } finally {
     rmSync(workspace, { recursive: true, force: true });

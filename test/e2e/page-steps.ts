@@ -34,8 +34,8 @@ interface WebviewArg {
 }
 
 /** The one visible webview whose title (h1) matches, waiting a little for it to appear. */
-async function webviewFrame(page: Page, title: string | undefined): Promise<FrameLocator> {
-  const deadline = Date.now() + FIND_TIMEOUT_MS;
+async function webviewFrame(page: Page, title: string | undefined, timeoutMs = FIND_TIMEOUT_MS): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const count = await page.locator(WEBVIEW).count();
     const frames = Array.from({ length: count }, (_, i) => page.frameLocator(`${WEBVIEW} >> nth=${i}`).frameLocator('#active-frame'));
@@ -57,8 +57,9 @@ async function webviewFrame(page: Page, title: string | undefined): Promise<Fram
   }
 }
 
-const webviewFacts: PageStep = async (page, arg) => {
-  const frame = await webviewFrame(page, (arg as WebviewArg | null)?.title);
+/** The facts of the visible webview titled `title` (see webviewFacts), waiting up to `timeoutMs` for it. */
+export async function readWebview(page: Page, title: string | undefined, timeoutMs = FIND_TIMEOUT_MS): Promise<WebviewFacts> {
+  const frame = await webviewFrame(page, title, timeoutMs);
   // No named helpers inside: tsx compiles them with a `__name` wrapper that does not exist in the page.
   return frame.locator(':root').evaluate((root): WebviewFacts => {
     const doc = root.ownerDocument;
@@ -102,7 +103,9 @@ const webviewFacts: PageStep = async (page, arg) => {
       inlineScriptRan,
     };
   });
-};
+}
+
+const webviewFacts: PageStep = (page, arg) => readWebview(page, (arg as WebviewArg | null)?.title);
 
 /** Clicks the first button in the webview whose text starts with `button`, as a person would; returns its text. */
 const webviewClick: PageStep = async (page, arg) => {
@@ -115,6 +118,91 @@ const webviewClick: PageStep = async (page, arg) => {
   return label;
 };
 
+/** An element keyboard focus landed on in a webview. */
+export interface FocusStop {
+  tag: string;
+  role: string;
+  /** Its accessible name as a screen reader would take it: aria-label, else its text, else its title. */
+  name: string;
+  /** Whether the focus ring shows (`:focus-visible` matches and the outline is drawn). */
+  focusVisible: boolean;
+}
+
+export interface KeyboardFacts {
+  /** Where each Tab press from the top of the document landed, in order, until focus left the webview. */
+  order: FocusStop[];
+  /** Every element a person can act on (buttons, links, form fields, anything with a tabindex or an interactive role). */
+  interactive: FocusStop[];
+  /** The element `press` was pressed on, reached by Tab, when asked. */
+  pressedOn?: string;
+}
+
+/**
+ * Keyboard only, as a person without a mouse: focus the webview's document (a click on its title, which is
+ * not interactive), then Tab through it and record where focus lands, until it leaves the webview. With
+ * `press: { button, key }`, Tabs again from the top to the first element whose name starts with `button`
+ * and presses `key` (Enter, Space) there.
+ */
+const webviewKeyboard: PageStep = async (page, arg) => {
+  const { title, press } = arg as WebviewArg & { press?: { button: string; key: string } };
+  const frame = await webviewFrame(page, title);
+  const root = frame.locator(':root');
+  // No named helpers inside evaluate (see webviewFacts), so the description of an element is inlined twice.
+  const focused = () =>
+    root.evaluate((r): FocusStop | null => {
+      const el = r.ownerDocument.activeElement as HTMLElement | null;
+      if (!el || el === r.ownerDocument.body || el === r || !r.ownerDocument.hasFocus()) return null;
+      const style = r.ownerDocument.defaultView!.getComputedStyle(el);
+      return {
+        tag: el.tagName.toLowerCase(),
+        role: el.getAttribute('role') ?? '',
+        name: (el.getAttribute('aria-label') || (el.textContent ?? '').trim() || el.title || '').trim(),
+        focusVisible: el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+      };
+    });
+  const interactive = await root.evaluate((r): FocusStop[] =>
+    Array.from(
+      r.ownerDocument.querySelectorAll<HTMLElement>(
+        'button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"]), [role=button], [role=tab], [role=link], [role=checkbox], [role=switch]',
+      ),
+    ).map((el) => ({
+      tag: el.tagName.toLowerCase(),
+      role: el.getAttribute('role') ?? '',
+      name: (el.getAttribute('aria-label') || (el.textContent ?? '').trim() || el.title || '').trim(),
+      focusVisible: false,
+    })),
+  );
+  const fromTop = async () => {
+    await frame.locator('h1').first().click({ timeout: FIND_TIMEOUT_MS });
+    const start = await focused();
+    if (start !== null) throw new Error(`a click on the title put focus on ${JSON.stringify(start)}, not on the document`);
+  };
+  const limit = interactive.length + 3;
+  const order: FocusStop[] = [];
+  await fromTop();
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const stop = await focused();
+    if (stop === null) break;
+    order.push(stop);
+  }
+  let pressedOn: string | undefined;
+  if (press) {
+    await fromTop();
+    for (let i = 0; i < limit && pressedOn === undefined; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await focused();
+      if (stop === null) break;
+      if (stop.name.startsWith(press.button)) {
+        await page.keyboard.press(press.key);
+        pressedOn = stop.name;
+      }
+    }
+    if (pressedOn === undefined) throw new Error(`Tab never reached a control named "${press.button}…"; it went ${JSON.stringify(order.map((o) => o.name))}`);
+  }
+  return { order, interactive, pressedOn } satisfies KeyboardFacts;
+};
+
 /** The notification toast showing `text` (waited for): its message and its buttons. */
 const notification: PageStep = async (page, arg) => {
   const { text } = arg as { text: string };
@@ -124,6 +212,35 @@ const notification: PageStep = async (page, arg) => {
     message: ((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim(),
     buttons: (await toast.locator('.monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean),
   };
+};
+
+/**
+ * Clicks the button whose text starts with `button` on the toast showing `text`, waiting up to `timeoutMs`
+ * (at most 18 s, under the runner's limit per step) for the toast; returns its message and the button's text.
+ */
+const notificationClick: PageStep = async (page, arg) => {
+  const { text, button, timeoutMs } = arg as { text: string; button: string; timeoutMs?: number };
+  const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: Math.min(timeoutMs ?? FIND_TIMEOUT_MS, 18_000) });
+  const message = ((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim();
+  const target = toast.locator('.monaco-button').filter({ hasText: button }).first();
+  const label = ((await target.textContent({ timeout: FIND_TIMEOUT_MS })) ?? '').trim();
+  if (!label.startsWith(button)) throw new Error(`the toast's button containing "${button}" reads "${label}"`);
+  await target.click({ timeout: FIND_TIMEOUT_MS });
+  return { message, button: label };
+};
+
+/** Types `value` into the open input box (the quick input's text field) and presses Enter; returns its title and what it held. */
+const inputBox: PageStep = async (page, arg) => {
+  const { value } = arg as { value: string };
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: FIND_TIMEOUT_MS });
+  const title = ((await widget.locator('.quick-input-title').textContent()) ?? '').trim();
+  const proposed = await input.inputValue();
+  await input.fill(value);
+  await input.press('Enter');
+  return { title, proposed };
 };
 
 /** Picks the row containing `pick` in the open quick pick, by clicking it; returns it and every row (aria labels). */
@@ -139,4 +256,4 @@ const quickPick: PageStep = async (page, arg) => {
   return { picked, items };
 };
 
-export const PAGE_STEPS: Record<string, PageStep> = { webviewFacts, webviewClick, notification, quickPick };
+export const PAGE_STEPS: Record<string, PageStep> = { webviewFacts, webviewClick, webviewKeyboard, notification, notificationClick, inputBox, quickPick };

@@ -131,6 +131,13 @@ export interface RunOptions {
   install?: string[];
   /** What the suite may ask the runner to do with the page, by name (see PageStep). */
   pageSteps?: Record<string, PageStep>;
+  /**
+   * A node-side phase after the suite has passed, with the same server and browser: what the suite
+   * cannot do itself because it ends it, such as reloading the workbench. `reloadUrl` opens the same
+   * folder with the extension under development but without the suite, so nothing runs twice. Its
+   * value or error lands in `RunResult.afterSuite`; it is skipped when the suite failed.
+   */
+  afterSuite?: (page: Page, context: { reloadUrl: string }) => Promise<unknown>;
 }
 
 export interface PageStepRecord {
@@ -157,6 +164,8 @@ export interface RunResult {
   screenshots: string[];
   /** The page steps the suite asked for, in the order they finished. */
   steps: PageStepRecord[];
+  /** What RunOptions.afterSuite returned or threw; undefined when there was none or it did not run. */
+  afterSuite: { ok: true; value: unknown; ms: number } | { ok: false; error: string; ms: number } | undefined;
   artifactsDir: string;
   tempDir: string;
   elapsedMs: number;
@@ -214,6 +223,7 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
     serverOutput: '',
     screenshots: [],
     steps: [],
+    afterSuite: undefined,
     artifactsDir,
     tempDir: temp,
     elapsedMs: 0,
@@ -337,7 +347,9 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
       ['extensionDevelopmentPath', remote(developed)],
       ['extensionTestsPath', remote(options.suite)],
     ];
-    const url = `${address}/?folder=${encodeURIComponent(resolve(options.workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const workbenchUrl = (entries: string[][]) =>
+      `${address}/?folder=${encodeURIComponent(resolve(options.workspace))}&payload=${encodeURIComponent(JSON.stringify(entries))}`;
+    const url = workbenchUrl(payload);
     result.log.push(`[runner] ${url}`);
     await page.goto(url, { timeout: Math.max(1000, deadline - Date.now()) });
 
@@ -352,8 +364,26 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
     ]);
     timeout.abort();
     phase(`run ended: ${outcome.kind}`);
-    if (outcome.kind === 'exit') result.exitCode = outcome.code;
-    else if (outcome.kind === 'server') result.log.push(`[runner] code-server exited early (${outcome.code})`);
+    if (outcome.kind === 'exit') {
+      result.exitCode = outcome.code;
+      const passed = outcome.code === 0 && result.summary !== undefined && result.summary.failed.length === 0;
+      if (options.afterSuite && passed) {
+        const afterStarted = Date.now();
+        const reloadUrl = workbenchUrl(payload.filter(([key]) => key !== 'extensionTestsPath'));
+        phase('after-suite phase');
+        try {
+          const value = await withTimeout(options.afterSuite(currentPage, { reloadUrl }), Math.max(1000, deadline - Date.now()), 'the after-suite phase');
+          result.afterSuite = { ok: true, value, ms: Date.now() - afterStarted };
+        } catch (error) {
+          result.afterSuite = { ok: false, error: (error as Error).stack ?? String(error), ms: Date.now() - afterStarted };
+          await screenshot(page, artifactsDir, 'after-suite-failed').then(
+            (file) => result.screenshots.push(file),
+            () => undefined,
+          );
+        }
+        phase(`after-suite phase ${result.afterSuite.ok ? 'done' : 'failed'}`);
+      }
+    } else if (outcome.kind === 'server') result.log.push(`[runner] code-server exited early (${outcome.code})`);
     else {
       result.timedOut = true;
       result.log.push(`[runner] timed out after ${timeoutMs} ms`);
@@ -397,6 +427,7 @@ export function describe(result: RunResult): string {
     `summary: ${JSON.stringify(result.summary)}`,
     `screenshots: ${result.screenshots.join(', ') || 'none'}`,
     `page steps: ${result.steps.map((s) => `${s.name} ${s.ok ? 'ok' : `failed (${s.detail})`}`).join('; ') || 'none'}`,
+    `after-suite phase: ${result.afterSuite === undefined ? 'none' : result.afterSuite.ok ? `ok in ${result.afterSuite.ms} ms` : `failed after ${result.afterSuite.ms} ms: ${result.afterSuite.error}`}`,
     `leftover processes: ${result.leftovers.join('; ') || 'none'}`,
     '--- console ---',
     ...result.log.slice(-200),
@@ -514,11 +545,11 @@ async function waitForHealth(address: string, deadline: number): Promise<void> {
   }
 }
 
-async function withTimeout<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+async function withTimeout<T>(promise: Promise<T> | undefined, ms: number, what = 'it'): Promise<T | undefined> {
   if (!promise) return undefined;
   const timer = new AbortController();
   try {
-    return await Promise.race([promise, sleep(ms, undefined, { signal: timer.signal }).then(() => Promise.reject(new Error('timed out')))]);
+    return await Promise.race([promise, sleep(ms, undefined, { signal: timer.signal }).then(() => Promise.reject(new Error(`${what} timed out after ${ms} ms`)))]);
   } finally {
     timer.abort();
   }

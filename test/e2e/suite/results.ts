@@ -11,7 +11,7 @@ import { startDemoServer, type DemoServer } from '../../../src/engine/demo/serve
 import type { VolleyApi } from '../../../src/extension/main';
 import { test } from './harness';
 import { eventually, pageStep, screenshot, workspaceRoot, writeWorkspaceFile } from './helpers';
-import type { WebviewFacts } from '../page-steps';
+import type { KeyboardFacts, WebviewFacts } from '../page-steps';
 
 const EXTENSION_ID = 'volley.volley';
 const FILE = 'e2e-apply.volley.yaml';
@@ -136,6 +136,46 @@ test("the diagnosis's Apply button in the panel edits the scenario file", async 
   await screenshot('applied');
 }, 30_000);
 
+test('the panel by keyboard alone: Tab reaches every control, each named, with a focus ring; Enter applies a fix, Space reveals a step', async () => {
+  assert.ok(diagnosedLabel && target, 'the diagnosed run did not happen');
+  const uri = vscode.Uri.joinPath(workspaceRoot(), FILE);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const walk = await pageStep<KeyboardFacts>('webviewKeyboard', { title: diagnosedLabel });
+  const names = walk.order.map((o) => o.name);
+  // Every control is reached, once, in the order it reads, and says what it does.
+  assert.deepEqual(names, walk.interactive.map((i) => i.name), `Tab order ${JSON.stringify(names)}`);
+  assert.ok(walk.interactive.length >= 3, JSON.stringify(walk.interactive));
+  for (const stop of walk.order) {
+    assert.ok(stop.name !== '', `a ${stop.tag} without an accessible name: ${JSON.stringify(stop)}`);
+    assert.equal(stop.focusVisible, true, `no visible focus ring on "${stop.name}"`);
+  }
+  assert.ok(names.some((n) => n.startsWith('Apply: set scenarios.apply.')), JSON.stringify(names));
+  assert.ok(names.includes('apply › list products') && names.includes('apply › health'), JSON.stringify(names));
+
+  // Enter on Apply: put the VUs back as they ran (the click test applied them), then apply again by keyboard.
+  const unapplied = document.getText().replace(/(\n\s+preAllocatedVUs:) \d+/, '$1 1').replace(/(\n\s+maxVUs:) \d+/, '$1 1');
+  assert.notEqual(unapplied, document.getText(), 'the click test left no VUs to put back');
+  const reset = new vscode.WorkspaceEdit();
+  reset.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), unapplied);
+  assert.equal(await vscode.workspace.applyEdit(reset), true);
+  const viaEnter = await pageStep<KeyboardFacts>('webviewKeyboard', { title: diagnosedLabel, press: { button: 'Apply: set', key: 'Enter' } });
+  assert.match(viaEnter.pressedOn ?? '', /^Apply: set scenarios\.apply\./);
+  await eventually('Enter on Apply to edit the file', () => (document.getText() !== unapplied ? true : undefined));
+  const applied = (parse(document.getText()) as { scenarios: { apply: { preAllocatedVUs: number } } }).scenarios.apply;
+  assert.ok(applied.preAllocatedVUs > 1, document.getText());
+  await document.save();
+
+  // Space on a step's name reveals that step in the editor.
+  const healthLine = document.getText().split('\n').findIndex((l) => l.includes('- name: health'));
+  const viaSpace = await pageStep<KeyboardFacts>('webviewKeyboard', { title: diagnosedLabel, press: { button: 'apply › health', key: 'Space' } });
+  assert.equal(viaSpace.pressedOn, 'apply › health');
+  const editor = await eventually('Space on the step to select it in the editor', () => {
+    const active = vscode.window.activeTextEditor;
+    return active?.document.uri.toString() === uri.toString() && active.selection.start.line === healthLine ? active : undefined;
+  });
+  assert.equal(document.getText(editor.selection), 'health');
+}, 45_000);
+
 test('Open a Past Run… lists the stored runs in a quick pick and opens the chosen one in the panel and its file', async () => {
   const volley = await api();
   assert.ok(diagnosedRunFile, 'the diagnosed run did not happen');
@@ -182,3 +222,16 @@ test('Compare Two Runs opens the compare view: both runs overlaid (baseline dash
   await target?.close();
   target = undefined;
 }, 30_000);
+
+test('the run panel is left showing, for the reload phase the runner does after the suite', async () => {
+  const volley = await api();
+  const panel = volley.panels.current;
+  assert.ok(panel, 'no run panel');
+  // The compare view opened in the same group; the reload phase looks at the run panel, so it goes in front.
+  panel.reveal();
+  await eventually('the run panel in front', () => (panel.panel.visible && panel.rendered?.mode === 'summary' ? true : undefined));
+  assert.match(panel.panel.title, new RegExp(`^Volley: ${FILE.replace(/\./g, '\\.')} `));
+  // Where the reload phase (../extension.test.ts) finds the title it must see again.
+  await pageStep<WebviewFacts>('webviewFacts', { title: panel.panel.title.replace(/^Volley: /, '') });
+  await screenshot('before-reload');
+});
