@@ -256,4 +256,33 @@ const quickPick: PageStep = async (page, arg) => {
   return { picked, items };
 };
 
+export interface DialogFacts {
+  message: string;
+  detail: string;
+  buttons: string[];
+  /** The button clicked, or null when only read. */
+  clicked: string | null;
+}
+
+/**
+ * The workbench's modal dialog showing `text` (waited for): its message, detail and buttons; with
+ * `button`, clicks the button whose text starts with it and waits until the dialog is gone. For the node
+ * side's own phases only: a workbench running a test suite refuses to show dialogs at all ("DialogService:
+ * refused to show dialog in tests"), so no page step could ever find one.
+ */
+export async function answerDialog(page: Page, text: string, button?: string, timeoutMs = FIND_TIMEOUT_MS): Promise<DialogFacts> {
+  const box = page.locator('.monaco-dialog-box').filter({ hasText: text }).first();
+  await box.waitFor({ state: 'visible', timeout: timeoutMs });
+  const message = ((await box.locator('.dialog-message-text').textContent()) ?? '').trim();
+  const detail = ((await box.locator('.dialog-message-detail').textContent().catch(() => '')) ?? '').trim();
+  const buttons = (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((b) => b.trim());
+  if (button === undefined) return { message, detail, buttons, clicked: null };
+  const target = box.locator('.dialog-buttons .monaco-button').filter({ hasText: button }).first();
+  const label = ((await target.textContent({ timeout: FIND_TIMEOUT_MS })) ?? '').trim();
+  if (!label.startsWith(button)) throw new Error(`the dialog's button containing "${button}" reads "${label}"`);
+  await target.click({ timeout: FIND_TIMEOUT_MS });
+  await box.waitFor({ state: 'detached', timeout: FIND_TIMEOUT_MS });
+  return { message, detail, buttons, clicked: label };
+}
+
 export const PAGE_STEPS: Record<string, PageStep> = { webviewFacts, webviewClick, webviewKeyboard, notification, notificationClick, inputBox, quickPick };
