@@ -108,3 +108,27 @@ describe('constant-arrival-rate', { concurrency: true }, () => {
     assert.ok(offsets[1999]! >= 399.8 - 1, `the last start at ${offsets[1999]} ms`);
   });
 });
+
+// Not concurrent with the tests above: it holds the event loop on purpose, which would make their
+// timers late.
+describe('constant-arrival-rate on a busy event loop', () => {
+  test('a VU that ends while an iteration is due takes it at once: a busy loop drops nothing while a VU is free', async () => {
+    // One VU, one start every 10 ms, and each iteration holds the event loop for 25 ms without I/O: no
+    // timer can fire in between, so whenever the VU ends, the next iteration is already due. Started at
+    // the schedule's next wake-up instead, those due meanwhile would find the VU still busy and be dropped.
+    const busy = (): number => {
+      const until = performance.now() + 25;
+      while (performance.now() < until);
+      return 0;
+    };
+    const harness = runScenario(scenario(car(100, 1000, 100, 1, 1)), busy);
+    await finished(harness);
+    const { recorder, runner } = harness;
+    assert.equal(recorder.droppedCount, 0);
+    assert.equal(runner.starts.length, 10);
+    assert.deepEqual(runner.starts.map((s) => s.iteration), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(runner.created, [1]);
+    // Every start is measured, late as it is.
+    assert.equal(recorder.latenesses.length, 10);
+  });
+});

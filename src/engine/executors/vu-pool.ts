@@ -178,12 +178,15 @@ export class VUPool<V> {
     if (error !== undefined) this.owner.failed(error);
     if (completed) this.recorder.iteration(now() - handle.startedAt);
     else this.recorder.interrupted();
+    if (this.chained === 0) setImmediate(this.resetChain);
     if (this.useIdleList) {
-      // Open model: the VU waits on the idle list for the schedule to hand it the next iteration.
-      this.release(handle);
+      // Open model: an iteration already due goes to this VU at once — the one the schedule would pop
+      // from the top of the idle list anyway — instead of waiting for the schedule's next wake-up, which
+      // meanwhile would hand it to a VU that has not connected yet. Otherwise the VU waits idle.
+      if (++this.chained <= CHAIN_BUDGET && this.owner.nextIteration(handle)) this.launch(handle);
+      else this.release(handle);
       return;
     }
-    if (this.chained === 0) setImmediate(this.resetChain);
     if (++this.chained <= CHAIN_BUDGET) {
       if (this.owner.nextIteration(handle)) this.launch(handle);
       else this.release(handle);
