@@ -119,22 +119,23 @@ async function within<T>(what: string, probe: () => T | undefined, timeoutMs: nu
 /** Opens `file` through Quick Open, then runs `command` from the Command Palette, as a person would. */
 async function runFromPalette(page: Page, file: string, command: string): Promise<void> {
   const quickInput = page.locator('.quick-input-widget .quick-input-box input');
-  // Enter acts on the focused row, which follows the typed text a moment later.
-  const focusedRow = (text: string) => page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: text });
+  // The row is clicked rather than Enter pressed: which row has focus settles a moment after the typed
+  // text, and under load Enter could act on the previous one.
+  const row = (text: string) => page.locator('.quick-input-list .monaco-list-row').filter({ hasText: text }).first();
   await page.keyboard.press('Control+P');
   await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
   await quickInput.fill(file);
-  await focusedRow(file).waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await row(file).click({ timeout: 10_000 });
   // Exactly the file's name: the results panel's tab ("Volley: <file>") is active in its own group.
   const exact = new RegExp(`^${file.replaceAll('.', '\\.')}$`);
   await page.locator('.tabs-container .tab.active .label-name').filter({ hasText: exact }).waitFor({ state: 'visible', timeout: 10_000 });
   await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  // The palette opens reliably once the editor has focus.
+  await page.locator('.monaco-workbench .part.editor .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+Shift+P');
   await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
   await quickInput.fill(`>${command}`);
-  await focusedRow(command).waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  await row(command).click({ timeout: 10_000 });
 }
 
 function runFiles(workspace: string): string[] {
