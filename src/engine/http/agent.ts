@@ -140,23 +140,33 @@ class Agent implements HttpAgent, ConnectionHost {
 
 const CLOSED_ERROR = new VolleyHttpError('aborted', 'the HTTP agent is closed');
 
-class VUSession implements HttpSession {
+/** What both connection modes do per request: settle at once when the agent is closed, else dispatch. */
+abstract class Session implements HttpSession {
   readonly exchange: Exchange;
-  private readonly conns = new Map<Origin, Connection>();
-  private lastOrigin: Origin | null = null;
-  private lastConn: Connection | null = null;
 
-  constructor(private readonly agent: Agent) {
+  constructor(protected readonly agent: Agent) {
     this.exchange = new Exchange(agent.sweeper);
   }
 
   send(origin: Origin): Promise<void> {
     const ex = this.exchange;
     const done = ex.begin();
-    if (this.agent.isClosed) {
-      ex.fail(CLOSED_ERROR);
-      return done;
-    }
+    if (this.agent.isClosed) ex.fail(CLOSED_ERROR);
+    else this.dispatch(ex, origin);
+    return done;
+  }
+
+  protected abstract dispatch(ex: Exchange, origin: Origin): void;
+  abstract closeConnections(): void;
+  abstract close(): Promise<void>;
+}
+
+class VUSession extends Session {
+  private readonly conns = new Map<Origin, Connection>();
+  private lastOrigin: Origin | null = null;
+  private lastConn: Connection | null = null;
+
+  protected dispatch(ex: Exchange, origin: Origin): void {
     let conn = origin === this.lastOrigin ? this.lastConn : this.conns.get(origin);
     if (!conn) {
       conn = this.agent.connection(origin);
@@ -165,7 +175,6 @@ class VUSession implements HttpSession {
     this.lastOrigin = origin;
     this.lastConn = conn;
     ex.dispatchOn(conn, null);
-    return done;
   }
 
   closeConnections(): void {
@@ -181,22 +190,9 @@ class VUSession implements HttpSession {
   }
 }
 
-class SharedSession implements HttpSession {
-  readonly exchange: Exchange;
-
-  constructor(private readonly agent: Agent) {
-    this.exchange = new Exchange(agent.sweeper);
-  }
-
-  send(origin: Origin): Promise<void> {
-    const ex = this.exchange;
-    const done = ex.begin();
-    if (this.agent.isClosed) {
-      ex.fail(CLOSED_ERROR);
-      return done;
-    }
+class SharedSession extends Session {
+  protected dispatch(ex: Exchange, origin: Origin): void {
     this.agent.pool(origin).acquire(ex);
-    return done;
   }
 
   // The pool's connections are not the VU's: noVUConnectionReuse does not reach them.
