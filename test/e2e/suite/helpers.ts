@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
+import type { VolleyApi } from '../../../src/extension/main';
 
 export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -64,4 +66,13 @@ export async function pageStep<T = unknown>(name: string, arg?: unknown, timeout
   const answer = JSON.parse(readFileSync(file, 'utf8')) as { ok: true; value: T } | { ok: false; error: string };
   if (!answer.ok) throw new Error(answer.error);
   return answer.value;
+}
+
+export const EXTENSION_ID = 'volley.volley';
+
+/** The extension's API, activating it when it is not yet. */
+export async function volleyApi(): Promise<VolleyApi> {
+  const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  return extension.isActive ? extension.exports : extension.activate();
 }

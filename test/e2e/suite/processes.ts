@@ -1,6 +1,7 @@
 // Which processes the extension host has started, read from /proc (Linux): the suite runs inside the
 // extension host, so its own pid is the parent of the language server and of any engine run.
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ProcessEntry {
   pid: number;
@@ -28,4 +29,10 @@ export function processes(): ProcessEntry[] {
 /** This extension host's living child processes. */
 export function children(): ProcessEntry[] {
   return processes().filter((p) => p.ppid === process.pid);
+}
+
+/** Any engine process of this extension, whoever its parent (the runner forks it; Estimate spawns it). */
+export function engineProcesses(extensionPath: string): ProcessEntry[] {
+  const engine = join(extensionPath, 'dist/engine.js');
+  return processes().filter((p) => p.cmdline.includes(engine));
 }

@@ -8,12 +8,10 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse } from 'yaml';
 import { startDemoServer, type DemoServer } from '../../../src/engine/demo/server';
-import type { VolleyApi } from '../../../src/extension/main';
 import { test } from './harness';
-import { eventually, pageStep, screenshot, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { eventually, pageStep, screenshot, volleyApi, workspaceRoot, writeWorkspaceFile } from './helpers';
 import type { KeyboardFacts, WebviewFacts } from '../page-steps';
 
-const EXTENSION_ID = 'volley.volley';
 const FILE = 'e2e-apply.volley.yaml';
 
 let target: DemoServer | undefined;
@@ -21,11 +19,6 @@ let target: DemoServer | undefined;
 let diagnosedRunFile: string | undefined;
 let diagnosedLabel: string | undefined;
 
-async function api(): Promise<VolleyApi> {
-  const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.isActive ? extension.exports : extension.activate();
-}
 
 // One VU for 20 iterations/s of about 300 ms each: most iterations are dropped, which the doctor explains
 // with an estimate of the VUs needed and an edit of preAllocatedVUs/maxVUs.
@@ -61,7 +54,7 @@ const tableOf = (facts: WebviewFacts, caption: string) => {
 };
 
 test('the panel after a diagnosed run: thresholds, per-step rows, painted charts and a diagnosis, in its DOM, under a nonce CSP', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   target = await startDemoServer({ port: 0, latencyMs: 5, seed: 13 });
   const uri = await writeWorkspaceFile(FILE, scenario(target.url));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
@@ -177,7 +170,7 @@ test('the panel by keyboard alone: Tab reaches every control, each named, with a
 }, 45_000);
 
 test('Open a Past Run… lists the stored runs in a quick pick and opens the chosen one in the panel and its file', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   assert.ok(diagnosedRunFile, 'the diagnosed run did not happen');
   const uri = vscode.Uri.joinPath(workspaceRoot(), FILE);
   volley.review.clear(uri);
@@ -224,7 +217,7 @@ test('Compare Two Runs opens the compare view: both runs overlaid (baseline dash
 }, 30_000);
 
 test('the run panel is left showing, for the reload phase the runner does after the suite', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const panel = volley.panels.current;
   assert.ok(panel, 'no run panel');
   // The compare view opened in the same group; the reload phase looks at the run panel, so it goes in front.

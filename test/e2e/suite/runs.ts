@@ -8,20 +8,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDemoServer, type DemoServer } from '../../../src/engine/demo/server';
-import type { VolleyApi } from '../../../src/extension/main';
 import { parseRunFile } from '../../../src/extension/run-file';
 import { test } from './harness';
-import { eventually, screenshot, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { eventually, screenshot, volleyApi, workspaceRoot, writeWorkspaceFile } from './helpers';
 
-const EXTENSION_ID = 'volley.volley';
 
 let target: DemoServer | undefined;
 
-async function api(): Promise<VolleyApi> {
-  const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.isActive ? extension.exports : extension.activate();
-}
 
 async function demoTarget(): Promise<DemoServer> {
   target ??= await startDemoServer({ port: 0, latencyMs: 5, seed: 11 });
@@ -66,7 +59,7 @@ function alive(pid: number | undefined): boolean {
 const lineOf = (document: vscode.TextDocument, needle: string): number => document.getText().split('\n').findIndex((l) => l.includes(needle));
 
 test('a run against the demo target: run file, live panel then summary, inline figures, lens and Problems', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const server = await demoTarget();
   const uri = await writeWorkspaceFile(
     'e2e-run.volley.yaml',
@@ -136,7 +129,7 @@ test('a run against the demo target: run file, live panel then summary, inline f
 }, 60_000);
 
 test('the Testing view lists the file with its thresholds and reports each one after a run', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const server = await demoTarget();
   const uri = await writeWorkspaceFile('e2e-tests.volley.yaml', scenario(server.url, '2s', '  http_req_failed: [rate<0.5]\n  http_req_duration: [p(95)<0.001, max<60000]'));
   await volley.tests.controller.resolveHandler?.(undefined);
@@ -157,7 +150,7 @@ test('the Testing view lists the file with its thresholds and reports each one a
 }, 60_000);
 
 test('Stop ends a long run gracefully, a second Stop at once, and no engine process remains', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const server = await demoTarget();
   const uri = await writeWorkspaceFile('e2e-long.volley.yaml', scenario(server.url, '5m', '  http_req_failed: [rate<0.5]'));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);

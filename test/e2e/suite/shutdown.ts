@@ -7,29 +7,18 @@ import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VolleyApi } from '../../../src/extension/main';
 import { runRegistered, test } from './harness';
-import { eventually, screenshot, workspaceRoot } from './helpers';
-import { processes } from './processes';
+import { eventually, EXTENSION_ID, screenshot, volleyApi, workspaceRoot } from './helpers';
+import { engineProcesses, processes } from './processes';
 
-const EXTENSION_ID = 'volley.volley';
 // Keep in step with ../shutdown.test.ts.
 const LONG_FILE = 'e2e-window.volley.yaml';
 const ENGINE_FACTS = 'e2e-engine.json';
 
-async function api(): Promise<VolleyApi> {
-  const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.isActive ? extension.exports : extension.activate();
-}
 
-function engineProcesses(extensionPath: string) {
-  const engine = join(extensionPath, 'dist/engine.js');
-  return processes().filter((p) => p.cmdline.includes(engine));
-}
 
 test('the workspace is trusted and asks before loading other machines (the runner answers the modal later)', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   assert.ok(volley.runner, 'the extension did not activate');
   assert.equal(vscode.workspace.isTrusted, true);
   assert.equal(vscode.workspace.getConfiguration('volley').get('run.confirmRemoteHosts'), true);
@@ -37,7 +26,7 @@ test('the workspace is trusted and asks before loading other machines (the runne
 });
 
 test('a long run is left running when the suite ends (its engine is a child of this extension host)', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
   const uri = vscode.Uri.joinPath(workspaceRoot(), LONG_FILE);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));

@@ -5,29 +5,17 @@ import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VolleyApi } from '../../../src/extension/main';
 import { UNTRUSTED_MESSAGE } from '../../../src/extension/trust';
 import { runRegistered, test } from './harness';
-import { eventually, pageStep, screenshot, volleyDiagnostics, workspaceRoot, writeWorkspaceFile } from './helpers';
-import { children, processes } from './processes';
+import { eventually, EXTENSION_ID, pageStep, screenshot, volleyApi, volleyDiagnostics, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { children, engineProcesses } from './processes';
 
-const EXTENSION_ID = 'volley.volley';
 
-async function api(): Promise<VolleyApi> {
-  const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.isActive ? extension.exports : extension.activate();
-}
 
-/** Any engine process of this extension, whoever its parent (the runner forks it; Estimate spawns it). */
-function engineProcesses(extensionPath: string) {
-  const engine = join(extensionPath, 'dist/engine.js');
-  return processes().filter((p) => p.cmdline.includes(engine));
-}
 
 test('the workspace is untrusted, and the extension runs in it (limited support)', async () => {
   assert.equal(vscode.workspace.isTrusted, false, 'the workspace is trusted: this suite must run with workspace trust on');
-  const volley = await api();
+  const volley = await volleyApi();
   assert.ok(volley.runner, 'the extension did not activate');
 });
 
@@ -45,7 +33,7 @@ test('IntelliSense still works: a diagnostic, its quick fix, and completion', as
 });
 
 test('Run, Run Scenario, Estimate VUs and the Testing view refuse with the message, and no engine process starts', async () => {
-  const volley = await api();
+  const volley = await volleyApi();
   const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
   // The scan sees this extension host's children: the language server is one of them.
   const before = children();
