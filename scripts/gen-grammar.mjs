@@ -21,6 +21,21 @@ const KNOWN_KEYS = [
 ];
 const HELPERS = ['randomInt', 'randomString', 'uuid', 'now', 'isoTime', 'lower', 'upper', 'base64', 'urlencode', 'json', 'length', 'pick'];
 
+// The quoted strings and flow collections recur with other inner patterns (plain, in thresholds, …).
+const delimited = (begin, end, name, kind, patterns) => ({
+  begin,
+  end,
+  name,
+  beginCaptures: { 0: { name: `punctuation.definition.${kind}.begin.yaml` } },
+  endCaptures: { 0: { name: `punctuation.definition.${kind}.end.yaml` } },
+  patterns,
+});
+const doubleQuoted = (...includes) => delimited('"', '"', 'string.quoted.double.yaml', 'string', includes.map((i) => ({ include: i })));
+const singleQuoted = (...includes) => delimited("'", "'(?!')", 'string.quoted.single.yaml', 'string', includes.map((i) => ({ include: i })));
+const flowSequence = (content) => delimited(R`\[`, R`\]`, 'meta.flow-sequence.yaml', 'sequence', [{ include: content }]);
+// "{{" opens a template, not a mapping.
+const flowMapping = (content) => delimited(R`\{(?!\{)`, R`\}`, 'meta.flow-mapping.yaml', 'mapping', [{ include: content }]);
+
 const alt = (xs) => xs.map((x) => x.replace(/[-[\]{}()*+?.\\^$|]/g, '\\$&')).join('|');
 
 // A block key starts a line or follows a sequence dash ("- name: x").
@@ -283,39 +298,10 @@ const grammar = {
       name: 'constant.character.escape.yaml',
     },
     'escape-single': { match: "''", name: 'constant.character.escape.single-quoted.yaml' },
-    'string-double': {
-      begin: '"',
-      end: '"',
-      name: 'string.quoted.double.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.string.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.string.end.yaml' } },
-      patterns: [{ include: '#escape-double' }, { include: '#template-in-double' }],
-    },
-    'string-single': {
-      begin: "'",
-      end: "'(?!')",
-      name: 'string.quoted.single.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.string.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.string.end.yaml' } },
-      patterns: [{ include: '#escape-single' }, { include: '#template-in-single' }],
-    },
-    'flow-sequence': {
-      begin: R`\[`,
-      end: R`\]`,
-      name: 'meta.flow-sequence.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.sequence.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.sequence.end.yaml' } },
-      patterns: [{ include: '#flow-content' }],
-    },
-    'flow-mapping': {
-      // "{{" opens a template, not a mapping.
-      begin: R`\{(?!\{)`,
-      end: R`\}`,
-      name: 'meta.flow-mapping.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.mapping.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.mapping.end.yaml' } },
-      patterns: [{ include: '#flow-content' }],
-    },
+    'string-double': doubleQuoted('#escape-double', '#template-in-double'),
+    'string-single': singleQuoted('#escape-single', '#template-in-single'),
+    'flow-sequence': flowSequence('#flow-content'),
+    'flow-mapping': flowMapping('#flow-content'),
     'flow-key': {
       match: R`((${alt(METHODS)})|(${alt(KNOWN_KEYS)})|(${DQ})|(${SQ})|${FLOW_PLAIN_KEY})[ \t]*(:)(?=[\s,\[\]{}]|$)`,
       captures: {
@@ -437,38 +423,10 @@ const grammar = {
         { include: '#block-value' },
       ],
     },
-    'threshold-string-double': {
-      begin: '"',
-      end: '"',
-      name: 'string.quoted.double.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.string.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.string.end.yaml' } },
-      patterns: [{ include: '#threshold-expression' }, { include: '#escape-double' }],
-    },
-    'threshold-string-single': {
-      begin: "'",
-      end: "'(?!')",
-      name: 'string.quoted.single.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.string.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.string.end.yaml' } },
-      patterns: [{ include: '#threshold-expression' }, { include: '#escape-single' }],
-    },
-    'threshold-flow-sequence': {
-      begin: R`\[`,
-      end: R`\]`,
-      name: 'meta.flow-sequence.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.sequence.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.sequence.end.yaml' } },
-      patterns: [{ include: '#threshold-flow-content' }],
-    },
-    'threshold-flow-mapping': {
-      begin: R`\{(?!\{)`,
-      end: R`\}`,
-      name: 'meta.flow-mapping.yaml',
-      beginCaptures: { 0: { name: 'punctuation.definition.mapping.begin.yaml' } },
-      endCaptures: { 0: { name: 'punctuation.definition.mapping.end.yaml' } },
-      patterns: [{ include: '#threshold-flow-content' }],
-    },
+    'threshold-string-double': doubleQuoted('#threshold-expression', '#escape-double'),
+    'threshold-string-single': singleQuoted('#threshold-expression', '#escape-single'),
+    'threshold-flow-sequence': flowSequence('#threshold-flow-content'),
+    'threshold-flow-mapping': flowMapping('#threshold-flow-content'),
     'threshold-flow-content': {
       patterns: [
         { include: '#comment' },
