@@ -12,13 +12,14 @@ import { delayUntil } from './executors/base-executor';
 import { now } from './executors/types';
 import { FlowRunner } from './flow';
 import { createHttpAgent } from './http/agent';
-import { createHealthSampler } from './metrics/health';
+import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { MetricsRegistry } from './metrics/registry';
 import { buildRunSummary } from './report/summary';
 import type { RegistryWindow } from './metrics/window';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import type { WorkShare } from './segments';
 import { evaluateThresholds, shouldAbort } from './thresholds';
+import { warmUpIfNeeded } from './warmup';
 
 export interface StartRunOptions {
   /** Only these scenarios (by name); absent or empty for all. */
@@ -34,6 +35,12 @@ export interface StartRunOptions {
   onWindow?: (t: number, window: RegistryWindow) => void;
   /** Check the plan against the OS limits before the first request (default true); findings are `diagnosis` events at t 0. */
   preflight?: boolean;
+  /**
+   * Warm the JIT up against a loopback sink before the clock starts, when this share of the scenarios has
+   * an arrival rate high enough to need it (see warmup.ts). Default false: a worker thread warms up
+   * before it reports ready instead, and tests want the plain timing.
+   */
+  warmUp?: boolean;
 }
 
 export interface RunHandle {
@@ -55,9 +62,9 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
 
   const agent = createHttpAgent(plan.http);
   const registry = new MetricsRegistry(plan);
-  const health = createHealthSampler();
+  let health: HealthSampler | undefined;
   const vuIds = new VUIdSequence(options.share === undefined || options.share.isFull ? undefined : options.share.indexes());
-  const runStart = now();
+  let runStart = now();
   const elapsedMs = (): number => now() - runStart;
   const seconds = (): number => Math.round(elapsedMs() / 100) / 10;
 
@@ -112,7 +119,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     for (const executor of executors) executor.refreshGauges();
     options.onWindow?.(t, registry.exportWindow());
     const scenarios = onlySelected(registry.tick(t));
-    const generator = health.sample(agent.openSockets, agent.takeNewConnections());
+    const generator = health!.sample(agent.openSockets, agent.takeNewConnections());
     emit({ type: 'aggregate', t, scenarios, health: generator });
     for (const diagnosis of doctor.observe({ t, scenarios, health: generator })) emit({ type: 'diagnosis', t, diagnosis });
     lastAggregateAt = elapsedMs();
@@ -137,9 +144,30 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     }
     ticker = setTimeout(onSecond, delayUntil(runStart + (second + 1) * 1000));
   };
-  ticker = setTimeout(onSecond, delayUntil(runStart + 1000));
-
-  for (const executor of executors) executor.start(runStart);
+  let begun = false;
+  let stopRequest: { hard: boolean } | undefined;
+  const begin = (): void => {
+    // The clock, the health figures and the schedules all start here, after any warm-up.
+    begun = true;
+    runStart = now();
+    health = createHealthSampler();
+    // A stop that came during the warm-up ends the run before its first iteration.
+    if (stopRequest !== undefined) return stopAll(stopRequest.hard);
+    ticker = setTimeout(onSecond, delayUntil(runStart + 1000));
+    for (const executor of executors) executor.start(runStart);
+  };
+  const warming =
+    options.warmUp === true
+      ? warmUpIfNeeded(
+          plan,
+          selected.map(({ scenario }) => scenario),
+          options.share,
+          (level, message) => emit({ type: 'log', t: 0, level, message }),
+          runUnobserved,
+        )
+      : undefined;
+  if (warming === undefined) begin();
+  else void warming.then(begin);
 
   const finish = async (): Promise<RunSummary> => {
     if (ticker !== undefined) clearTimeout(ticker);
@@ -148,7 +176,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     // The last, partial second still gets its aggregate, so the stream adds up to the summary.
     if (durationMs - lastAggregateAt >= 1) aggregate(Math.ceil(durationMs / 1000));
     await agent.close();
-    health.stop();
+    health?.stop();
     const thresholdResults = evaluateThresholds(plan.thresholds, registry, durationMs, true, abortedBy);
     const summary = buildRunSummary({
       runId,
@@ -174,17 +202,23 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     if (ticker !== undefined) clearTimeout(ticker);
     stopAll(true);
     await agent.close().catch(() => undefined);
-    health.stop();
+    health?.stop();
     throw error;
   });
 
   return {
     stop(hard = false) {
       if (outcome === 'completed') outcome = 'stopped';
-      stopAll(hard);
+      if (begun) stopAll(hard);
+      else stopRequest = { hard: hard || stopRequest?.hard === true };
     },
     done,
   };
+}
+
+/** A run nobody watches: the warm-up's, whose figures are thrown away. */
+export function runUnobserved(plan: Plan): RunHandle {
+  return startRun(plan, { env: {}, onEvent: () => undefined, preflight: false });
 }
 
 export function selectScenarios(plan: Plan, names: string[] | undefined): Array<{ scenario: ScenarioPlan; index: number }> {

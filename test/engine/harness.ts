@@ -104,12 +104,13 @@ export interface Collected {
   ofType<T extends RunEvent['type']>(type: T): Array<Extract<RunEvent, { type: T }> & { at: number }>;
 }
 
-export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string> } = {}): Collected {
+export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string>; warmUp?: boolean } = {}): Collected {
   const events: Array<RunEvent & { at: number }> = [];
   const started = performance.now();
   const handle = startRun(plan, {
     env: options.env ?? {},
     scenarios: options.scenarios,
+    warmUp: options.warmUp,
     onEvent: (event) => events.push({ ...event, at: performance.now() - started }),
   });
   return {

@@ -27,6 +27,7 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'no-color', description: 'no colours in the summary (also: NO_COLOR=1)' },
   ...SCALE_OUT_RUN_FLAGS,
   { name: 'no-preflight', description: 'skip the check of the plan against ulimit -n and the ephemeral ports before the run' },
+  { name: 'no-warm-up', description: 'start a high-rate arrival-rate run (2,000+ iterations/s a thread) without its 0.5 s JIT warm-up' },
 ];
 
 const EXIT_CODES = `Exit codes:

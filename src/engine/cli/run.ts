@@ -30,6 +30,8 @@ export interface RunOptions {
   runsDir: string | undefined;
   /** Check the plan against the OS limits before the first request (`--no-preflight` turns it off). */
   preflight: boolean;
+  /** Warm the JIT up before a high-rate arrival-rate run (`--no-warm-up` turns it off). */
+  warmUp: boolean;
   /** --execution-segment (with its sequence): this process's part of the test; absent for all of it. */
   segment?: ExecutionTuple;
   /** --start-at: wall-clock ms to wait for before starting. */
@@ -94,6 +96,7 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     runId,
     quiet: has(args, 'quiet'),
     preflight: !has(args, 'no-preflight'),
+    warmUp: !has(args, 'no-warm-up'),
     store: !has(args, 'no-store'),
     runsDir: last(args, 'runs-dir'),
     segment,
@@ -173,6 +176,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     ndjson,
     runId: options.runId,
     preflight: options.preflight,
+    warmUp: options.warmUp,
     onEvent: (event) => {
       stored?.write(event);
       display.event(event);

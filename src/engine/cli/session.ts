@@ -18,6 +18,8 @@ export interface SessionOptions {
   runId?: string;
   /** Check the plan against the OS limits before the first request (default true). */
   preflight?: boolean;
+  /** Warm the JIT up before a high-rate arrival-rate run (default true; see src/engine/warmup.ts). */
+  warmUp?: boolean;
   /** Every event, redacted, in order, ending with `end`. */
   onEvent(event: RunEvent): void;
   /** Worker threads splitting the run (--workers); absent for one per core. */
@@ -104,6 +106,7 @@ export function startSession(options: SessionOptions): Session {
       env: runEnv(options.envOverrides),
       runId: options.runId,
       preflight: options.preflight,
+      warmUp: options.warmUp,
       onEvent: (event: RunEvent) => {
         // The exit code is decided here, so the session writes the one `end` event.
         if (event.type !== 'end') emit(event);

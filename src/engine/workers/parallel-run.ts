@@ -34,6 +34,8 @@ export interface ParallelRunOptions extends StartRunOptions {
   workers?: number;
   /** The scenario file's text; read from plan.file when absent. */
   source?: string;
+  /** As in StartRunOptions, but on by default: every thread warms up before the run starts. */
+  warmUp?: boolean;
 }
 
 /** How many workers `--workers` means when not given: one per core. */
@@ -48,7 +50,7 @@ export function startParallelRun(plan: Plan, options: ParallelRunOptions): RunHa
   const vus = selectScenarios(plan, options.scenarios).reduce((sum, { scenario }) => sum + segment.scale(maxVUsOf(scenario.executor)), 0);
   const workers = Math.max(1, Math.min(Math.floor(options.workers ?? defaultWorkers()), vus));
   // Only a tuple crosses into a worker (as text); a composed share is itself a worker's part already.
-  if (workers === 1 || !(segment instanceof ExecutionTuple)) return startRun(plan, options);
+  if (workers === 1 || !(segment instanceof ExecutionTuple)) return startRun(plan, { ...options, warmUp: options.warmUp ?? true });
   return new ParallelRun(plan, options, workers, segment).handle;
 }
 
@@ -140,6 +142,7 @@ class ParallelRun {
         segment: specOf(segment),
         worker: i,
         workers,
+        warmUp: options.warmUp ?? true,
       };
       const thread = spawnWorker(setup);
       thread.on('message', (message: FromWorker) => this.onMessage(i, message));

@@ -18,6 +18,8 @@ export interface WorkerSetup {
   segment: SegmentSpec;
   worker: number;
   workers: number;
+  /** Warm the JIT up before `ready` when this worker's arrival rate needs it (StartRunOptions.warmUp). */
+  warmUp: boolean;
 }
 
 /** Health figures that only the worker's own loop and HTTP agent know. */

@@ -4,7 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunEvent } from '../../protocol';
 import type { RegistryWindow } from '../metrics/window';
-import { startRun, type RunHandle } from '../run';
+import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
+import { warmUpIfNeeded } from '../warmup';
 import { loadScenario } from '../scenario/index';
 import { composeShares, evenSequence, SegmentSequence, tupleFromSpec } from '../segments';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
@@ -82,6 +83,18 @@ export function runWorkerThread(): void {
     });
   };
 
+  const ready = (): void => send({ type: 'ready' });
+  // Warm-up before `ready`, so the workers' synchronised start is the schedule's.
+  const warming = setup.warmUp
+    ? warmUpIfNeeded(
+        plan,
+        selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario),
+        share,
+        (level, message) => send({ type: 'event', event: { type: 'log', t: 0, level, message } }),
+        runUnobserved,
+      )
+    : undefined;
+
   port.on('message', (message: ToWorker) => {
     if (message.type === 'go') {
       const wait = message.startAt - Date.now();
@@ -92,5 +105,6 @@ export function runWorkerThread(): void {
       handle?.stop(message.hard);
     }
   });
-  send({ type: 'ready' });
+  if (warming === undefined) ready();
+  else void warming.then(ready);
 }

@@ -1,0 +1,142 @@
+// JIT warm-up before a high-rate arrival-rate run. A fresh V8 runs the per-iteration path (executor,
+// VU pool, HTTP agent, undici, the metrics registry) in its interpreter for the first few thousand
+// iterations, several times slower than once optimised: at 20,000 iterations/s the first second falls
+// hundreds of milliseconds behind its schedule and starts every iteration late. Go-based k6 has no such
+// phase. So before the schedule's clock starts, the same code runs against a sink on 127.0.0.1 inside this
+// process — never the system under test — and its figures are thrown away. Closed models need none: they
+// have no schedule to be late for, and their cold start is a measured target of its own.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { isArrivalRate, arrivalsOf } from './estimate/arrivals';
+import { loadScenario } from './scenario/index';
+import type { RunSummary } from '../protocol';
+import type { Plan, ScenarioPlan } from './scenario/plan';
+import type { WorkShare } from './segments';
+
+/** Below this many iterations/s (per thread) a cold iteration path keeps up with its schedule. */
+export const WARM_UP_MIN_RATE = 2000;
+/** How long the warm-up runs its own arrival-rate schedule before it is stopped. */
+export const WARM_UP_MS = 500;
+/** Its rate: enough iterations for V8 to optimise the hot functions, no more than one core manages cold. */
+const WARM_UP_RATE = 10_000;
+
+export interface WarmUp {
+  /** Iterations the warm-up ran against the sink. */
+  iterations: number;
+  durationMs: number;
+}
+
+/** The arrival rate (iterations/s) this thread's share of the selected scenarios peaks at, summed. */
+export function peakArrivalRate(scenarios: readonly ScenarioPlan[], share: WorkShare | undefined): number {
+  let total = 0;
+  for (const { executor } of scenarios) {
+    if (!isArrivalRate(executor)) continue;
+    const perSecond = arrivalsOf(executor).peakPerSecond;
+    total += share === undefined || share.isFull ? perSecond : share.scale(Math.round(perSecond));
+  }
+  return total;
+}
+
+/** A run of one plan, as startRun gives it (passed in: run.ts imports this module). */
+export type RunPlan = (plan: Plan) => { stop(hard?: boolean): void; done: Promise<RunSummary> };
+
+/**
+ * The warm-up, if this thread's share of the scenarios needs one (undefined when not): said in an info
+ * line first, and a warm-up that fails is a warning, never the run's failure (the run just starts cold).
+ */
+export function warmUpIfNeeded(
+  plan: Plan,
+  scenarios: readonly ScenarioPlan[],
+  share: WorkShare | undefined,
+  log: (level: 'info' | 'warn', message: string) => void,
+  run: RunPlan,
+): Promise<void> | undefined {
+  const rate = peakArrivalRate(scenarios, share);
+  if (rate < WARM_UP_MIN_RATE) return undefined;
+  log(
+    'info',
+    `warming up for ${Math.round(rate).toLocaleString('en-US')} iterations/s: ${WARM_UP_MS} ms against a sink on 127.0.0.1 in this process, no requests to the target (--no-warm-up skips it)`,
+  );
+  return warmUp(plan, run).then(
+    () => undefined,
+    (error: unknown) => log('warn', `warm-up failed, the run starts cold: ${error instanceof Error ? error.message : String(error)}`),
+  );
+}
+
+/**
+ * Runs the engine's iteration path against a loopback sink for WARM_UP_MS with the plan's HTTP settings
+ * (so the same connection mode is what gets optimised). Nothing it measures is kept.
+ */
+export async function warmUp(plan: Plan, run: RunPlan): Promise<WarmUp> {
+  const started = performance.now();
+  const sink = await startSink();
+  try {
+    const port = (sink.address() as AddressInfo).port;
+    const text = `name: warm-up
+baseUrl: http://127.0.0.1:${port}
+http:
+  connections: ${plan.http.connections}
+scenarios:
+  warm-up:
+    executor: constant-arrival-rate
+    rate: ${WARM_UP_RATE}
+    timeUnit: 1s
+    duration: 10s
+    preAllocatedVUs: 20
+    maxVUs: 20
+    gracefulStop: 0s
+    flow:
+      - get: /warm-up
+        check:
+          status: 200
+`;
+    const loaded = loadScenario(text, 'warm-up.volley.yaml');
+    if (loaded.plan === undefined) throw new Error(`warm-up scenario does not compile: ${loaded.diagnostics[0]?.message ?? ''}`);
+    // k6's arrival-rate executors last at least a second; the warm-up ends itself earlier.
+    const handle = run(loaded.plan);
+    const cut = setTimeout(() => handle.stop(true), WARM_UP_MS);
+    const summary = await handle.done.finally(() => clearTimeout(cut));
+    return { iterations: summary.scenarios[0]?.iterations ?? 0, durationMs: performance.now() - started };
+  } finally {
+    await new Promise<void>((closed) => sink.close(() => closed()));
+  }
+}
+
+const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok');
+const END_OF_HEAD = [13, 10, 13, 10];
+
+/**
+ * An HTTP/1.1 server that answers every request with the same 200: it counts request heads (the warm-up
+ * sends GETs without a body) and writes one response per head, so keep-alive and pipelining both hold.
+ */
+function startSink(): Promise<Server> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    let matched = 0;
+    socket.on('data', (chunk: Buffer) => {
+      let heads = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === END_OF_HEAD[matched]) matched++;
+        else matched = byte === 13 ? 1 : 0;
+        if (matched === 4) {
+          heads++;
+          matched = 0;
+        }
+      }
+      for (let i = 0; i < heads; i++) socket.write(RESPONSE);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const close = server.close.bind(server);
+  // Closing waits for open connections; the warm-up's agent has closed its own, this covers the rest.
+  server.close = (callback) => {
+    for (const socket of sockets) socket.destroy();
+    return close(callback);
+  };
+  return new Promise((listening, failed) => {
+    server.once('error', failed);
+    server.listen(0, '127.0.0.1', () => listening(server));
+  });
+}
