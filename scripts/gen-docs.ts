@@ -16,7 +16,7 @@ import {
   HTTP_METHOD_KEYS,
   RESERVED_TEMPLATE_NAMES,
   SCHEMA,
-  THRESHOLD_TAGS,
+  thresholdTagsDoc,
   keysAt,
   requiredScenarioKeysFor,
   scenarioKeysFor,
@@ -388,9 +388,10 @@ thresholds:
 
 - An expression is an aggregation, a comparison and a number: \`p(95)<300\`. Which aggregations a metric
   takes depends on its type; see [metrics](#metrics). Times are in milliseconds.
-- Tags filter the samples: ${THRESHOLD_TAGS.map((t) => `\`${t}\``).join(', ')}. Write the key in quotes,
-  since it holds \`{\`, \`:\` or spaces: \`"http_req_duration{step:add to cart}"\`. Several tags are joined with
-  \`,\` and must all match.
+- Tags filter the samples: ${thresholdTagsDoc()}. A tag a metric's samples do not carry is an error.
+  Write the key in quotes, since it holds \`{\`, \`:\` or spaces: \`"http_req_duration{step:add to cart}"\`.
+  Several tags are joined with \`,\` and must all match; \`expected_response:true\` keeps the requests
+  that did not fail (a response with a status below 400, as in k6's \`http_req_duration{expected_response:true}\`).
 - The long form \`{ threshold, abortOnFail, delayAbortEval }\` stops the whole run as soon as the threshold
   fails (\`abortOnFail\`), but not before \`delayAbortEval\` into the run, when too few samples exist to judge.
 

@@ -36,6 +36,40 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 export type MetricType = 'counter' | 'trend' | 'rate' | 'gauge';
 
+/** Tags a threshold may filter on: k6's names, and Volley's `step`. */
+export const THRESHOLD_TAGS = ['scenario', 'step', 'method', 'status', 'expected_response'] as const;
+export type ThresholdTag = (typeof THRESHOLD_TAGS)[number];
+
+const PER_REQUEST: readonly ThresholdTag[] = ['scenario', 'step', 'method'];
+const PER_RESPONSE: readonly ThresholdTag[] = ['scenario', 'step', 'method', 'expected_response'];
+const PER_SCENARIO: readonly ThresholdTag[] = ['scenario'];
+
+/**
+ * The tags each metric's samples are kept by, so what its thresholds can be filtered by: the validator,
+ * the registry that answers the filters, completion and the docs all read this one table.
+ */
+export const METRIC_TAGS: Readonly<Record<MetricName, readonly ThresholdTag[]>> = {
+  http_reqs: [...PER_RESPONSE, 'status'],
+  http_req_duration: PER_RESPONSE,
+  http_req_failed: PER_RESPONSE,
+  http_req_blocked: PER_REQUEST,
+  http_req_connecting: PER_REQUEST,
+  http_req_tls_handshaking: PER_REQUEST,
+  http_req_sending: PER_REQUEST,
+  http_req_waiting: PER_REQUEST,
+  http_req_receiving: PER_REQUEST,
+  checks: PER_REQUEST,
+  data_sent: PER_REQUEST,
+  data_received: PER_REQUEST,
+  iterations: PER_SCENARIO,
+  iteration_duration: PER_SCENARIO,
+  iteration_lateness: PER_SCENARIO,
+  dropped_iterations: PER_SCENARIO,
+  interrupted_iterations: PER_SCENARIO,
+  vus: PER_SCENARIO,
+  vus_max: PER_SCENARIO,
+};
+
 /** Error classes with k6-like codes (k6's lib/netext/httpext/error_codes.go where k6 has one). */
 export type ErrorClass =
   | 'refused'

@@ -15,6 +15,7 @@ import {
   EXECUTOR_TYPES,
   HTTP_METHOD_KEYS,
   METRIC_NAMES,
+  METRIC_TAGS,
   THRESHOLD_TAGS,
   docForExecutor,
   keysAt,
@@ -324,7 +325,8 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
     return items;
   }
   if (context.part === 'tag-name') {
-    return THRESHOLD_TAGS.map((tag, i) => ({
+    const tags = Object.hasOwn(METRIC_TAGS, context.metric) ? METRIC_TAGS[context.metric as keyof typeof METRIC_TAGS] : THRESHOLD_TAGS;
+    return tags.map((tag, i) => ({
       label: tag,
       kind: CompletionItemKind.Property,
       documentation: markdown(`Only samples tagged \`${tag}\` with this value.`),
@@ -342,7 +344,9 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
           ? HTTP_METHOD_KEYS.map((m) => m.toUpperCase())
           : context.tag === 'status'
             ? ['200', '201', '204', '400', '404', '500']
-            : [];
+            : context.tag === 'expected_response'
+              ? ['true', 'false']
+              : [];
   return values.map((v, i) => ({
     label: v,
     kind: CompletionItemKind.Value,

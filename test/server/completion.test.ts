@@ -215,7 +215,19 @@ const cases: Case[] = [
   {
     name: 'tag names inside the filter',
     doc: `thresholds:\n  "http_req_duration{‸`,
-    present: ['step', 'scenario', 'status', 'method'],
+    present: ['step', 'scenario', 'method', 'expected_response'],
+    absent: ['status'],
+  },
+  {
+    name: 'tag names inside the filter: the ones this metric carries',
+    doc: `thresholds:\n  "http_reqs{‸`,
+    present: ['step', 'scenario', 'method', 'status', 'expected_response'],
+  },
+  {
+    name: 'tag names of a per-scenario metric',
+    doc: `thresholds:\n  "iteration_duration{‸`,
+    present: ['scenario'],
+    absent: ['step', 'method', 'status'],
   },
   {
     name: 'step names as a step tag value',

@@ -1,7 +1,7 @@
 // All measurements of one run (or one worker of it). Every scenario and request step gets its recorder up
 // front, so the hot path is field updates and one HDR record per trend, with no lookup by name and no
 // allocation. Samples land in one-second windows; `tick()` reports a window and folds it into the totals.
-import { METRICS, type ErrorClass, type MetricName, type ScenarioFigures, type StepFigures, type TrendStats } from '../../protocol';
+import { METRIC_TAGS, METRICS, type ErrorClass, type MetricName, type ScenarioFigures, type StepFigures, type TrendStats } from '../../protocol';
 import type { Aggregation, HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
 import { ERROR_CLASSES, ERROR_CLASS_INDEX } from './error-classes';
 import { encodeHistogram } from './hdr';
@@ -433,19 +433,6 @@ const STEP_METRICS = new Set<string>([
   ...Object.keys(STEP_PHASE_TRENDS),
 ]);
 
-/** Tags each metric can be filtered by (k6 tag names; `step` is Volley's). */
-function supportedTags(metric: string): readonly string[] {
-  switch (metric) {
-    case 'http_reqs':
-      return ['scenario', 'step', 'method', 'status', 'expected_response'];
-    case 'http_req_duration':
-    case 'http_req_failed':
-      return ['scenario', 'step', 'method', 'expected_response'];
-    default:
-      return STEP_METRICS.has(metric) ? ['scenario', 'step', 'method'] : ['scenario'];
-  }
-}
-
 export class MetricsRegistry {
   readonly scenarios: ScenarioSeries[];
   /** k6's vus and vus_max: the sums over scenarios, sampled whenever an executor reports a change. */
@@ -543,7 +530,7 @@ export class MetricsRegistry {
    */
   filterProblem(metric: string, tags: Record<string, string>): string | undefined {
     if (!Object.hasOwn(METRICS, metric)) return `unknown metric "${metric}"`;
-    const allowed = supportedTags(metric);
+    const allowed: readonly string[] = METRIC_TAGS[metric as MetricName];
     for (const key of Object.keys(tags)) {
       if (!allowed.includes(key)) {
         return `${metric} cannot be filtered by "${key}" (it can be by ${allowed.join(', ')})`;

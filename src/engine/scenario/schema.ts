@@ -2,7 +2,7 @@
 // key, and the markdown docs. The validator, the language server (completion, hover) and the generated
 // JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
 import type { ExecutorType } from './plan';
-import { METRICS } from '../../protocol';
+import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../../protocol';
 
 export type PathSegment = string | number;
 export type SchemaPath = readonly PathSegment[];
@@ -149,8 +149,16 @@ export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
 /** Names templates provide themselves; variables and captures may not take them. */
 export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
 
-/** Tag keys a threshold may filter on. */
-export const THRESHOLD_TAGS = ['scenario', 'step', 'status', 'method'] as const;
+export { METRIC_TAGS, THRESHOLD_TAGS };
+
+/** Each threshold tag and the metrics it filters, from METRIC_TAGS: for hovers and the generated docs. */
+export function thresholdTagsDoc(): string {
+  const metrics = Object.keys(METRIC_TAGS) as Array<keyof typeof METRIC_TAGS>;
+  return THRESHOLD_TAGS.map((tag) => {
+    const on = metrics.filter((metric) => METRIC_TAGS[metric].includes(tag));
+    return `\`${tag}\` (${on.length === metrics.length ? 'every metric' : on.map((m) => `\`${m}\``).join(', ')})`;
+  }).join('; ');
+}
 
 export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -570,7 +578,7 @@ export const SCHEMA: ObjectSchema = {
       description:
         'Pass/fail criteria on metrics (`volley run` exits 99 when one fails). Keys are metric names, ' +
         'optionally filtered by tags: `http_req_duration{step:add to cart}`. Tags: ' +
-        THRESHOLD_TAGS.map((t) => `\`${t}\``).join(', ') + '.',
+        thresholdTagsDoc() + '.',
       link: `${K6}/using-k6/thresholds/`,
     },
   },

@@ -30,6 +30,7 @@ import {
   HTTP_METHOD_KEYS,
   RESERVED_TEMPLATE_NAMES,
   SCHEMA,
+  METRIC_TAGS,
   THRESHOLD_TAGS,
   executorsTaking,
   isExecutorType,
@@ -1429,7 +1430,23 @@ class Checker {
           keyOk = false;
           continue;
         }
+        const carried: readonly string[] | undefined = type === undefined ? undefined : METRIC_TAGS[parsed.metric as keyof typeof METRIC_TAGS];
+        if (carried !== undefined && !carried.includes(tag.key)) {
+          const { range } = this.innerRange(e.keyNode, tag.keyOffset, tag.key.length);
+          this.error(
+            'unsupported-threshold-tag',
+            `${parsed.metric} cannot be filtered by "${tag.key}": its samples carry ${carried.map((t) => `"${t}"`).join(', ')}`,
+            range,
+          );
+          keyOk = false;
+          continue;
+        }
         if (value === undefined) continue;
+        if (tag.key === 'expected_response' && value !== 'true' && value !== 'false') {
+          const { range } = this.innerRange(e.keyNode, tag.valueOffset, tag.valueLength);
+          this.error('invalid-value', `expected_response is true or false, not "${value}"`, range);
+          keyOk = false;
+        }
         const names = tag.key === 'scenario' ? scenarioNames : tag.key === 'step' ? this.stepNames : undefined;
         if (names && !names.includes(value)) {
           const suggestion = suggest(value, names);
