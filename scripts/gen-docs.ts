@@ -31,6 +31,7 @@ import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS, compileTemplate } from '../src/eng
 import { aggregationsFor } from '../src/engine/scenario/threshold-expr';
 import { parseCaptureSource } from '../src/engine/scenario/json-path';
 import { formatDuration, parseDuration } from '../src/engine/scenario/duration';
+import { METRIC_DESCRIPTIONS } from '../src/engine/metrics/descriptions';
 
 const ROOT = join(__dirname, '..');
 export const DOC_FILE = join(ROOT, 'docs', 'scenario-format.md');
@@ -48,35 +49,6 @@ const THRESHOLD_OPTIONS: SchemaPath = ['thresholds', 'http_req_duration', 0];
 // What the scenario module does not hold as text. Each table is keyed by the module's own list, and the
 // generator fails when the two disagree, so a new metric or built-in cannot go undocumented.
 
-const METRIC_MEANINGS: Record<MetricName, string> = {
-  http_reqs: 'HTTP requests made, whatever their outcome.',
-  http_req_duration:
-    'Time of a request: `http_req_sending + http_req_waiting + http_req_receiving` (not the time to get a ' +
-    'connection, which is `http_req_blocked`).',
-  http_req_blocked:
-    'Time waiting for a connection before the request could be sent; on a new connection it includes ' +
-    'connecting and the TLS handshake.',
-  http_req_connecting: 'Time to open the TCP connection. 0 on a reused connection.',
-  http_req_tls_handshaking: 'Time of the TLS handshake. 0 on a reused connection and for `http://`.',
-  http_req_sending: 'Time to send the request.',
-  http_req_waiting: 'Time from the end of sending to the first byte of the response (TTFB).',
-  http_req_receiving: 'Time from the first byte of the response to the last.',
-  http_req_failed: 'Share of requests that failed: a transport error (refused, reset, timeout, …) or a status ≥ 400.',
-  iterations: 'Iterations of the flow that completed (interrupted ones are not counted).',
-  iteration_duration: 'Time of one whole iteration of the flow, `think` steps included.',
-  iteration_lateness:
-    'Volley\'s own. Arrival-rate executors: how late each iteration started against its schedule. Large ' +
-    'values mean the load generator could not keep the rate (coordinated omission).',
-  dropped_iterations:
-    'Iterations that were due but never started: no idle VU at their start time (arrival-rate executors), ' +
-    'or left when `maxDuration` ended (iteration executors).',
-  interrupted_iterations: 'Volley\'s own. Iterations cut short by `gracefulStop` or `gracefulRampDown`.',
-  vus: 'VUs running an iteration.',
-  vus_max: 'VUs allocated (arrival-rate executors grow it up to `maxVUs`).',
-  checks: 'Share of checks that passed.',
-  data_sent: 'Bytes sent, headers included.',
-  data_received: 'Bytes received, headers included.',
-};
 
 const METRIC_UNITS: Record<MetricType, string> = {
   trend: 'milliseconds',
@@ -536,10 +508,6 @@ function checkGuideExamples(): void {
   if (builtins !== Object.keys(BUILTIN_MEANINGS).sort().join(',')) {
     throw new Error(`gen-docs: BUILTIN_MEANINGS must describe exactly the template built-ins ${builtins}`);
   }
-  const metrics = Object.keys(METRICS).sort().join(',');
-  if (metrics !== Object.keys(METRIC_MEANINGS).sort().join(',')) {
-    throw new Error(`gen-docs: METRIC_MEANINGS must describe exactly the metrics of METRICS: ${metrics}`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -669,7 +637,7 @@ function metricsSection(): string {
     '',
     table(
       ['Metric', 'Type', 'Unit', 'Meaning'],
-      names.map((n) => [codeSpan(n), METRICS[n], METRIC_UNITS[METRICS[n]], METRIC_MEANINGS[n]]),
+      names.map((n) => [codeSpan(n), METRICS[n], METRIC_UNITS[METRICS[n]], METRIC_DESCRIPTIONS[n]]),
     ),
     '',
     '#### Threshold aggregations by metric type',

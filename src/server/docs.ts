@@ -1,33 +1,13 @@
 // Markdown the server shows that the schema does not hold: metrics, template built-ins and helpers,
 // threshold aggregations, and what a duration means in milliseconds.
 import { METRICS, type MetricType } from '../protocol';
+import { METRIC_DESCRIPTIONS } from '../engine/metrics/descriptions';
 import { TEMPLATE_HELPERS } from '../engine/scenario/template';
 import { parseDuration } from '../engine/scenario/duration';
 
 const K6 = 'https://grafana.com/docs/k6/latest';
 const METRICS_LINK = `${K6}/using-k6/metrics/reference/`;
 
-const METRIC_DESCRIPTIONS: Record<keyof typeof METRICS, string> = {
-  http_reqs: 'How many HTTP requests were sent.',
-  http_req_duration: 'Total time of a request: `sending + waiting + receiving` (without connecting), in ms.',
-  http_req_blocked: 'Time spent waiting for a free connection (includes connecting on a new one), in ms.',
-  http_req_connecting: 'Time spent opening the TCP connection, in ms (0 on a reused connection).',
-  http_req_tls_handshaking: 'Time spent in the TLS handshake, in ms (0 on a reused connection).',
-  http_req_sending: 'Time spent sending the request, in ms.',
-  http_req_waiting: 'Time to first byte: waiting for the server\'s response after sending, in ms.',
-  http_req_receiving: 'Time spent receiving the response body, in ms.',
-  http_req_failed: 'The share of failed requests (transport errors, and statuses the step does not expect).',
-  iterations: 'How many iterations of the flow completed.',
-  iteration_duration: 'Time of one whole iteration of the flow, think steps included, in ms.',
-  iteration_lateness: 'Volley\'s own: how late each iteration started against its schedule, in ms (coordinated omission).',
-  dropped_iterations: 'Iterations that were not started: no idle VU at their start time (arrival-rate), or not started before maxDuration.',
-  interrupted_iterations: 'Volley\'s own: iterations cut by gracefulStop or gracefulRampDown.',
-  vus: 'Active VUs.',
-  vus_max: 'Allocated VUs (arrival-rate executors grow this up to maxVUs).',
-  checks: 'The share of checks that passed.',
-  data_sent: 'Bytes sent.',
-  data_received: 'Bytes received.',
-};
 
 export function metricTypeOf(metric: string): MetricType | undefined {
   return Object.hasOwn(METRICS, metric) ? (METRICS[metric as keyof typeof METRICS] as MetricType) : undefined;
@@ -40,7 +20,7 @@ export function metricDoc(metric: string): string | undefined {
   return [
     `**${metric}** (${type})`,
     '',
-    METRIC_DESCRIPTIONS[metric as keyof typeof METRICS],
+    METRIC_DESCRIPTIONS[metric as keyof typeof METRICS] + (type === 'trend' ? ' In milliseconds.' : ''),
     '',
     `Threshold aggregations: ${aggregations}.`,
     '',

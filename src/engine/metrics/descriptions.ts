@@ -1,0 +1,33 @@
+// What each metric means, in one place: the language server's hovers and the generated
+// docs/scenario-format.md both read it. A Record over MetricName, so a new metric cannot go undescribed.
+import type { MetricName } from '../../protocol';
+
+export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, string>> = {
+  http_reqs: 'HTTP requests made, whatever their outcome.',
+  http_req_duration:
+    'Time of a request: `http_req_sending + http_req_waiting + http_req_receiving` (not the time to get a ' +
+    'connection, which is `http_req_blocked`).',
+  http_req_blocked:
+    'Time waiting for a connection before the request could be sent; on a new connection it includes ' +
+    'connecting and the TLS handshake.',
+  http_req_connecting: 'Time to open the TCP connection. 0 on a reused connection.',
+  http_req_tls_handshaking: 'Time of the TLS handshake. 0 on a reused connection and for `http://`.',
+  http_req_sending: 'Time to send the request.',
+  http_req_waiting: 'Time from the end of sending to the first byte of the response (TTFB).',
+  http_req_receiving: 'Time from the first byte of the response to the last.',
+  http_req_failed: 'Share of requests that failed: a transport error (refused, reset, timeout, …) or a status ≥ 400.',
+  iterations: 'Iterations of the flow that completed (interrupted ones are not counted).',
+  iteration_duration: 'Time of one whole iteration of the flow, `think` steps included.',
+  iteration_lateness:
+    'Volley\'s own. Arrival-rate executors: how late each iteration started against its schedule. Large ' +
+    'values mean the load generator could not keep the rate (coordinated omission).',
+  dropped_iterations:
+    'Iterations that were due but never started: no idle VU at their start time (arrival-rate executors), ' +
+    'or left when `maxDuration` ended (iteration executors).',
+  interrupted_iterations: 'Volley\'s own. Iterations cut short by `gracefulStop` or `gracefulRampDown`.',
+  vus: 'VUs running an iteration.',
+  vus_max: 'VUs allocated (arrival-rate executors grow it up to `maxVUs`).',
+  checks: 'Share of checks that passed.',
+  data_sent: 'Bytes sent, headers included.',
+  data_received: 'Bytes received, headers included.',
+};
