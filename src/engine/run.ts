@@ -82,6 +82,8 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name), share: options.share });
   });
 
+  for (const executor of executors) executor.initVUs();
+
   const doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
     onRuleError: (error) => errorLogger('doctor')(error),
   });

@@ -92,11 +92,15 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
     return this.dropped;
   }
 
-  protected onBegin(): void {
+  override initVUs(): void {
     this.pool.preallocate(this.preAllocatedVUs);
-    // k6 initialises the preallocated VUs before the scenario starts. Here that takes a while (≈15 µs a
-    // VU, 30 ms for 2,000): the schedule's clock starts once they exist, or the first iterations would
-    // all be late by it and start at once, each on a VU that has yet to connect.
+  }
+
+  protected onBegin(): void {
+    // k6 initialises the preallocated VUs before the scenario starts; the run does so before its clock
+    // (initVUs). Should it not have, they are created here, and the schedule's clock starts once they
+    // exist (≈15 µs a VU, 30 ms for 2,000), or the first iterations would all be late by it.
+    this.initVUs();
     this.startedAt = now();
     this.refreshGauges();
     this.nextDue = this.schedule.next();

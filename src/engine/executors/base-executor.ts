@@ -89,6 +89,8 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
 
   refreshGauges(): void {}
 
+  initVUs(): void {}
+
   /** Milliseconds since this scenario began. */
   protected elapsed(): number {
     return now() - this.startedAt;

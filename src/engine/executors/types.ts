@@ -62,6 +62,11 @@ export interface Executor {
   readonly maxVUs: number;
   /** When the scenario actually began on the `now()` clock; undefined before (or if it never did). */
   readonly beganAt: number | undefined;
+  /**
+   * k6's init phase: create the VUs the scenario starts with, before the run's clock (and any warm-up)
+   * starts, so neither their creation nor the garbage collection it brings on lands in the schedule.
+   */
+  initVUs(): void;
   /** Arms the startTime timer; `runStartedAt` is the run's start on the `now()` clock. */
   start(runStartedAt: number): void;
   /** Like the end of the duration: no new iterations, running ones may finish within gracefulStop. */

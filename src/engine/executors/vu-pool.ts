@@ -118,9 +118,9 @@ export class VUPool<V> {
     return handle;
   }
 
-  /** Allocate up to `count` VUs onto the idle list. */
+  /** Allocate VUs onto the idle list until `count` exist. */
   preallocate(count: number): void {
-    for (let i = 0; i < count; i++) {
+    while (this.handles.length < count) {
       const handle = this.allocate();
       if (handle === undefined) return;
       this.release(handle);
