@@ -85,6 +85,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   for (const executor of executors) executor.initVUs();
 
   const doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
+    share: options.share,
     onRuleError: (error) => errorLogger('doctor')(error),
   });
 

@@ -6,6 +6,7 @@ import type { RunEvent, RunSummary } from '../../src/protocol';
 import { startRun, type RunHandle } from '../../src/engine/run';
 import { loadScenario } from '../../src/engine/scenario/index';
 import type { Plan } from '../../src/engine/scenario/plan';
+import type { WorkShare } from '../../src/engine/segments';
 
 export interface ReceivedRequest {
   method: string;
@@ -104,13 +105,14 @@ export interface Collected {
   ofType<T extends RunEvent['type']>(type: T): Array<Extract<RunEvent, { type: T }> & { at: number }>;
 }
 
-export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string>; warmUp?: boolean } = {}): Collected {
+export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string>; warmUp?: boolean; share?: WorkShare } = {}): Collected {
   const events: Array<RunEvent & { at: number }> = [];
   const started = performance.now();
   const handle = startRun(plan, {
     env: options.env ?? {},
     scenarios: options.scenarios,
     warmUp: options.warmUp,
+    share: options.share,
     onEvent: (event) => events.push({ ...event, at: performance.now() - started }),
   });
   return {

@@ -1,7 +1,8 @@
 // The plan's facts the rules need, computed once before the run: origins per scenario (for connection
 // counts), requests per iteration, think times, timeouts.
 import { maxVUsOf, plannedDurationMs } from '../executors';
-import type { Plan, ScenarioPlan } from '../scenario/plan';
+import type { ExecutorPlan, Plan, ScenarioPlan } from '../scenario/plan';
+import type { WorkShare } from '../segments';
 import { peakConnections } from './planned-connections';
 import { readSystemLimits, type SystemLimits } from './system-limits';
 import type { DoctorContext, ScenarioFacts } from './types';
@@ -24,7 +25,44 @@ function safeOrigin(text: string): string | undefined {
   }
 }
 
-export function scenarioFacts(plan: Plan, scenario: ScenarioPlan): ScenarioFacts {
+/** The fraction of every scenario a share runs (1 for the whole test). */
+export function shareFraction(share: WorkShare | undefined): number {
+  const SCALE = 1_000_000;
+  return share === undefined || share.isFull ? 1 : share.scale(SCALE) / SCALE;
+}
+
+/**
+ * The part of an executor a share runs, as the executors themselves cut it: VU and iteration counts by the
+ * share (k6's segment scaling), rates by its fraction.
+ */
+export function executorShare(e: ExecutorPlan, share: WorkShare | undefined): ExecutorPlan {
+  if (share === undefined || share.isFull) return e;
+  const n = (value: number): number => share.scale(value);
+  const fraction = shareFraction(share);
+  switch (e.type) {
+    case 'constant-arrival-rate':
+      return { ...e, rate: e.rate * fraction, preAllocatedVUs: n(e.preAllocatedVUs), maxVUs: n(e.maxVUs) };
+    case 'ramping-arrival-rate':
+      return {
+        ...e,
+        startRate: e.startRate * fraction,
+        stages: e.stages.map((s) => ({ ...s, target: s.target * fraction })),
+        preAllocatedVUs: n(e.preAllocatedVUs),
+        maxVUs: n(e.maxVUs),
+      };
+    case 'constant-vus':
+      return { ...e, vus: n(e.vus) };
+    case 'ramping-vus':
+      return { ...e, startVUs: n(e.startVUs), stages: e.stages.map((s) => ({ ...s, target: n(s.target) })) };
+    case 'per-vu-iterations':
+      return { ...e, vus: n(e.vus) };
+    case 'shared-iterations':
+      return { ...e, vus: n(e.vus), iterations: n(e.iterations) };
+  }
+}
+
+export function scenarioFacts(plan: Plan, scenario: ScenarioPlan, share?: WorkShare): ScenarioFacts {
+  const executor = executorShare(scenario.executor, share);
   const origins = new Set<string>();
   let dynamicOrigins = false;
   let requestsPerIteration = 0;
@@ -43,11 +81,11 @@ export function scenarioFacts(plan: Plan, scenario: ScenarioPlan): ScenarioFacts
   }
   return {
     name: scenario.name,
-    executor: scenario.executor,
+    executor,
     startTimeMs: scenario.startTimeMs,
     endMs: scenario.startTimeMs + plannedDurationMs(scenario.executor),
     gracefulStopMs: scenario.gracefulStopMs,
-    maxVUs: maxVUsOf(scenario.executor),
+    maxVUs: maxVUsOf(executor),
     origins: [...origins],
     dynamicOrigins,
     requestsPerIteration,
@@ -59,14 +97,15 @@ export function scenarioFacts(plan: Plan, scenario: ScenarioPlan): ScenarioFacts
 export function doctorContext(
   plan: Plan,
   scenarios: readonly ScenarioPlan[],
-  options: { threads?: number; system?: SystemLimits } = {},
+  options: { threads?: number; system?: SystemLimits; share?: WorkShare } = {},
 ): DoctorContext {
-  const facts = scenarios.map((s) => scenarioFacts(plan, s));
+  const facts = scenarios.map((s) => scenarioFacts(plan, s, options.share));
   return {
     http: plan.http,
     scenarios: new Map(facts.map((f) => [f.name, f])),
     plannedConnections: peakConnections(facts, plan).connections,
     threads: Math.max(1, options.threads ?? 1),
+    share: shareFraction(options.share),
     system: options.system ?? readSystemLimits(),
   };
 }

@@ -4,6 +4,7 @@
 // shortage is a warning with the exact tuning and, where it helps, the shared-pool alternative. A pure
 // function of the plan and the limits, so it can be tested with any limits.
 import type { Diagnosis } from '../../protocol';
+import type { WorkShare } from '../segments';
 import type { Plan, ScenarioPlan } from '../scenario/plan';
 import { scenarioFacts } from './context';
 import { DYNAMIC_ORIGIN, originsOf, peakConnections } from './planned-connections';
@@ -31,9 +32,10 @@ function peakIterationRate(facts: ScenarioFacts): number | undefined {
   return facts.maxThinkMs > 0 ? (facts.maxVUs * 1000) / facts.maxThinkMs : undefined;
 }
 
-export function preflightDiagnoses(plan: Plan, scenarios: readonly ScenarioPlan[], limits: SystemLimits): Diagnosis[] {
+/** `share`: this process's execution segment, whose part of the VUs is what it opens connections for. */
+export function preflightDiagnoses(plan: Plan, scenarios: readonly ScenarioPlan[], limits: SystemLimits, share?: WorkShare): Diagnosis[] {
   const out: Diagnosis[] = [];
-  const facts = scenarios.map((s) => scenarioFacts(plan, s));
+  const facts = scenarios.map((s) => scenarioFacts(plan, s, share));
   const peak = peakConnections(facts, plan);
   const perVU = plan.http.connections === 'per-vu';
   const ports = portCount(limits);

@@ -7,6 +7,7 @@ import type { SystemLimits } from './system-limits';
 /** What the plan says about one scenario, in the terms the rules need. */
 export interface ScenarioFacts {
   name: string;
+  /** This process's part of the scenario's executor (all of it unless an execution segment). */
   executor: ExecutorPlan;
   startTimeMs: number;
   /** Scheduled end of the scenario (from the run's start) without its graceful stop. */
@@ -30,6 +31,11 @@ export interface DoctorContext {
   scenarios: Map<string, ScenarioFacts>;
   /** Engine threads whose CPU the health figures sum (1 without workers). */
   threads: number;
+  /**
+   * The fraction of every scenario this process runs: 1, or its execution segment's. The facts and the
+   * rules are in the segment's terms (what it can observe); the doctor turns VU edits into the file's.
+   */
+  share: number;
   /** The most connections the plan can hold open at once (preflight's count). */
   plannedConnections: number;
   /** The OS limits at the start of the run (ports for the TIME_WAIT arithmetic). */

@@ -113,6 +113,7 @@ class ParallelRun {
     this.doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
       // The generator's CPU is summed over the worker threads, so saturation is judged per core.
       threads: workers,
+      share: segment,
       onRuleError: (error) => this.log(`scenario doctor: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.selectedNames = new Set(selected.map(({ scenario }) => scenario.name));
