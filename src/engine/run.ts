@@ -84,7 +84,8 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
 
   for (const executor of executors) executor.initVUs();
 
-  const doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
+  const selectedPlans = selected.map(({ scenario }) => scenario);
+  const doctor = createDoctor(plan, selectedPlans, {
     share: options.share,
     onRuleError: (error) => errorLogger('doctor')(error),
   });
@@ -95,7 +96,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     runId,
     startedAt: startedAtIso,
     engineVersion,
-    plan: planInfo(plan, selected.map(({ scenario }) => scenario)),
+    plan: planInfo(plan, selectedPlans),
   });
   if (options.preflight !== false) for (const diagnosis of doctor.preflight()) emit({ type: 'diagnosis', t: 0, diagnosis });
 
@@ -163,7 +164,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     options.warmUp === true
       ? warmUpIfNeeded(
           plan,
-          selected.map(({ scenario }) => scenario),
+          selectedPlans,
           options.share,
           (level, message) => emit({ type: 'log', t: 0, level, message }),
           runUnobserved,

@@ -347,6 +347,10 @@ export class ExecutionTuple implements WorkShare {
     return this.sequence.segments.length === 1;
   }
 
+  get fraction(): number {
+    return this.segment.length.toNumber();
+  }
+
   /** This segment's share of `value` items (VUs, iterations), by the striped algorithm. */
   scale(value: number): number {
     return this.sequence.scale(this.index, value);
@@ -463,6 +467,8 @@ export function specOf(tuple: ExecutionTuple): SegmentSpec {
 export interface WorkShare {
   /** Whether this is the whole test, so executors can skip the arithmetic. */
   readonly isFull: boolean;
+  /** The share's part of the whole test (1 when whole): what a rate is cut by. */
+  readonly fraction: number;
   /** This share of the first `value` items. */
   scale(value: number): number;
   /** The 0-based global indexes of this share's items, in order. */
@@ -487,6 +493,10 @@ export class ComposedShare implements WorkShare {
 
   get isFull(): boolean {
     return this.outer.isFull && this.inner.isFull;
+  }
+
+  get fraction(): number {
+    return this.outer.fraction * this.inner.fraction;
   }
 
   scale(value: number): number {

@@ -8,7 +8,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isArrivalRate, arrivalsOf } from './estimate/arrivals';
 import { loadScenario } from './scenario/index';
-import type { RunSummary } from '../protocol';
+import type { RunHandle } from './run';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import type { WorkShare } from './segments';
 
@@ -19,25 +19,19 @@ export const WARM_UP_MS = 500;
 /** Its rate: enough iterations for V8 to optimise the hot functions, no more than one core manages cold. */
 const WARM_UP_RATE = 10_000;
 
-export interface WarmUp {
-  /** Iterations the warm-up ran against the sink. */
-  iterations: number;
-  durationMs: number;
-}
-
 /** The arrival rate (iterations/s) this thread's share of the selected scenarios peaks at, summed. */
 export function peakArrivalRate(scenarios: readonly ScenarioPlan[], share: WorkShare | undefined): number {
   let total = 0;
   for (const { executor } of scenarios) {
     if (!isArrivalRate(executor)) continue;
     const perSecond = arrivalsOf(executor).peakPerSecond;
-    total += share === undefined || share.isFull ? perSecond : share.scale(Math.round(perSecond));
+    total += perSecond * (share?.fraction ?? 1);
   }
   return total;
 }
 
-/** A run of one plan, as startRun gives it (passed in: run.ts imports this module). */
-export type RunPlan = (plan: Plan) => { stop(hard?: boolean): void; done: Promise<RunSummary> };
+/** Starts a run of a plan: run.ts's own, passed in because run.ts imports this module. */
+export type RunPlan = (plan: Plan) => RunHandle;
 
 /**
  * The warm-up, if this thread's share of the scenarios needs one (undefined when not): said in an info
@@ -56,8 +50,7 @@ export function warmUpIfNeeded(
     'info',
     `warming up for ${Math.round(rate).toLocaleString('en-US')} iterations/s: ${WARM_UP_MS} ms against a sink on 127.0.0.1 in this process, no requests to the target (--no-warm-up skips it)`,
   );
-  return warmUp(plan, run).then(
-    () => undefined,
+  return warmUp(plan, run).catch(
     (error: unknown) => log('warn', `warm-up failed, the run starts cold: ${error instanceof Error ? error.message : String(error)}`),
   );
 }
@@ -66,8 +59,7 @@ export function warmUpIfNeeded(
  * Runs the engine's iteration path against a loopback sink for WARM_UP_MS with the plan's HTTP settings
  * (so the same connection mode is what gets optimised). Nothing it measures is kept.
  */
-export async function warmUp(plan: Plan, run: RunPlan): Promise<WarmUp> {
-  const started = performance.now();
+export async function warmUp(plan: Plan, run: RunPlan): Promise<void> {
   const sink = await startSink();
   try {
     const port = (sink.address() as AddressInfo).port;
@@ -94,8 +86,7 @@ scenarios:
     // k6's arrival-rate executors last at least a second; the warm-up ends itself earlier.
     const handle = run(loaded.plan);
     const cut = setTimeout(() => handle.stop(true), WARM_UP_MS);
-    const summary = await handle.done.finally(() => clearTimeout(cut));
-    return { iterations: summary.scenarios[0]?.iterations ?? 0, durationMs: performance.now() - started };
+    await handle.done.finally(() => clearTimeout(cut));
   } finally {
     await new Promise<void>((closed) => sink.close(() => closed()));
   }

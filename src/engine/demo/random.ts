@@ -1,16 +1,5 @@
 // Seeded randomness for the demo target, so tests can pin latency and faults to one sequence.
-
-/** mulberry32: tiny, fast, and good enough for jitter and fault dice (not for anything secret). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random';
 
 /**
  * Latency shaped like a real service's: lognormal around `medianMs` (a long right tail, no values below

@@ -25,12 +25,6 @@ function safeOrigin(text: string): string | undefined {
   }
 }
 
-/** The fraction of every scenario a share runs (1 for the whole test). */
-export function shareFraction(share: WorkShare | undefined): number {
-  const SCALE = 1_000_000;
-  return share === undefined || share.isFull ? 1 : share.scale(SCALE) / SCALE;
-}
-
 /**
  * The part of an executor a share runs, as the executors themselves cut it: VU and iteration counts by the
  * share (k6's segment scaling), rates by its fraction.
@@ -38,7 +32,7 @@ export function shareFraction(share: WorkShare | undefined): number {
 export function executorShare(e: ExecutorPlan, share: WorkShare | undefined): ExecutorPlan {
   if (share === undefined || share.isFull) return e;
   const n = (value: number): number => share.scale(value);
-  const fraction = shareFraction(share);
+  const fraction = share.fraction;
   switch (e.type) {
     case 'constant-arrival-rate':
       return { ...e, rate: e.rate * fraction, preAllocatedVUs: n(e.preAllocatedVUs), maxVUs: n(e.maxVUs) };
@@ -105,7 +99,7 @@ export function doctorContext(
     scenarios: new Map(facts.map((f) => [f.name, f])),
     plannedConnections: peakConnections(facts, plan).connections,
     threads: Math.max(1, options.threads ?? 1),
-    share: shareFraction(options.share),
+    share: options.share?.fraction ?? 1,
     system: options.system ?? readSystemLimits(),
   };
 }

@@ -6,6 +6,7 @@
 import type { Diagnosis } from '../../protocol';
 import type { WorkShare } from '../segments';
 import type { Plan, ScenarioPlan } from '../scenario/plan';
+import { arrivalsOf, isArrivalRate } from '../estimate';
 import { scenarioFacts } from './context';
 import { DYNAMIC_ORIGIN, originsOf, peakConnections } from './planned-connections';
 import { portCount, type SystemLimits } from './system-limits';
@@ -25,9 +26,7 @@ function isLoopback(origin: string): boolean {
 
 /** Iterations per second a scenario may start at its peak; undefined when only the SUT's speed decides. */
 function peakIterationRate(facts: ScenarioFacts): number | undefined {
-  const e = facts.executor;
-  if (e.type === 'constant-arrival-rate') return (e.rate * 1000) / e.timeUnitMs;
-  if (e.type === 'ramping-arrival-rate') return (Math.max(e.startRate, ...e.stages.map((s) => s.target)) * 1000) / e.timeUnitMs;
+  if (isArrivalRate(facts.executor)) return arrivalsOf(facts.executor).peakPerSecond;
   // Closed models: each VU waits out its think time every iteration, which bounds its rate from above.
   return facts.maxThinkMs > 0 ? (facts.maxVUs * 1000) / facts.maxThinkMs : undefined;
 }

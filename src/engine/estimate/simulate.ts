@@ -5,6 +5,7 @@
 // the estimate is about.
 import { ConstantArrivalRateSchedule } from '../executors/constant-arrival-rate';
 import { RampingArrivalRateSchedule } from '../executors/ramping-arrival-rate';
+import { seededRandom } from '../random';
 import type { ArrivalRatePlan } from './arrivals';
 import type { DurationDistribution } from './distribution';
 
@@ -22,6 +23,8 @@ export interface SimulationOptions {
   recordAfterMs?: number;
 }
 
+export { seededRandom };
+
 export interface SimulationResult {
   runs: number;
   arrivalsPerRun: number;
@@ -30,18 +33,6 @@ export interface SimulationResult {
   meanDropped: number;
   maxDropped: number;
   inFlightCounts?: number[];
-}
-
-/** A small, fast, seedable generator (mulberry32): the same seed replays the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Inverse-CDF sampling from a measured distribution. */

@@ -423,16 +423,6 @@ const STEP_PHASE_TRENDS: Partial<Record<MetricName, StepTrendName>> = {
   http_req_receiving: 'receiving',
 };
 
-const STEP_METRICS = new Set<string>([
-  'http_reqs',
-  'http_req_duration',
-  'http_req_failed',
-  'checks',
-  'data_sent',
-  'data_received',
-  ...Object.keys(STEP_PHASE_TRENDS),
-]);
-
 export class MetricsRegistry {
   readonly scenarios: ScenarioSeries[];
   /** k6's vus and vus_max: the sums over scenarios, sampled whenever an executor reports a change. */
@@ -577,7 +567,8 @@ export class MetricsRegistry {
   snapshot(metric: string, tags: Record<string, string> = {}): MetricSnapshot | undefined {
     if (this.filterProblem(metric, tags) !== undefined) return undefined;
     const name = metric as MetricName;
-    if (STEP_METRICS.has(metric)) return this.stepSnapshot(name, tags);
+    // The metrics whose samples carry a step are kept per step.
+    if (METRIC_TAGS[name].includes('step')) return this.stepSnapshot(name, tags);
     const scenarios = this.matchingScenarios(tags);
     const count = (key: keyof ScenarioCounters): MetricSnapshot => {
       let n = 0;

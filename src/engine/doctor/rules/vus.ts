@@ -2,7 +2,7 @@
 // Live, the numbers come from the seconds' percentiles (k6's sizing rule); at the end from the VU estimator
 // (src/engine/estimate) over the run's exact iteration-duration histogram, which also weighs the tail.
 import type { Diagnosis, ScenarioFigures } from '../../../protocol';
-import { explainDroppedIterations, isArrivalRate, iterationDurationKey } from '../../estimate';
+import { arrivalsOf, explainDroppedIterations, isArrivalRate, iterationDurationKey } from '../../estimate';
 import { ms, round } from '../evidence';
 import { DOCTOR_THRESHOLDS } from '../thresholds';
 import type { DoctorContext, Rule, RunEnd, ScenarioFacts, Second } from '../types';
@@ -17,13 +17,6 @@ interface Tally {
   /** Iteration duration percentiles of the seconds that dropped (the load the VUs could not carry). */
   medMs: number;
   p95Ms: number;
-}
-
-function plannedPeakRate(facts: ScenarioFacts): number {
-  const e = facts.executor;
-  if (e.type === 'constant-arrival-rate') return (e.rate * 1000) / e.timeUnitMs;
-  if (e.type === 'ramping-arrival-rate') return (Math.max(e.startRate, ...e.stages.map((s) => s.target)) * 1000) / e.timeUnitMs;
-  return 0;
 }
 
 /** The estimator's explanation of the drops, as a diagnosis; undefined without a histogram to estimate from. */
@@ -71,7 +64,7 @@ export function insufficientVUsRule(context: DoctorContext): Rule {
     if (e.type !== 'constant-arrival-rate' && e.type !== 'ramping-arrival-rate') return undefined;
     const medMs = Math.max(tally.medMs, totals?.iterationDuration.med ?? 0);
     const p95Ms = Math.max(tally.p95Ms, totals?.iterationDuration.p95 ?? 0);
-    const rate = tally.peakRate > 0 ? tally.peakRate : plannedPeakRate(facts);
+    const rate = tally.peakRate > 0 ? tally.peakRate : arrivalsOf(e).peakPerSecond;
     const estimate = estimateVUsForRate(medMs, p95Ms, rate);
     const atMax = tally.peakAllocated >= e.maxVUs;
     const suggested = Math.max(estimate.suggested, atMax ? e.maxVUs + 1 : e.preAllocatedVUs + 1);
