@@ -41,6 +41,9 @@ scenarios:
   const d = summary.diagnoses.find((x) => x.id === 'insufficient-vus');
   assert.ok(d, JSON.stringify(summary.diagnoses.map((x) => x.id)));
   assert.equal(d.evidence.segmentShare, 0.5);
+  // Judged on the segment's part: its 2 of the 4 VUs at its 100 of the 200 iterations/s.
+  assert.equal(d.evidence.maxVUs, 2);
+  assert.equal(d.evidence.peakRatePerSecond ?? d.evidence.ratePerSecond, 100);
   // The whole test needs ≈ 200/s × 0.1 s = 20 VUs at least; the segment alone, half of that.
   const maxVUs = (d.edits ?? [d.edit!]).find((e) => e.path[2] === 'maxVUs');
   assert.ok(maxVUs !== undefined && typeof maxVUs.value === 'number', JSON.stringify(d));
