@@ -1,5 +1,6 @@
 // `npm run bench`: Volley side by side with autocannon, wrk and hey against a loopback nginx, plus
-// Volley's own arrival-rate accuracy, memory per VU, cold start and multi-worker scaling. Tools alternate
+// Volley's own arrival-rate accuracy (beside the same schedule driven by bare undici and by raw sockets,
+// and the scheduling gaps of the generator core), memory per VU, cold start and multi-worker scaling. Tools alternate
 // A B C D A B C D…; every figure is the median of its rounds, and the comparisons are ratios measured in
 // the same run on the same machine. Writes bench/results/<date>.json and .md, and the README's table.
 // Benchmarks are not tests: nothing here asserts a timing. Every load goes to 127.0.0.1 and is bounded.
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { RunEvent, RunSummary } from '../src/protocol';
-import { ROOT, buildEngine, chooseCores, ensureTools, machine, measure, median, startNginx, type Cores, type Measured, type Target } from './tools';
+import { ROOT, buildEngine, bundle, chooseCores, ensureTools, machine, measure, median, startNginx, type Cores, type Measured, type Target } from './tools';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -135,25 +136,40 @@ async function closedModel(engine: string, autocannon: string, target: Target, c
 }
 
 // ---- arrival rate: achieved rate, dropped, start lateness on one core -------------------------------
+// Volley and, alternating with it, the same schedule driven by the least code that can (arrival-floor.ts:
+// a bare undici dispatch loop, and raw sockets without HTTP parsing), so the table says how much of
+// the lateness is the machine's.
 
-interface ArrivalResult {
-  rate: number;
+const ARRIVAL_DRIVERS = ['volley', 'undici floor', 'socket floor'] as const;
+type ArrivalDriver = (typeof ARRIVAL_DRIVERS)[number];
+
+interface ArrivalFigures {
   achieved: number;
   droppedPercent: number;
   latenessP50Ms: number;
   latenessP99Ms: number;
   /** The worst per-second lateness p99 from the second second to the end of the schedule: the start transient left out. */
   latenessP99AfterStartMs: number;
-  cpuSeconds: number;
+  /** CPU time per scheduled iteration while the schedule ran (Volley: from its per-second CPU figures, so start-up and warm-up are left out). */
+  cpuMicrosPerIteration: number;
 }
 
-async function arrivalRate(engine: string, target: Target, cores: Cores): Promise<ArrivalResult[]> {
-  const seconds = Math.max(3, Math.round(SECONDS / 2));
-  const results: ArrivalResult[] = [];
-  for (const rate of [5000, 10_000, 20_000]) {
-    const runs: ArrivalResult[] = [];
-    for (let round = 1; round <= Math.max(1, ROUNDS - 1); round++) {
-      const yaml = `name: bench-arrival
+interface ArrivalResult extends ArrivalFigures {
+  rate: number;
+  driver: ArrivalDriver;
+}
+
+interface FloorOutput {
+  started: number;
+  dropped: number;
+  latenessP50Ms: number;
+  latenessP99Ms: number;
+  latenessP99PerSecondMs: number[];
+  cpuMicrosPerIteration: number;
+}
+
+async function arrivalVolley(engine: string, target: Target, cores: Cores, rate: number, seconds: number): Promise<ArrivalFigures> {
+  const yaml = `name: bench-arrival
 baseUrl: http://127.0.0.1:${target.port}
 scenarios:
   open:
@@ -168,31 +184,91 @@ scenarios:
       - name: get
         get: /
 `;
-      const { measured, summary, aggregates } = await runVolley(engine, yaml, cores.generator, 1);
-      const open = summary.scenarios[0];
-      const total = open.iterations + open.dropped;
-      runs.push({
-        rate,
-        achieved: open.iterations / seconds,
-        droppedPercent: total > 0 ? (open.dropped / total) * 100 : 0,
-        latenessP50Ms: open.lateness.med,
-        latenessP99Ms: open.lateness.p99,
-        latenessP99AfterStartMs: Math.max(0, ...aggregates.filter((a) => a.t >= 2 && a.t <= seconds).map((a) => a.scenarios[0]?.lateness.p99 ?? 0)),
-        cpuSeconds: measured.cpuSeconds,
-      });
-      log(`arrival rate ${rate}/s round ${round}: ${Math.round(open.iterations / seconds)}/s, dropped ${open.dropped}, lateness p99 ${open.lateness.p99.toFixed(2)} ms (${runs[runs.length - 1]!.latenessP99AfterStartMs.toFixed(2)} ms after the first second)`);
+  const { summary, aggregates } = await runVolley(engine, yaml, cores.generator, 1);
+  const open = summary.scenarios[0]!;
+  const total = open.iterations + open.dropped;
+  const scheduled = aggregates.filter((a) => a.t >= 1 && a.t <= seconds);
+  const cpuPercent = scheduled.reduce((sum, a) => sum + a.health.cpuPercent, 0) / Math.max(1, scheduled.length);
+  return {
+    achieved: open.iterations / seconds,
+    droppedPercent: total > 0 ? (open.dropped / total) * 100 : 0,
+    latenessP50Ms: open.lateness.med,
+    latenessP99Ms: open.lateness.p99,
+    latenessP99AfterStartMs: Math.max(0, ...scheduled.filter((a) => a.t >= 2).map((a) => a.scenarios[0]?.lateness.p99 ?? 0)),
+    cpuMicrosPerIteration: (cpuPercent / 100) * (1e6 / rate),
+  };
+}
+
+async function arrivalFloor(floor: string, client: 'undici' | 'socket', target: Target, cores: Cores, rate: number, seconds: number): Promise<ArrivalFigures> {
+  const args = ['--client', client, '--port', String(target.port), '--rate', String(rate), '--seconds', String(seconds), '--vus', String(rate / 5)];
+  const measured = await measure(['node', floor, ...args], cores.generator);
+  const line = measured.stdout.trim().split('\n').pop() ?? '';
+  if (measured.exitCode !== 0 || !line.startsWith('{')) throw new Error(`arrival floor (${client}) failed (exit ${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
+  const out = JSON.parse(line) as FloorOutput;
+  return {
+    achieved: out.started / seconds,
+    droppedPercent: (out.dropped / (out.started + out.dropped)) * 100,
+    latenessP50Ms: out.latenessP50Ms,
+    latenessP99Ms: out.latenessP99Ms,
+    latenessP99AfterStartMs: Math.max(0, ...out.latenessP99PerSecondMs.slice(1)),
+    cpuMicrosPerIteration: out.cpuMicrosPerIteration,
+  };
+}
+
+async function arrivalRate(engine: string, floor: string, target: Target, cores: Cores): Promise<ArrivalResult[]> {
+  const seconds = Math.max(3, Math.round(SECONDS / 2));
+  const results: ArrivalResult[] = [];
+  for (const rate of [5000, 10_000, 20_000]) {
+    const runs = new Map<ArrivalDriver, ArrivalFigures[]>(ARRIVAL_DRIVERS.map((d) => [d, []]));
+    for (let round = 1; round <= Math.max(1, ROUNDS - 1); round++) {
+      for (const driver of ARRIVAL_DRIVERS) {
+        const figures =
+          driver === 'volley'
+            ? await arrivalVolley(engine, target, cores, rate, seconds)
+            : await arrivalFloor(floor, driver === 'undici floor' ? 'undici' : 'socket', target, cores, rate, seconds);
+        runs.get(driver)!.push(figures);
+        log(
+          `arrival rate ${rate}/s round ${round}, ${driver}: ${Math.round(figures.achieved)}/s, dropped ${figures.droppedPercent.toFixed(2)} %, ` +
+            `lateness p99 ${figures.latenessP99Ms.toFixed(2)} ms (${figures.latenessP99AfterStartMs.toFixed(2)} ms after the first second), ${figures.cpuMicrosPerIteration.toFixed(1)} µs CPU an iteration`,
+        );
+      }
     }
-    results.push({
-      rate,
-      achieved: median(runs.map((r) => r.achieved)),
-      droppedPercent: median(runs.map((r) => r.droppedPercent)),
-      latenessP50Ms: median(runs.map((r) => r.latenessP50Ms)),
-      latenessP99Ms: median(runs.map((r) => r.latenessP99Ms)),
-      latenessP99AfterStartMs: median(runs.map((r) => r.latenessP99AfterStartMs)),
-      cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
-    });
+    for (const [driver, figures] of runs) {
+      const med = (key: keyof ArrivalFigures): number => median(figures.map((f) => f[key]));
+      results.push({
+        rate,
+        driver,
+        achieved: med('achieved'),
+        droppedPercent: med('droppedPercent'),
+        latenessP50Ms: med('latenessP50Ms'),
+        latenessP99Ms: med('latenessP99Ms'),
+        latenessP99AfterStartMs: med('latenessP99AfterStartMs'),
+        cpuMicrosPerIteration: med('cpuMicrosPerIteration'),
+      });
+    }
   }
   return results;
+}
+
+/** What the machine takes from a busy thread on the generator core (scheduler-gaps.ts), median of the rounds. */
+interface SchedulerGaps {
+  lostMsPerSecond: number;
+  gapsOver1MsPerSecond: number;
+  gapsOver2MsPerSecond: number;
+  largestGapMs: number;
+}
+
+async function schedulerGaps(script: string, cores: Cores): Promise<SchedulerGaps> {
+  const rounds: SchedulerGaps[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const measured = await measure(['node', script, String(Math.max(3, Math.round(SECONDS / 2)))], cores.generator);
+    if (measured.exitCode !== 0) throw new Error(`scheduler-gaps failed (exit ${measured.exitCode}): ${measured.stderr.slice(0, 500)}`);
+    const gaps = JSON.parse(measured.stdout.trim()) as SchedulerGaps;
+    rounds.push(gaps);
+    log(`scheduler gaps round ${round}: ${gaps.lostMsPerSecond.toFixed(1)} ms lost a second, ${gaps.gapsOver2MsPerSecond.toFixed(1)} gaps over 2 ms a second, largest ${gaps.largestGapMs.toFixed(2)} ms`);
+  }
+  const med = (key: keyof SchedulerGaps): number => median(rounds.map((r) => r[key]));
+  return { lostMsPerSecond: med('lostMsPerSecond'), gapsOver1MsPerSecond: med('gapsOver1MsPerSecond'), gapsOver2MsPerSecond: med('gapsOver2MsPerSecond'), largestGapMs: med('largestGapMs') };
 }
 
 // ---- memory per idle VU ----------------------------------------------------------------------------
@@ -327,6 +403,7 @@ interface Results {
   settings: { seconds: number; rounds: number; connections: number; pinned: boolean; generatorCore: string; targetCore: string };
   closed?: ClosedResult[];
   arrival?: ArrivalResult[];
+  schedulerGaps?: SchedulerGaps;
   memory?: MemoryResult[];
   coldStart?: ColdStartResult[];
   scaling?: ScalingResult[];
@@ -356,9 +433,25 @@ export function markdown(r: Results): string {
     lines.push('');
   }
   if (r.arrival) {
-    lines.push('**Arrival rate (constant-arrival-rate, 1 worker on one core, default 0.5 s JIT warm-up; lateness over the whole run, and the worst second after the first)**', '');
-    lines.push('| target it/s | achieved it/s | dropped | start lateness p50 | p99 | p99 after the first second |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const a of r.arrival) lines.push(`| ${fmt(a.rate)} | ${fmt(a.achieved)} | ${fmt(a.droppedPercent, 2)} % | ${fmt(a.latenessP50Ms, 2)} ms | ${fmt(a.latenessP99Ms, 2)} ms | ${fmt(a.latenessP99AfterStartMs, 2)} ms |`);
+    lines.push(
+      '**Arrival rate (constant-arrival-rate, 1 worker on one core, default 0.5 s JIT warm-up; lateness over the whole run, and the worst second after the first).** ' +
+        'The floors run the same schedule with the least code that can (`bench/arrival-floor.ts`): a bare undici `dispatch` loop, and raw sockets without HTTP parsing — what this machine allows.',
+      '',
+    );
+    lines.push('| target it/s | driver | achieved it/s | dropped | start lateness p50 | p99 | p99 after the first second | CPU per iteration |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const a of r.arrival) {
+      lines.push(
+        `| ${fmt(a.rate)} | ${a.driver} | ${fmt(a.achieved)} | ${fmt(a.droppedPercent, 2)} % | ${fmt(a.latenessP50Ms, 2)} ms | ${fmt(a.latenessP99Ms, 2)} ms | ${fmt(a.latenessP99AfterStartMs, 2)} ms | ${fmt(a.cpuMicrosPerIteration, 1)} µs |`,
+      );
+    }
+    const g = r.schedulerGaps;
+    if (g) {
+      lines.push(
+        '',
+        `A thread that only reads the clock on the generator core lost ${fmt(g.lostMsPerSecond, 1)} ms a second to the machine, in ${fmt(g.gapsOver1MsPerSecond, 1)} gaps over 1 ms ` +
+          `and ${fmt(g.gapsOver2MsPerSecond, 1)} over 2 ms a second, the largest ${fmt(g.largestGapMs, 2)} ms (\`bench/scheduler-gaps.ts\`, median of ${r.settings.rounds} rounds): no iteration due in a gap can start on time.`,
+      );
+    }
     lines.push('');
   }
   if (r.memory) {
@@ -407,6 +500,8 @@ async function main(): Promise<void> {
   const { autocannon } = ensureTools();
   log('building the engine bundle');
   const engine = await buildEngine();
+  const floor = await bundle('bench/arrival-floor.ts', 'arrival-floor.js');
+  const gaps = await bundle('bench/scheduler-gaps.ts', 'scheduler-gaps.js');
   const cores = chooseCores();
   const target = await startNginx(cores);
   const results: Results = {
@@ -416,7 +511,10 @@ async function main(): Promise<void> {
   };
   try {
     if (ONLY.has('closed')) results.closed = await closedModel(engine, autocannon, target, cores);
-    if (ONLY.has('arrival')) results.arrival = await arrivalRate(engine, target, cores);
+    if (ONLY.has('arrival')) {
+      results.arrival = await arrivalRate(engine, floor, target, cores);
+      results.schedulerGaps = await schedulerGaps(gaps, cores);
+    }
     if (ONLY.has('memory')) results.memory = await memoryPerVU(engine, target, cores);
     if (ONLY.has('cold')) results.coldStart = await coldStart(engine, cores);
     if (ONLY.has('scaling')) results.scaling = await scaling(engine, target, cores);

@@ -44,13 +44,12 @@ export function ensureTools(): { autocannon: string } {
   return { autocannon };
 }
 
-/** dist/engine.js built from the current source into a temp dir (a stale dist/ never matters). */
-export async function buildEngine(): Promise<string> {
+/** `entry` bundled from the current source into a temp dir as one CommonJS file (a stale dist/ never matters). */
+export async function bundle(entry: string, name: string): Promise<string> {
   const esbuild = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'volley-bench-'));
-  const outfile = join(dir, 'engine.js');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'volley-bench-')), name);
   await esbuild.build({
-    entryPoints: [join(ROOT, 'src/engine/main.ts')],
+    entryPoints: [join(ROOT, entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -61,6 +60,11 @@ export async function buildEngine(): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
+}
+
+/** The engine as `npm run build` makes dist/engine.js. */
+export function buildEngine(): Promise<string> {
+  return bundle('src/engine/main.ts', 'engine.js');
 }
 
 export function freePort(): Promise<number> {
