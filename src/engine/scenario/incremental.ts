@@ -5,9 +5,11 @@
 // the tree a whole-document parse gives: same nodes, values and offsets (test/scenario/incremental.test.ts
 // checks it on random edits). A block is parsed where it sits: an entry inside a `_:` map as under
 // `scenarios:`, followed by a `_:` key where the next block's first key is, so that the parser ends its
-// last node where a whole parse does. When a block cannot stand alone (a YAML error, anchors or aliases,
-// tabs, document markers…) the whole document is parsed, and `lastParse` says why.
-import { LineCounter, Pair, YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+// last node where a whole parse does. A key being typed is a YAML error until its `:`; such errors stay
+// with their block (see LOCAL_PROBLEMS), so those keystrokes are incremental too. When a block cannot
+// stand alone (other YAML errors, anchors or aliases, tabs, document markers…) the whole document is
+// parsed, and `lastParse` says why.
+import { LineCounter, Pair, YAMLMap, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node, type YAMLError } from 'yaml';
 import {
   PARSE_OPTIONS,
   ParsedScenarioDocument,
@@ -42,6 +44,8 @@ interface Section extends Span {
 interface ParsedBlock {
   /** The range of every node of the parse: moving the block moves these. */
   ranges: Array<[number, number, number]>;
+  /** The block's YAML errors, their `pos` at the block's offsets (moved with the ranges). */
+  errors: YAMLError[];
   /** The block's own key and value. */
   pair: Pair | undefined;
   /** The map whose first item is `pair`: where its container's range starts and ends. */
@@ -79,6 +83,7 @@ export class IncrementalParser {
     const masked = maskScalarBrackets(source);
     const used = new Map<string, ParsedBlock>();
     const blocks = new Map<Pair, SourceBlock>();
+    const errors: YAMLError[] = [];
     let parsedBlocks = 0;
     let count = 0;
     let failure: string | undefined;
@@ -114,8 +119,13 @@ export class IncrementalParser {
           range[1] += delta;
           range[2] += delta;
         }
+        for (const error of block.errors) {
+          error.pos[0] += delta;
+          error.pos[1] += delta;
+        }
         block.base = base;
       }
+      errors.push(...block.errors);
       block.placedBy = generation;
       blocks.set(block.pair, { key, line: span.line });
       return block;
@@ -159,6 +169,7 @@ export class IncrementalParser {
     });
     const yaml = parseDocument('', PARSE_OPTIONS);
     yaml.contents = root as never;
+    yaml.errors = errors;
     // Document.range and where comments attach (a comment between blocks ends the block above) differ
     // from a whole parse: nothing reads them.
     yaml.range = [0, root.range![1], source.length];
@@ -202,11 +213,31 @@ function surroundings(kind: BlockKind, next: Span['next'], column: number): [str
 
 const SENTINEL = '_';
 
+/**
+ * The YAML errors of a key or value being typed, whose recovery stays on their own lines: a key without
+ * its `:` (read as a key, or with the next line as one key) and a quote not closed yet. Others (a nested
+ * map in a compact one, a flow collection not closed, an unexpected token…) can change how a whole parse
+ * reads what follows the block: random edits found each of those.
+ */
+const LOCAL_PROBLEMS = new Set<string>(['MISSING_CHAR', 'MULTILINE_IMPLICIT_KEY']);
+
 function parseBlock(input: string, kind: BlockKind, span: Span, unmask: boolean, base: number): ParsedBlock {
-  const unsafe = (why: string): ParsedBlock => ({ ranges: [], pair: undefined, container: undefined, base, placedBy: 0, unsafe: why });
+  const unsafe = (why: string): ParsedBlock => ({ ranges: [], errors: [], pair: undefined, container: undefined, base, placedBy: 0, unsafe: why });
   const doc = parseDocument(input, PARSE_OPTIONS);
-  if (doc.errors.length > 0) return unsafe(`YAML error: ${doc.errors[0].message.split('\n')[0]}`);
   if (doc.warnings.length > 0) return unsafe(`YAML warning: ${doc.warnings[0].message.split('\n')[0]}`);
+  if (doc.errors.length > 0) {
+    const what = `YAML error: ${doc.errors[0].message.split('\n')[0]}`;
+    // Only errors of a key or value being typed are known to stay on their lines (LOCAL_PROBLEMS).
+    if (doc.errors.some((e) => !LOCAL_PROBLEMS.has(e.code))) return unsafe(`${what} (its recovery may reach past the block)`);
+    // A problem past the block's own text involves what follows it, which this parse only imitates; and
+    // only the key after the block, read back as the next key of the same map, shows that the parser
+    // went on with that map — the last block has none.
+    if (doc.errors.some((e) => e.pos[1] > span.end - base)) return unsafe(`${what} (it reaches the next block)`);
+    // An error in the block's own key line leaves what the block is, a key of which map, to recovery.
+    const keyLineEnd = input.indexOf('\n', span.start - base);
+    if (doc.errors.some((e) => keyLineEnd < 0 || e.pos[0] <= keyLineEnd)) return unsafe(`${what} (in the block's key line)`);
+    if (kind === 'header' || span.next === 'end') return unsafe(`${what} (nothing after the block shows where it ends)`);
+  }
   const root = doc.contents;
   if (!isBlockMap(root)) return unsafe('not one key of a block map');
   let container: YAMLMap = root;
@@ -235,7 +266,11 @@ function parseBlock(input: string, kind: BlockKind, span: Span, unmask: boolean,
     range[1] += base;
     range[2] += base;
   }
-  return { ranges, pair, container, base, placedBy: 0 };
+  for (const error of doc.errors) {
+    error.pos[0] += base;
+    error.pos[1] += base;
+  }
+  return { ranges, errors: doc.errors, pair, container, base, placedBy: 0 };
 }
 
 function isBlockMap(node: unknown): node is YAMLMap {
