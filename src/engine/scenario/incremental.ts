@@ -229,14 +229,14 @@ function parseBlock(input: string, kind: BlockKind, span: Span, unmask: boolean,
     const what = `YAML error: ${doc.errors[0].message.split('\n')[0]}`;
     // Only errors of a key or value being typed are known to stay on their lines (LOCAL_PROBLEMS).
     if (doc.errors.some((e) => !LOCAL_PROBLEMS.has(e.code))) return unsafe(`${what} (its recovery may reach past the block)`);
-    // A problem past the block's own text involves what follows it, which this parse only imitates; and
-    // only the key after the block, read back as the next key of the same map, shows that the parser
-    // went on with that map — the last block has none.
+    // Only the key after the block, read back below as the next key of the same map, shows that the
+    // parser went on with that map after the error; the last block has none.
+    if (kind === 'header' || span.next === 'end') return unsafe(`${what} (nothing after the block shows where it ends)`);
+    // A problem past the block's own text involves what follows it, which this parse only imitates.
     if (doc.errors.some((e) => e.pos[1] > span.end - base)) return unsafe(`${what} (it reaches the next block)`);
     // An error in the block's own key line leaves what the block is, a key of which map, to recovery.
     const keyLineEnd = input.indexOf('\n', span.start - base);
     if (doc.errors.some((e) => keyLineEnd < 0 || e.pos[0] <= keyLineEnd)) return unsafe(`${what} (in the block's key line)`);
-    if (kind === 'header' || span.next === 'end') return unsafe(`${what} (nothing after the block shows where it ends)`);
   }
   const root = doc.contents;
   if (!isBlockMap(root)) return unsafe('not one key of a block map');
