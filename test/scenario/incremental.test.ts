@@ -158,6 +158,8 @@ const edit = fc.record({
     { weight: 12, arbitrary: fc.constantFrom('a', 'e', 's', 'x', '1', '0', ' ', '_', '-', '/') },
     { weight: 3, arbitrary: fc.constantFrom('.', ':', '{', '}', '[', ']', ',', '"', "'", '#', '*', '&', '!', '|', '>') },
     { weight: 3, arbitrary: fc.constantFrom('\n', '\n  ', '\n    ', '\n      - get: /new', '\n  extra: 1', '\n\n', '\r\n', '\n# c') },
+    // A key being typed, before its colon, at the columns of scenario and step keys.
+    { weight: 4, arbitrary: fc.constantFrom('\n    tim', '\n      tim', '\n        tim', '\n          tim') },
     { weight: 1, arbitrary: fc.constantFrom('\t', '&anchor ', '*anchor', '---\n', '|\n', '  # c\n', '{{ ', ' }}', 'x: [1,\n2]\n', 'key: "open\n', '\u00a0', 'scenarios:\n') },
     { weight: 3, arbitrary: fc.constant('') },
   ),
@@ -166,6 +168,12 @@ const edit = fc.record({
 function applyEdit(text: string, e: { at: number; remove: number; insert: string }): string {
   const at = e.at % (text.length + 1);
   return text.slice(0, at) + e.insert + text.slice(at + e.remove);
+}
+
+/** Edits that type `typed` into EXAMPLE one character at a time, right after the first `after`. */
+function typingAfter(after: string, typed: string): Array<{ at: number; remove: number; insert: string }> {
+  const at = EXAMPLE.indexOf(after) + after.length;
+  return [...typed].map((insert, i) => ({ at: at + i, remove: 0, insert }));
 }
 
 /** More runs for a deeper search: INCREMENTAL_RUNS=2000 node --import tsx --test test/scenario/incremental.test.ts */
@@ -182,7 +190,8 @@ test('random edits of small files: incremental parse, checks and outline equal a
         session.assertSameAsScratch(text);
       }
     }),
-    { numRuns: RUNS },
+    // Always among them: a key typed into a step, invalid YAML until its colon.
+    { numRuns: RUNS, examples: [[EXAMPLE, typingAfter('post: /cart', '\n        timeout: 5s')]] },
   );
   // Worth something only if many versions took the incremental path (most versions with a YAML syntax
   // error, which edits leave behind and later edits keep, are parsed whole), some of them with errors.
