@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { RunEvent, RunSummary } from '../src/protocol';
-import { ROOT, buildEngine, bundle, chooseCores, ensureTools, machine, measure, median, startNginx, type Cores, type Measured, type Target } from './tools';
+import { ROOT, buildEngine, bundle, chooseCores, ensureTools, machine, measure, median, medians, startNginx, type Cores, type Measured, type Target } from './tools';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -233,19 +233,7 @@ async function arrivalRate(engine: string, floor: string, target: Target, cores:
         );
       }
     }
-    for (const [driver, figures] of runs) {
-      const med = (key: keyof ArrivalFigures): number => median(figures.map((f) => f[key]));
-      results.push({
-        rate,
-        driver,
-        achieved: med('achieved'),
-        droppedPercent: med('droppedPercent'),
-        latenessP50Ms: med('latenessP50Ms'),
-        latenessP99Ms: med('latenessP99Ms'),
-        latenessP99AfterStartMs: med('latenessP99AfterStartMs'),
-        cpuMicrosPerIteration: med('cpuMicrosPerIteration'),
-      });
-    }
+    for (const [driver, figures] of runs) results.push({ rate, driver, ...medians(figures) });
   }
   return results;
 }
@@ -267,8 +255,7 @@ async function schedulerGaps(script: string, cores: Cores): Promise<SchedulerGap
     rounds.push(gaps);
     log(`scheduler gaps round ${round}: ${gaps.lostMsPerSecond.toFixed(1)} ms lost a second, ${gaps.gapsOver2MsPerSecond.toFixed(1)} gaps over 2 ms a second, largest ${gaps.largestGapMs.toFixed(2)} ms`);
   }
-  const med = (key: keyof SchedulerGaps): number => median(rounds.map((r) => r[key]));
-  return { lostMsPerSecond: med('lostMsPerSecond'), gapsOver1MsPerSecond: med('gapsOver1MsPerSecond'), gapsOver2MsPerSecond: med('gapsOver2MsPerSecond'), largestGapMs: med('largestGapMs') };
+  return medians(rounds);
 }
 
 // ---- memory per idle VU ----------------------------------------------------------------------------

@@ -170,6 +170,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Each figure's median over rounds of the same shape. */
+export function medians<T extends Record<keyof T, number>>(rounds: readonly T[]): T {
+  const keys = Object.keys(rounds[0] ?? {}) as Array<keyof T>;
+  return Object.fromEntries(keys.map((key) => [key, median(rounds.map((round) => round[key]))])) as T;
+}
+
 export function machine(): Record<string, string | number> {
   const version = (command: string[]): string => {
     const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8' });

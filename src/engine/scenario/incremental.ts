@@ -111,20 +111,7 @@ export class IncrementalParser {
         failure ??= `line ${span.line + 1}: ${block.unsafe}`;
         return undefined;
       }
-      const base = span.start - before.length;
-      if (block.base !== base) {
-        const delta = base - block.base;
-        for (const range of block.ranges) {
-          range[0] += delta;
-          range[1] += delta;
-          range[2] += delta;
-        }
-        for (const error of block.errors) {
-          error.pos[0] += delta;
-          error.pos[1] += delta;
-        }
-        block.base = base;
-      }
+      moveBlock(block, span.start - before.length);
       errors.push(...block.errors);
       block.placedBy = generation;
       blocks.set(block.pair, { key, line: span.line });
@@ -260,17 +247,25 @@ function parseBlock(input: string, kind: BlockKind, span: Span, unmask: boolean,
   // An alias may name an anchor of another block, which this block's parse cannot see.
   if (hasAnchorsOrAliases(root)) return unsafe('anchors or aliases');
   if (unmask) unmaskScalars(root);
-  const ranges = [...rangesOf(root, new Set())];
-  for (const range of ranges) {
-    range[0] += base;
-    range[1] += base;
-    range[2] += base;
+  const block: ParsedBlock = { ranges: [...rangesOf(root, new Set())], errors: doc.errors, pair, container, base: 0, placedBy: 0 };
+  moveBlock(block, base);
+  return block;
+}
+
+/** Moves a block's node ranges and error positions so that its parser input starts at `base`. */
+function moveBlock(block: ParsedBlock, base: number): void {
+  const delta = base - block.base;
+  if (delta === 0) return;
+  for (const range of block.ranges) {
+    range[0] += delta;
+    range[1] += delta;
+    range[2] += delta;
   }
-  for (const error of doc.errors) {
-    error.pos[0] += base;
-    error.pos[1] += base;
+  for (const error of block.errors) {
+    error.pos[0] += delta;
+    error.pos[1] += delta;
   }
-  return { ranges, errors: doc.errors, pair, container, base, placedBy: 0 };
+  block.base = base;
 }
 
 function isBlockMap(node: unknown): node is YAMLMap {
