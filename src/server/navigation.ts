@@ -8,8 +8,8 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { RESERVED_TEMPLATE_NAMES } from '../engine/scenario/schema';
-import { TEMPLATE_HELPERS, isTemplateIdentifier } from '../engine/scenario/template';
+import { nameProblem } from '../engine/scenario/names';
+import { TEMPLATE_HELPERS } from '../engine/scenario/template';
 import type { AnalysedDocument } from './documents';
 import { definitions, nameAt, referencesOf, type NameSymbol } from './names';
 
@@ -42,19 +42,18 @@ export function prepareRename(doc: AnalysedDocument, position: Position): { rang
   return { range: found.range, placeholder: found.symbol.name };
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TAKEN: ReadonlySet<string> = new Set([...RESERVED_TEMPLATE_NAMES, ...TEMPLATE_HELPERS.map((h) => h.name)]);
+/** Helpers may also be variable names, but renaming into one would make `{{ name }}` read like a call gone wrong. */
+const HELPER_NAMES: ReadonlySet<string> = new Set(TEMPLATE_HELPERS.map((h) => h.name));
 
 export function rename(doc: AnalysedDocument, position: Position, newName: string): WorkspaceEdit {
   const target = prepareRename(doc, position);
   const found = nameAt(doc.model, position)!;
   const symbol = found.symbol;
   if (target === null || !renameable(symbol)) return {};
-  if (!IDENTIFIER.test(newName) || !isTemplateIdentifier(newName)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a valid name: use letters, digits and _, not starting with a digit`);
-  }
-  if (TAKEN.has(newName)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is a built-in name of templates (vu, iteration, scenario, env, helpers): choose another`);
+  const problem = nameProblem(newName, symbol.kind === 'capture' ? 'capture' : 'variable');
+  if (problem !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a valid name: ${problem.message}`);
+  if (HELPER_NAMES.has(newName)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is the name of a template helper: choose another`);
   }
   const model = doc.model;
   const clash =

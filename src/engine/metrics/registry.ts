@@ -4,6 +4,7 @@
 import { METRIC_TAGS, METRICS, type ErrorClass, type MetricName, type ScenarioFigures, type StepFigures, type TrendStats } from '../../protocol';
 import type { Aggregation, HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
 import { ERROR_CLASSES, ERROR_CLASS_INDEX } from './error-classes';
+import { tagValueProblem } from '../scenario/names';
 import { encodeHistogram } from './hdr';
 import { histogramKey } from './histograms';
 import type { ScenarioRecorder, StepRecorder, Timings } from './recorder';
@@ -526,9 +527,9 @@ export class MetricsRegistry {
         return `${metric} cannot be filtered by "${key}" (it can be by ${allowed.join(', ')})`;
       }
     }
-    if (tags.status !== undefined && !/^\d{1,3}$/.test(tags.status)) return `status "${tags.status}" is not an HTTP status code`;
-    if (tags.expected_response !== undefined && tags.expected_response !== 'true' && tags.expected_response !== 'false') {
-      return `expected_response is true or false, not "${tags.expected_response}"`;
+    for (const [key, value] of Object.entries(tags)) {
+      const problem = tagValueProblem(key, value);
+      if (problem !== undefined) return problem;
     }
     return undefined;
   }

@@ -2,6 +2,7 @@
 // key, and the markdown docs. The validator, the language server (completion, hover) and the generated
 // JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
 import type { ExecutorType } from './plan';
+import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../../protocol';
 
 export type PathSegment = string | number;
@@ -146,8 +147,7 @@ export const EXECUTORS: Record<ExecutorType, { description: string; link: string
 export const HTTP_METHOD_KEYS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
 
-/** Names templates provide themselves; variables and captures may not take them. */
-export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
+export { RESERVED_TEMPLATE_NAMES, IDENTIFIER_PATTERN } from './names';
 
 export { METRIC_TAGS, THRESHOLD_TAGS };
 
@@ -160,7 +160,6 @@ export function thresholdTagsDoc(): string {
   }).join('; ');
 }
 
-export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Go's time.ParseDuration syntax, as k6 takes it. */
 const DURATION_PATTERN = '^\\+?((\\d+(\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|μs|ns))+$';
@@ -831,7 +830,7 @@ function toJson(node: SchemaNode): Json {
       const out: Record<string, Json> = { type: 'object', ...docs(node), additionalProperties: toJson(node.values) };
       if (node.minProperties !== undefined) out.minProperties = node.minProperties;
       if (node.keyFormat === 'identifier') {
-        out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...RESERVED_TEMPLATE_NAMES] } };
+        out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...UNAVAILABLE_NAMES] } };
       } else if (node.keyFormat === 'metricKey') {
         out.propertyNames = { pattern: `^(${metricNames.join('|')})(\\{[^{}]*\\})?$` };
       }

@@ -1,0 +1,46 @@
+// The rules for names the format lets a user choose (variables, captures) and for threshold tag values:
+// one definition read by the validator, the JSON Schema generator, rename, and the metrics registry, so
+// what one accepts the others accept.
+
+/** Names templates provide themselves; variables and captures may not take them. */
+export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
+
+/** Words a template reads as literals: `{{ true }}` is the boolean, so no variable can be read by these names. */
+export const TEMPLATE_LITERALS = ['true', 'false', 'null'] as const;
+
+/** A variable or capture name: what `{{ name }}` can read. */
+export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export type NameKind = 'variable' | 'capture';
+
+export interface NameProblem {
+  code: 'reserved-name' | 'invalid-name';
+  message: string;
+}
+
+/** Why `name` cannot be a variable or capture name, or undefined when it can. */
+export function nameProblem(name: string, kind: NameKind): NameProblem | undefined {
+  if ((RESERVED_TEMPLATE_NAMES as readonly string[]).includes(name)) {
+    return { code: 'reserved-name', message: `"${name}" is a built-in template name (${RESERVED_TEMPLATE_NAMES.join(', ')}): rename the ${kind}` };
+  }
+  if ((TEMPLATE_LITERALS as readonly string[]).includes(name)) {
+    return { code: 'reserved-name', message: `"${name}" is a literal in templates ({{ ${name} }} is the value ${name}, not a ${kind}): rename the ${kind}` };
+  }
+  if (!IDENTIFIER_PATTERN.test(name)) {
+    return { code: 'invalid-name', message: `${kind} name "${name}" cannot be read in templates: use letters, digits and _, not starting with a digit` };
+  }
+  return undefined;
+}
+
+/** Names no variable or capture may take, for the JSON Schema's `propertyNames.not.enum`. */
+export const UNAVAILABLE_NAMES: readonly string[] = [...RESERVED_TEMPLATE_NAMES, ...TEMPLATE_LITERALS];
+
+/** A threshold's `status` tag: an HTTP status code, as the engine records it. */
+export const STATUS_TAG_PATTERN = /^[1-5]\d\d$/;
+
+/** Why `value` cannot be the value of threshold tag `tag` (only tags with a closed set of values are checked). */
+export function tagValueProblem(tag: string, value: string): string | undefined {
+  if (tag === 'status' && !STATUS_TAG_PATTERN.test(value)) return `status "${value}" is not an HTTP status code such as 200`;
+  if (tag === 'expected_response' && value !== 'true' && value !== 'false') return `expected_response is true or false, not "${value}"`;
+  return undefined;
+}
