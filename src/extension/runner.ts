@@ -7,8 +7,10 @@ import { dirname, join } from 'node:path';
 import { EXIT, type RunEvent } from '../protocol';
 import { EngineProcess, type EngineExit } from './engine-process';
 import { liveFigures, statusBarText } from './figures';
-import { RunStore, resolveRunsDir } from '../engine/runs';
+// The store's light parts only: its index (../engine/runs) would bring the estimator and the HDR codec.
+import { newRunPath, resolveRunsDir } from '../engine/runs/location';
 import { newRunId } from './run-store';
+import type { ScenarioServer } from './server-requests';
 import { confirmHosts, mayRun } from './trust';
 
 export interface ActiveRun {
@@ -67,6 +69,7 @@ export class Runner implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    private readonly server: ScenarioServer,
   ) {
     this.statusBar = vscode.window.createStatusBarItem('volley.run', vscode.StatusBarAlignment.Left, 10);
     this.statusBar.name = 'Volley run';
@@ -100,13 +103,13 @@ export class Runner implements vscode.Disposable {
         return undefined;
       }
     }
-    if (!(await confirmHosts(document))) return undefined;
+    if (!(await confirmHosts(document, this.server))) return undefined;
     if (request.token?.isCancellationRequested) return undefined;
 
     const scenarios = request.scenarios ?? [];
     const file = document.uri.fsPath;
     const runId = newRunId(file, scenarios);
-    const runFile = new RunStore(runsDirFor(document.uri, this.context.globalStorageUri)).newRunPath(file);
+    const runFile = newRunPath(runsDirFor(document.uri, this.context.globalStorageUri), file);
     const name = file.split(/[\\/]/).pop() ?? file;
     const label = scenarios.length > 0 ? `${name} › ${scenarios.join(', ')}` : name;
     const events: RunEvent[] = [];
