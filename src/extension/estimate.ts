@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS } from '../protocol';
+import { config } from './config';
 import { engineEnv } from './engine-process';
 import type { ScenarioServer } from './server-requests';
 import { mayRun } from './trust';
@@ -68,7 +69,7 @@ export class Estimator {
       scenario = candidates.length === 1 ? candidates[0]!.name : await vscode.window.showQuickPick(candidates.map((s) => s.name), { title: 'Estimate VUs for which scenario?' });
       if (!scenario) return undefined;
     }
-    const trial = vscode.workspace.getConfiguration('volley', uri).get<string>('estimate.trialDuration', '10s') || '10s';
+    const trial = config(uri).estimateTrialDuration;
     const name = scenario;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Volley: estimating VUs for ${name} (a ${trial} trial run)`, cancellable: true },

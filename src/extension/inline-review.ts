@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { Diagnosis, RunEvent } from '../protocol';
+import { config } from './config';
 import { formatMs } from './figures';
 import { digestRun, type RunDigest } from './run-file';
 import { mapResultsToLines, type ResultLines } from './result-lines';
@@ -182,7 +183,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
   private decorateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
       const review = this.reviews.get(editor.document.uri.toString());
-      const enabled = vscode.workspace.getConfiguration('volley', editor.document.uri).get<boolean>('inlineResults.enabled', true);
+      const enabled = config(editor.document.uri).inlineResults;
       if (!review || !enabled) {
         for (const type of [this.stepDecoration, this.failingDecoration, this.staleDecoration, this.passedDecoration, this.failedDecoration]) {
           editor.setDecorations(type, []);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
+import { config } from './config';
 import { Estimator } from './estimate';
 import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
@@ -180,8 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     runner.onDidStart((run) => {
       review.clear(run.uri);
-      const open = vscode.workspace.getConfiguration('volley', run.uri).get<string>('run.openResults', 'always');
-      if (open !== 'always') return;
+      if (!config(run.uri).openResults) return;
       const panel = panels.runPanelFor(true);
       panel.showRun({ events: [], label: run.label, runFile: run.runFile, live: true });
       live = { panel, run };

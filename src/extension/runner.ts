@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { EXIT, type RunEvent } from '../protocol';
+import { config } from './config';
 import { EngineProcess, type EngineExit } from './engine-process';
 import { liveFigures, statusBarText } from './figures';
 // The store's light parts only: its index (../engine/runs) would bring the estimator and the HDR codec.
@@ -39,19 +40,16 @@ export interface RunRequest {
   token?: vscode.CancellationToken;
 }
 
-export const DEFAULT_RUNS_DIR = '.volley/runs';
-
 /**
  * The run directory for a file, the same one the CLI picks (src/engine/runs: `.volley/runs` in the nearest
  * folder with `.volley` or `.git`, else beside the file), unless `volley.runs.directory` names another,
  * relative to the workspace folder.
  */
 export function runsDirFor(uri: vscode.Uri, fallback: vscode.Uri): string {
-  const configured = vscode.workspace.getConfiguration('volley', uri).get<string>('runs.directory', DEFAULT_RUNS_DIR) || DEFAULT_RUNS_DIR;
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   const file = uri.scheme === 'file' ? uri.fsPath : join(fallback.fsPath, 'untitled');
   const cwd = folder ?? dirname(file);
-  return resolveRunsDir(file, { runsDir: configured === DEFAULT_RUNS_DIR ? undefined : configured, cwd, env: {} });
+  return resolveRunsDir(file, { runsDir: config(uri).runsDirectory, cwd, env: {} });
 }
 
 export class Runner implements vscode.Disposable {
@@ -95,8 +93,7 @@ export class Runner implements vscode.Disposable {
       return undefined;
     }
     if (document.isDirty) {
-      const save = vscode.workspace.getConfiguration('volley', document.uri).get<boolean>('run.saveBeforeRun', true);
-      if (!save) {
+      if (!config(document.uri).saveBeforeRun) {
         void vscode.window.showWarningMessage('Volley: the file has unsaved changes; the run uses the saved file.');
       } else if (!(await document.save())) {
         void vscode.window.showErrorMessage('Volley: could not save the file, so nothing was run.');

@@ -1,6 +1,7 @@
 // Running a load test sends traffic and reads the environment, so it needs a trusted workspace;
 // IntelliSense does not, and keeps working (capabilities.untrustedWorkspaces is "limited").
 import * as vscode from 'vscode';
+import { config } from './config';
 import { remoteHosts } from './remote-hosts';
 import type { ScenarioServer } from './server-requests';
 
@@ -21,8 +22,7 @@ export function mayRun(): boolean {
  * language server cannot say which hosts the file loads, it asks all the same.
  */
 export async function confirmHosts(document: vscode.TextDocument, server: ScenarioServer): Promise<boolean> {
-  const ask = vscode.workspace.getConfiguration('volley', document.uri).get<boolean>('run.confirmRemoteHosts', true);
-  if (!ask) return true;
+  if (!config(document.uri).confirmRemoteHosts) return true;
   const facts = await server.fileFacts(document.uri);
   const hosts = facts ? remoteHosts(facts.hosts) : undefined;
   if (hosts?.length === 0) return true;
