@@ -18,7 +18,15 @@ const builds = [
   { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+  // The webview's own folder, the only one its panel may load from (localResourceRoots): script and styles.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { webview: 'src/webview/main.ts', results: 'src/webview/results.css' },
+    outdir: 'dist/webview',
+  },
 ];
 
 if (watch) {
