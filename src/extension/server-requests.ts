@@ -55,6 +55,7 @@ export class ScenarioServer {
     }
     if (!result.ok) return result;
     // The edit's range belongs to the text the server saw: never apply it to another.
+    if (result.version === null) return { ok: false, message: `the language server does not have ${document.uri.fsPath} open as a Volley scenario, so it cannot edit it` };
     if (result.version !== version || document.version !== version) return { ok: false, message: 'the file changed while the edit was prepared; try again' };
     const range = toRange(result.range);
     const edit = new vscode.WorkspaceEdit();
