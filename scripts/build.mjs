@@ -1,4 +1,6 @@
 // Builds the four bundles, one per runtime (see docs/architecture.md).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -14,11 +16,44 @@ const common = {
 
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
+/**
+ * Writes esbuild's metafile (every input and how much of it each output holds) beside the bundle, on every
+ * build and rebuild: test/extension/bundle.test.ts reads it to keep the parser, the validator and the HDR
+ * codec out of the extension. Not shipped (.vscodeignore is a whitelist).
+ */
+function writeMetafile(file) {
+  return {
+    name: 'write-metafile',
+    setup(build) {
+      build.onEnd((result) => {
+        if (!result.metafile) return;
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, JSON.stringify(result.metafile, null, 1));
+      });
+    },
+  };
+}
+
 const builds = [
-  { ...node, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension/main.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    metafile: true,
+    plugins: [writeMetafile('dist/extension.meta.json')],
+  },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
+  // The webview's own folder, the only one its panel may load from (localResourceRoots): script and styles.
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { webview: 'src/webview/main.ts', results: 'src/webview/results.css' },
+    outdir: 'dist/webview',
+  },
 ];
 
 if (watch) {

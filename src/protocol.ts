@@ -310,6 +310,106 @@ export const LSP_NOTIFICATIONS = {
   iterationEstimate: 'volley/iterationEstimate',
 } as const;
 
+// ─── Requests from the extension to the language server ─────────────────────────────────────────────
+// The extension never parses a scenario file: it asks the server, which keeps one parse per document
+// version (src/server/documents.ts) and reads a file that is not open from disk. Each request is declared
+// here once — its method, its params and its result — the way rust-analyzer's client declares its
+// extensions (editors/code/src/lsp_ext.ts); the client sends it with `ask` (src/extension/server-requests.ts)
+// and the server answers it with `answer` (src/server/requests.ts). Wire types only: nothing here is
+// imported from the engine, so the webview and the engine can import this module too.
+
+/** A custom request: its method name, with its params and result carried as types only. */
+export interface LspRequest<Params, Result> {
+  readonly method: string;
+  /** Never set: it only carries the types. */
+  readonly types?: { params: Params; result: Result };
+}
+
+function lspRequest<Params, Result>(method: string): LspRequest<Params, Result> {
+  return { method };
+}
+
+/** Zero-based line and UTF-16 character, as in LSP. */
+export interface TextPosition {
+  line: number;
+  character: number;
+}
+
+export interface TextRange {
+  start: TextPosition;
+  end: TextPosition;
+}
+
+/** A document by its URI (as the language client sends it): the open version, else the file on disk. */
+export interface DocumentParams {
+  uri: string;
+}
+
+export interface StepFacts {
+  index: number;
+  /** The `name:` value, else k6-like `METHOD url`, else `think 1s` (as the engine names the step). */
+  name: string;
+  range: TextRange;
+  /** The name's value or the method key: where a reveal selects. */
+  selectionRange: TextRange;
+}
+
+export interface ScenarioFacts {
+  name: string;
+  nameRange: TextRange;
+  /** From the name to the end of the scenario's block. */
+  range: TextRange;
+  executor?: string;
+  steps: StepFacts[];
+}
+
+export interface ThresholdFacts {
+  /** The threshold's key, e.g. `http_req_duration{step:login}`. */
+  name: string;
+  nameRange: TextRange;
+  expressions: Array<{ text: string; range: TextRange }>;
+}
+
+/** What the editor needs to know of a scenario file, read from the server's parse of it. */
+export interface FileFacts {
+  /** The open document's version the facts were read from; null when the file was read from disk. */
+  version: number | null;
+  scenarios: ScenarioFacts[];
+  thresholds: ThresholdFacts[];
+  /**
+   * Every host the file sends load to (`baseUrl`'s and each step URL's), each once, in order of appearance.
+   * A host written as a `{{ }}` template is given as written: it is not evaluated.
+   */
+  hosts: string[];
+}
+
+/** "Set this key path to this value": a Diagnosis's `edit`, an estimate's recommendation. */
+export interface KeyPathEdit {
+  path: Array<string | number>;
+  value: unknown;
+}
+
+export interface KeyPathEditsParams extends DocumentParams {
+  /** Applied together, each to the text the previous one left. */
+  edits: KeyPathEdit[];
+}
+
+/**
+ * One text edit that makes all the key-path edits and keeps the rest of the file as written, against the
+ * document's `version` (null: the file on disk); or why it cannot be made.
+ */
+export type KeyPathEditsResult =
+  | { ok: true; version: number | null; range: TextRange; newText: string }
+  | { ok: false; message: string };
+
+/** Volley's own requests from the extension to the language server. */
+export const LSP_REQUESTS = {
+  /** Scenarios, steps and thresholds with their ranges, and the hosts the file targets; null when unreadable. */
+  fileFacts: lspRequest<DocumentParams, FileFacts | null>('volley/fileFacts'),
+  /** The text edit for a set of key-path edits (a diagnosis's fix, an estimate's VUs). */
+  keyPathEdits: lspRequest<KeyPathEditsParams, KeyPathEditsResult>('volley/keyPathEdits'),
+} as const;
+
 /** Messages from the extension to the results webview. */
 export type ToWebview =
   | { type: 'run'; events: RunEvent[]; view?: Omit<RunView, 'events'> }

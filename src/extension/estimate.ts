@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import { spawn } from 'node:child_process';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS } from '../protocol';
+import { config } from './config';
 import { engineEnv } from './engine-process';
-import { modelOf } from './result-lines';
+import type { ScenarioServer } from './server-requests';
 import { mayRun } from './trust';
-import { editAtPath } from './yaml-edit';
 
 /** What `volley estimate --json` prints (issue 5), the fields the editor uses. */
 export interface EstimateResult {
@@ -43,6 +43,7 @@ export class Estimator {
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
     private readonly client: () => LanguageClient | undefined,
+    private readonly server: ScenarioServer,
   ) {}
 
   async estimate(uri: vscode.Uri | undefined, scenario: string | undefined): Promise<EstimateResult | undefined> {
@@ -55,7 +56,12 @@ export class Estimator {
     const document = await vscode.workspace.openTextDocument(uri);
     if (document.isDirty && !(await document.save())) return undefined;
     if (scenario === undefined) {
-      const candidates = modelOf(document.getText()).scenarios.filter((s) => s.executor !== undefined && ARRIVAL_RATE.has(s.executor));
+      const facts = await this.server.fileFacts(document.uri);
+      if (!facts) {
+        void vscode.window.showErrorMessage('Volley: the language server could not read the file, so its scenarios are not known.');
+        return undefined;
+      }
+      const candidates = facts.scenarios.filter((s) => s.executor !== undefined && ARRIVAL_RATE.has(s.executor));
       if (candidates.length === 0) {
         void vscode.window.showInformationMessage('Volley: VU estimates are for arrival-rate scenarios, and this file has none.');
         return undefined;
@@ -63,7 +69,7 @@ export class Estimator {
       scenario = candidates.length === 1 ? candidates[0]!.name : await vscode.window.showQuickPick(candidates.map((s) => s.name), { title: 'Estimate VUs for which scenario?' });
       if (!scenario) return undefined;
     }
-    const trial = vscode.workspace.getConfiguration('volley', uri).get<string>('estimate.trialDuration', '10s') || '10s';
+    const trial = config(uri).estimateTrialDuration;
     const name = scenario;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Volley: estimating VUs for ${name} (a ${trial} trial run)`, cancellable: true },
@@ -82,7 +88,7 @@ export class Estimator {
       { detail: estimate.explanation },
       apply,
     );
-    if (choice === apply) await applyEstimate(document.uri, name, estimate);
+    if (choice === apply) await applyEstimate(this.server, document.uri, name, estimate);
     return estimate;
   }
 
@@ -122,21 +128,16 @@ export class Estimator {
   }
 }
 
-/** Writes the recommendation into the scenario (preAllocatedVUs, and maxVUs when there is one). */
-export async function applyEstimate(uri: vscode.Uri, scenario: string, estimate: EstimateResult): Promise<boolean> {
-  const values: Array<[string, number]> = [['preAllocatedVUs', estimate.recommendedPreAllocatedVUs]];
-  if (estimate.recommendedMaxVUs !== undefined) values.push(['maxVUs', Math.max(estimate.recommendedMaxVUs, estimate.recommendedPreAllocatedVUs)]);
-  for (const [key, value] of values) {
-    // One edit at a time, each against the text the previous one left.
-    const document = await vscode.workspace.openTextDocument(uri);
-    const change = editAtPath(document.getText(), ['scenarios', scenario, key], value);
-    if (!change.ok) {
-      void vscode.window.showWarningMessage(`Volley: ${change.message}`);
-      return false;
-    }
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
-    if (!(await vscode.workspace.applyEdit(edit))) return false;
+/** Writes the recommendation into the scenario (preAllocatedVUs, and maxVUs when there is one), as one edit. */
+export async function applyEstimate(server: ScenarioServer, uri: vscode.Uri, scenario: string, estimate: EstimateResult): Promise<boolean> {
+  const edits = [{ path: ['scenarios', scenario, 'preAllocatedVUs'], value: estimate.recommendedPreAllocatedVUs }];
+  if (estimate.recommendedMaxVUs !== undefined) {
+    edits.push({ path: ['scenarios', scenario, 'maxVUs'], value: Math.max(estimate.recommendedMaxVUs, estimate.recommendedPreAllocatedVUs) });
   }
-  return true;
+  const prepared = await server.prepareEdit(await vscode.workspace.openTextDocument(uri), edits);
+  if (!prepared.ok) {
+    void vscode.window.showWarningMessage(`Volley: ${prepared.message}`);
+    return false;
+  }
+  return vscode.workspace.applyEdit(prepared.edit);
 }

@@ -2,15 +2,17 @@
 // code lens per scenario, thresholds marked passed/failed, and failed thresholds and diagnoses in the
 // Problems view. The extension provides these itself (its own CodeLensProvider and DiagnosticCollection)
 // rather than handing results to the language server: the run lives here, and this way the server stays
-// a pure function of the text. Anchors are recomputed from the text on every edit (result-lines.ts), so
-// they follow their steps; once the text differs from what ran, everything is marked stale.
+// a pure function of the text. Anchors are recomputed on every edit from the language server's facts of the
+// new version (result-lines.ts), so they follow their steps; once the text differs from what ran,
+// everything is marked stale.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { Diagnosis, RunEvent } from '../protocol';
+import { config } from './config';
 import { formatMs } from './figures';
 import { digestRun, type RunDigest } from './run-file';
-import { mapResultsToLines, modelOf, type ResultLines } from './result-lines';
-import { diagnosisEdits, editsAtPaths } from './yaml-edit';
+import { mapResultsToLines, type ResultLines } from './result-lines';
+import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
 
 interface Review {
   uri: vscode.Uri;
@@ -21,6 +23,10 @@ interface Review {
   staleFromStart: boolean;
   lines: ResultLines;
   stale: boolean;
+  /** Counts layouts asked for: an answer for an older one is dropped. */
+  generation: number;
+  /** The lines have been laid out on the file at least once. */
+  laidOut: boolean;
 }
 
 export const RUN_DIAGNOSTIC_SOURCE = 'volley run';
@@ -30,10 +36,6 @@ const SEVERITY: Record<Diagnosis['severity'], vscode.DiagnosticSeverity> = {
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
 };
-
-function range(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
-  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-}
 
 function thresholdActual(actual: number | undefined, metric: string): string {
   if (actual === undefined) return 'no samples';
@@ -68,7 +70,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('testing.iconFailed') },
   });
 
-  constructor() {
+  constructor(private readonly server: ScenarioServer) {
     this.disposables.push(
       this.diagnostics,
       this.lensesChanged,
@@ -105,11 +107,13 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       staleFromStart,
       lines: { steps: [], scenarios: [], thresholds: [], diagnoses: [] },
       stale: staleFromStart,
+      generation: 0,
+      laidOut: false,
     };
     this.reviews.set(uri.toString(), review);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) this.recompute(review, open.getText());
-    else void vscode.workspace.openTextDocument(uri).then((d) => this.recompute(review, d.getText()), () => undefined);
+    if (open) void this.recompute(review, open);
+    else void vscode.workspace.openTextDocument(uri).then((d) => this.recompute(review, d), () => undefined);
   }
 
   clear(uri: vscode.Uri): void {
@@ -119,10 +123,10 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     this.lensesChanged.fire();
   }
 
-  /** For tests and the Testing view: what is shown for a file now. */
+  /** For tests and the Testing view: what is shown for a file now (nothing until it is laid out). */
   reviewOf(uri: vscode.Uri): { lines: ResultLines; stale: boolean; digest: RunDigest } | undefined {
     const review = this.reviews.get(uri.toString());
-    return review && { lines: review.lines, stale: review.stale, digest: review.digest };
+    return review?.laidOut ? { lines: review.lines, stale: review.stale, digest: review.digest } : undefined;
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -134,13 +138,19 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       key,
       setTimeout(() => {
         this.pending.delete(key);
-        if (this.reviews.get(key) === review) this.recompute(review, document.getText());
+        if (this.reviews.get(key) === review) void this.recompute(review, document);
       }, 150),
     );
   }
 
-  private recompute(review: Review, text: string): void {
-    review.lines = mapResultsToLines(modelOf(text), review.digest);
+  private async recompute(review: Review, document: vscode.TextDocument): Promise<void> {
+    const generation = ++review.generation;
+    const text = document.getText();
+    // The client sends the server every change before a request, so these facts are of this text.
+    const facts = await this.server.fileFacts(document.uri);
+    if (this.reviews.get(review.uri.toString()) !== review || review.generation !== generation) return;
+    review.lines = facts ? mapResultsToLines(facts, review.digest) : { steps: [], scenarios: [], thresholds: [], diagnoses: [] };
+    review.laidOut = true;
     review.stale = review.staleFromStart || (review.textAtRun !== undefined && review.textAtRun !== text);
     this.publishDiagnostics(review);
     this.decorateAll();
@@ -153,7 +163,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     for (const { range: r, result } of review.lines.thresholds) {
       if (result.ok) continue;
       const d = new vscode.Diagnostic(
-        range(r),
+        toRange(r),
         `Threshold ${result.key}: ${result.source} failed (actual ${thresholdActual(result.actual, result.metric)})${result.abortedRun ? ', and ended the run' : ''}${stale}`,
         vscode.DiagnosticSeverity.Error,
       );
@@ -162,7 +172,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       list.push(d);
     }
     for (const { range: r, diagnosis } of review.lines.diagnoses) {
-      const d = new vscode.Diagnostic(range(r), `${diagnosis.title}: ${diagnosis.explanation} Fix: ${diagnosis.fix}${stale}`, SEVERITY[diagnosis.severity] ?? vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(toRange(r), `${diagnosis.title}: ${diagnosis.explanation} Fix: ${diagnosis.fix}${stale}`, SEVERITY[diagnosis.severity] ?? vscode.DiagnosticSeverity.Warning);
       d.source = RUN_DIAGNOSTIC_SOURCE;
       d.code = diagnosis.id;
       list.push(d);
@@ -173,7 +183,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
   private decorateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) {
       const review = this.reviews.get(editor.document.uri.toString());
-      const enabled = vscode.workspace.getConfiguration('volley', editor.document.uri).get<boolean>('inlineResults.enabled', true);
+      const enabled = config(editor.document.uri).inlineResults;
       if (!review || !enabled) {
         for (const type of [this.stepDecoration, this.failingDecoration, this.staleDecoration, this.passedDecoration, this.failedDecoration]) {
           editor.setDecorations(type, []);
@@ -206,7 +216,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     if (!review) return [];
     return review.lines.scenarios.map(
       (s) =>
-        new vscode.CodeLens(range(s.range), {
+        new vscode.CodeLens(toRange(s.range), {
           title: `$(graph) ${s.text}${review.stale ? ' (stale)' : ''}`,
           tooltip: `Last run of ${s.scenario}${review.digest.startedAt ? `, ${new Date(review.digest.startedAt).toLocaleString()}` : ''}. Click to show the results.`,
           command: 'volley.showResults',
@@ -215,7 +225,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     );
   }
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const review = this.reviews.get(document.uri.toString());
     if (!review) return [];
     const actions: vscode.CodeAction[] = [];
@@ -224,13 +234,12 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       const diagnosis = review.digest.diagnoses.find((x) => x.id === d.code);
       const edits = diagnosis ? diagnosisEdits(diagnosis) : [];
       if (!diagnosis || edits.length === 0) continue;
-      const change = editsAtPaths(document.getText(), edits);
-      if (!change.ok) continue;
+      const prepared = await this.server.prepareEdit(document, edits);
+      if (!prepared.ok) continue;
       const action = new vscode.CodeAction(`Apply: ${diagnosis.fix}`, vscode.CodeActionKind.QuickFix);
       action.diagnostics = [d];
       action.isPreferred = true;
-      action.edit = new vscode.WorkspaceEdit();
-      action.edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.newText);
+      action.edit = prepared.edit;
       actions.push(action);
     }
     return actions;

@@ -1,6 +1,7 @@
 // The language server runs in its own Node process over IPC, so a slow validation never blocks the editor.
 import * as vscode from 'vscode';
-import { DEFAULT_RUNS_DIR, runsDirFor } from './runner';
+import { config } from './config';
+import { runsDirFor } from './runner';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 /**
@@ -15,8 +16,7 @@ export const VOLLEY_DOCUMENTS: ReadonlyArray<{ readonly scheme: string; readonly
 
 function configuredRunsDir(context: vscode.ExtensionContext): { runsDir?: string } {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const configured = vscode.workspace.getConfiguration('volley', folder?.uri).get<string>('runs.directory');
-  if (!folder || !configured || configured === DEFAULT_RUNS_DIR) return {};
+  if (!folder || config(folder.uri).runsDirectory === undefined) return {};
   return { runsDir: runsDirFor(vscode.Uri.joinPath(folder.uri, 'any.volley.yaml'), context.globalStorageUri) };
 }
 

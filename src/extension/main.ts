@@ -4,17 +4,17 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
+import { config } from './config';
 import { Estimator } from './estimate';
 import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
 import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
-import { modelOf } from './result-lines';
 import { latestRun } from './run-store';
 import { Runner, runsDirFor, type ActiveRun } from './runner';
+import { diagnosisEdits, ScenarioServer, toRange } from './server-requests';
 import { newScenario } from './templates';
 import { ScenarioTests } from './testing';
-import { diagnosisEdits, editsAtPaths } from './yaml-edit';
 
 let client: LanguageClient | undefined;
 let runner: Runner | undefined;
@@ -44,9 +44,18 @@ function scenarioUri(arg: unknown): vscode.Uri | undefined {
 
 export async function activate(context: vscode.ExtensionContext): Promise<VolleyApi> {
   const output = vscode.window.createOutputChannel('Volley', { log: true });
-  runner = new Runner(context, output);
-  const review = new InlineReview();
-  const estimator = new Estimator(context, output, () => client);
+  // Started now, awaited at the end of activation; what asks the server before then waits for it.
+  const started = startLanguageClient(context).then(
+    (c) => (client = c),
+    (err: Error) => {
+      output.error(`the language server did not start: ${err.message}`);
+      return undefined;
+    },
+  );
+  const server = new ScenarioServer(started, output);
+  runner = new Runner(context, output, server);
+  const review = new InlineReview(server);
+  const estimator = new Estimator(context, output, () => client, server);
   let live: { panel: ResultsPanel; run: ActiveRun } | undefined;
 
   const applyFix = async (diagnosis: Diagnosis, file: string | undefined): Promise<void> => {
@@ -55,37 +64,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       void vscode.window.showInformationMessage(`Volley: ${diagnosis.fix}`);
       return;
     }
-    const uri = vscode.Uri.file(file);
-    const document = await vscode.workspace.openTextDocument(uri);
-    const change = editsAtPaths(document.getText(), edits);
-    if (!change.ok) {
-      void vscode.window.showWarningMessage(`Volley: ${change.message}`);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const prepared = await server.prepareEdit(document, edits);
+    if (!prepared.ok) {
+      void vscode.window.showWarningMessage(`Volley: ${prepared.message}`);
       return;
     }
-    const edit = new vscode.WorkspaceEdit();
-    const range = new vscode.Range(document.positionAt(change.start), document.positionAt(change.end));
-    edit.replace(uri, range, change.newText);
-    if (await vscode.workspace.applyEdit(edit)) {
+    if (await vscode.workspace.applyEdit(prepared.edit)) {
       const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-      const at = document.positionAt(change.start);
+      const at = prepared.range.start;
       editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
   };
 
   const reveal = async (file: string, scenario: string, stepIndex: number | undefined): Promise<void> => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const info = modelOf(document.getText()).scenarios.find((s) => s.name === scenario);
+    const info = (await server.fileFacts(document.uri))?.scenarios.find((s) => s.name === scenario);
     const target = info && stepIndex !== undefined ? (info.steps[stepIndex]?.selectionRange ?? info.nameRange) : info?.nameRange;
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
     if (target) {
-      const range = new vscode.Range(target.start.line, target.start.character, target.end.line, target.end.character);
+      const range = toRange(target);
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
   };
 
   const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop() }, context.workspaceState);
-  const tests = new ScenarioTests(runner);
+  const tests = new ScenarioTests(runner, server);
 
   const showEvents = (label: string, events: RunEvent[], runFile: string | undefined, preserveFocus = true): ResultsPanel => {
     const panel = panels.runPanelFor(preserveFocus);
@@ -115,7 +120,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       if (!uri) return;
       let scenario = typeof scenarioArg === 'string' ? scenarioArg : undefined;
       if (scenario === undefined) {
-        const names = modelOf((await vscode.workspace.openTextDocument(uri)).getText()).scenarios.map((s) => s.name);
+        const facts = await server.fileFacts(uri);
+        if (!facts) return void vscode.window.showErrorMessage('Volley: the language server could not read the file, so its scenarios are not known.');
+        const names = facts.scenarios.map((s) => s.name);
         scenario = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title: 'Run which scenario?' });
         if (!scenario) return;
       }
@@ -174,8 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     runner.onDidStart((run) => {
       review.clear(run.uri);
-      const open = vscode.workspace.getConfiguration('volley', run.uri).get<string>('run.openResults', 'always');
-      if (open !== 'always') return;
+      if (!config(run.uri).openResults) return;
       const panel = panels.runPanelFor(true);
       panel.showRun({ events: [], label: run.label, runFile: run.runFile, live: true });
       live = { panel, run };
@@ -197,11 +203,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
   );
   void vscode.commands.executeCommand('setContext', 'volley.running', false);
 
-  try {
-    client = await startLanguageClient(context);
-  } catch (err) {
-    output.error(`the language server did not start: ${(err as Error).message}`);
-  }
+  await started;
   return { runner, panels, review, tests, livePanel: () => live?.panel };
 }
 

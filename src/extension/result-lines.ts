@@ -1,12 +1,9 @@
-// Where a run's figures go in the scenario file as it is now. Anchors are found by name in a fresh parse
-// of the current text (scenario by name, step by name or else by position, threshold by key and
-// expression), not by the line numbers recorded at run time: so the figures follow their step while the
-// file is edited, and a run read back from disk lands on the right lines even after the file moved on.
-// Pure: the same parse the language server uses, and nothing from the file is evaluated.
-import type { Diagnosis, ThresholdResult } from '../protocol';
-import { parseScenarioDocument } from '../engine/scenario/document';
-import type { Range } from '../engine/scenario/plan';
-import { buildModel, type DocumentModel, type ScenarioInfo, type StepInfo } from '../server/model';
+// Where a run's figures go in the scenario file as it is now. Anchors are found by name in the language
+// server's facts of the current version (scenario by name, step by name or else by position, threshold by
+// key and expression), not by the line numbers recorded at run time: so the figures follow their step
+// while the file is edited, and a run read back from disk lands on the right lines even after the file
+// moved on. Pure: the facts in, the anchors out; nothing from the file is evaluated.
+import type { Diagnosis, FileFacts, ScenarioFacts, StepFacts, TextRange, ThresholdResult } from '../protocol';
 import { scenarioLensText, stepLineText } from './figures';
 import type { RunDigest } from './run-file';
 
@@ -21,19 +18,19 @@ export interface StepAnchor {
 
 export interface ScenarioAnchor {
   line: number;
-  range: Range;
+  range: TextRange;
   scenario: string;
   text: string;
 }
 
 export interface ThresholdAnchor {
   /** The expression's range (or the key's, when the expression is no longer there). */
-  range: Range;
+  range: TextRange;
   result: ThresholdResult;
 }
 
 export interface DiagnosisAnchor {
-  range: Range;
+  range: TextRange;
   diagnosis: Diagnosis;
 }
 
@@ -44,13 +41,9 @@ export interface ResultLines {
   diagnoses: DiagnosisAnchor[];
 }
 
-const TOP: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const TOP: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export function modelOf(text: string): DocumentModel {
-  return buildModel(parseScenarioDocument(text));
-}
-
-export function findStep(scenario: ScenarioInfo, name: string, index: number): StepInfo | undefined {
+export function findStep(scenario: ScenarioFacts, name: string, index: number): StepFacts | undefined {
   const atIndex = scenario.steps[index];
   if (atIndex && atIndex.name === name) return atIndex;
   const named = scenario.steps.filter((s) => s.name === name);
@@ -61,11 +54,11 @@ export function findStep(scenario: ScenarioInfo, name: string, index: number): S
 
 const compact = (expression: string): string => expression.replace(/\s+/g, '');
 
-export function mapResultsToLines(model: DocumentModel, digest: RunDigest): ResultLines {
+export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLines {
   const lines: ResultLines = { steps: [], scenarios: [], thresholds: [], diagnoses: [] };
   const summary = digest.summary;
   const scenarioFigures = summary?.scenarios ?? digest.lastAggregate?.scenarios ?? [];
-  const byName = new Map(model.scenarios.map((s) => [s.name, s]));
+  const byName = new Map(facts.scenarios.map((s) => [s.name, s]));
 
   for (const figures of scenarioFigures) {
     const scenario = byName.get(figures.scenario);
@@ -98,7 +91,7 @@ export function mapResultsToLines(model: DocumentModel, digest: RunDigest): Resu
   }
 
   for (const result of summary?.thresholds ?? []) {
-    const threshold = model.thresholds.find((t) => t.name === result.key);
+    const threshold = facts.thresholds.find((t) => t.name === result.key);
     if (!threshold) continue;
     const expression = threshold.expressions.find((e) => compact(e.text) === compact(result.source));
     lines.thresholds.push({ range: expression?.range ?? threshold.nameRange, result });

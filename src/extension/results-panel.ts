@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Diagnosis, FromWebview, RunEvent, RunView, ToWebview } from '../protocol';
 import { digestRun, parseRunFile } from './run-file';
-import { newNonce, resultsHtml } from './webview-html';
+import { WEBVIEW_FILES, newNonce, resultsHtml } from './webview-html';
 
 export const RESULTS_VIEW_TYPE = 'volley.results';
 
@@ -166,8 +166,8 @@ export class ResultsPanel implements vscode.Disposable {
     return resultsHtml({
       cspSource: webview.cspSource,
       nonce: newNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'results.css')).toString(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...WEBVIEW_FILES.script)).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...WEBVIEW_FILES.style)).toString(),
       title: 'Volley results',
     });
   }
@@ -224,7 +224,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return {
     enableScripts: true,
     enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    // Only the webview's own folder: not the other bundles, not the extension's other files.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, ...WEBVIEW_FILES.root)],
   };
 }
 

@@ -4,7 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PlanInfo } from '../protocol';
-import { readRunStart } from '../engine/runs';
+import { readRunStart } from '../engine/runs/read';
 
 export interface StoredRun {
   path: string;

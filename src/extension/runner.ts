@@ -5,10 +5,13 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { EXIT, type RunEvent } from '../protocol';
+import { config } from './config';
 import { EngineProcess, type EngineExit } from './engine-process';
 import { liveFigures, statusBarText } from './figures';
-import { RunStore, resolveRunsDir } from '../engine/runs';
+// The store's light parts only: its index (../engine/runs) would bring the estimator and the HDR codec.
+import { newRunPath, resolveRunsDir } from '../engine/runs/location';
 import { newRunId } from './run-store';
+import type { ScenarioServer } from './server-requests';
 import { confirmHosts, mayRun } from './trust';
 
 export interface ActiveRun {
@@ -37,19 +40,16 @@ export interface RunRequest {
   token?: vscode.CancellationToken;
 }
 
-export const DEFAULT_RUNS_DIR = '.volley/runs';
-
 /**
  * The run directory for a file, the same one the CLI picks (src/engine/runs: `.volley/runs` in the nearest
  * folder with `.volley` or `.git`, else beside the file), unless `volley.runs.directory` names another,
  * relative to the workspace folder.
  */
 export function runsDirFor(uri: vscode.Uri, fallback: vscode.Uri): string {
-  const configured = vscode.workspace.getConfiguration('volley', uri).get<string>('runs.directory', DEFAULT_RUNS_DIR) || DEFAULT_RUNS_DIR;
   const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
   const file = uri.scheme === 'file' ? uri.fsPath : join(fallback.fsPath, 'untitled');
   const cwd = folder ?? dirname(file);
-  return resolveRunsDir(file, { runsDir: configured === DEFAULT_RUNS_DIR ? undefined : configured, cwd, env: {} });
+  return resolveRunsDir(file, { runsDir: config(uri).runsDirectory, cwd, env: {} });
 }
 
 export class Runner implements vscode.Disposable {
@@ -67,6 +67,7 @@ export class Runner implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    private readonly server: ScenarioServer,
   ) {
     this.statusBar = vscode.window.createStatusBarItem('volley.run', vscode.StatusBarAlignment.Left, 10);
     this.statusBar.name = 'Volley run';
@@ -92,21 +93,20 @@ export class Runner implements vscode.Disposable {
       return undefined;
     }
     if (document.isDirty) {
-      const save = vscode.workspace.getConfiguration('volley', document.uri).get<boolean>('run.saveBeforeRun', true);
-      if (!save) {
+      if (!config(document.uri).saveBeforeRun) {
         void vscode.window.showWarningMessage('Volley: the file has unsaved changes; the run uses the saved file.');
       } else if (!(await document.save())) {
         void vscode.window.showErrorMessage('Volley: could not save the file, so nothing was run.');
         return undefined;
       }
     }
-    if (!(await confirmHosts(document))) return undefined;
+    if (!(await confirmHosts(document, this.server))) return undefined;
     if (request.token?.isCancellationRequested) return undefined;
 
     const scenarios = request.scenarios ?? [];
     const file = document.uri.fsPath;
     const runId = newRunId(file, scenarios);
-    const runFile = new RunStore(runsDirFor(document.uri, this.context.globalStorageUri)).newRunPath(file);
+    const runFile = newRunPath(runsDirFor(document.uri, this.context.globalStorageUri), file);
     const name = file.split(/[\\/]/).pop() ?? file;
     const label = scenarios.length > 0 ? `${name} › ${scenarios.join(', ')}` : name;
     const events: RunEvent[] = [];

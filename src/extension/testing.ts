@@ -2,8 +2,8 @@
 // the file's load test and reports each threshold as passed or failed, with the measured value.
 import * as vscode from 'vscode';
 import type { ThresholdResult } from '../protocol';
-import { modelOf } from './result-lines';
 import type { Runner } from './runner';
+import { toRange, type ScenarioServer } from './server-requests';
 
 const GLOB = '**/*.volley.{yaml,yml}';
 const EXCLUDE = '**/{node_modules,.git,.volley}/**';
@@ -20,7 +20,10 @@ export class ScenarioTests implements vscode.Disposable {
   /** The last outcome reported per item id (the Testing API has no way to read them back). */
   readonly outcomes = new Map<string, 'passed' | 'failed' | 'errored' | 'skipped'>();
 
-  constructor(private readonly runner: Runner) {
+  constructor(
+    private readonly runner: Runner,
+    private readonly server: ScenarioServer,
+  ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
       else await this.resolveThresholds(item);
@@ -55,18 +58,14 @@ export class ScenarioTests implements vscode.Disposable {
 
   private async resolveThresholds(item: vscode.TestItem): Promise<void> {
     if (!item.uri) return;
-    let text: string;
-    try {
-      text = (await vscode.workspace.openTextDocument(item.uri)).getText();
-    } catch {
-      return;
-    }
+    // The open version when the file is open, else the file on disk: the server reads it either way.
+    const facts = await this.server.fileFacts(item.uri);
+    if (!facts) return;
     const children: vscode.TestItem[] = [];
-    for (const threshold of modelOf(text).thresholds) {
+    for (const threshold of facts.thresholds) {
       for (const expression of threshold.expressions) {
         const child = this.controller.createTestItem(thresholdId(threshold.name, expression.text), `${threshold.name}: ${expression.text}`, item.uri);
-        const r = expression.range;
-        child.range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+        child.range = toRange(expression.range);
         children.push(child);
       }
     }

@@ -3,6 +3,16 @@
 // policy is tested as text.
 import { randomBytes } from 'node:crypto';
 
+/**
+ * The webview's own folder (scripts/build.mjs writes it) and the two files of it the shell loads, relative
+ * to the extension. The panel may load nothing outside this folder (its only localResourceRoot).
+ */
+export const WEBVIEW_FILES = {
+  root: ['dist', 'webview'],
+  script: ['dist', 'webview', 'webview.js'],
+  style: ['dist', 'webview', 'results.css'],
+} as const;
+
 export function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }

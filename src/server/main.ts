@@ -20,6 +20,7 @@ import { codeLenses } from './code-lens';
 import { EstimateStore } from './estimates';
 import { estimateDiagnostics } from './estimate-hints';
 import { RunEstimates } from './run-estimates';
+import { documentOnDisk, registerRequests } from './requests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -104,6 +105,12 @@ connection.onCodeLens(({ textDocument }) => {
   return doc ? codeLenses(doc) : [];
 });
 estimates.listen(connection, () => diagnostics.republishAll());
+registerRequests(connection, (uri) => {
+  const document = documents.get(uri);
+  if (document) return { doc: cache.get(document), version: document.version };
+  const onDisk = documentOnDisk(uri);
+  return onDisk && { doc: onDisk, version: null };
+});
 
 documents.listen(connection);
 connection.listen();

@@ -60,8 +60,8 @@ test('npm run package makes <name>-<version>.vsix holding exactly what the exten
     ...(manifest.contributes.walkthroughs ?? []).flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image].filter((m): m is string => !!m))),
     'dist/server.js',
     'dist/engine.js',
-    'dist/webview.js',
-    'media/results.css',
+    'dist/webview/webview.js',
+    'dist/webview/results.css',
     'media/volley.svg',
     ...filesUnder('examples').filter((f) => f.endsWith('.volley.yaml')),
   ];

@@ -1,18 +1,40 @@
-// The mapping from a run's results to the lines of the file as it is now.
-import { test } from 'node:test';
+// The mapping from a run's results to the lines of the file as it is now, from the language server's facts
+// of each version (asked through the real LSP, as the extension asks).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mapResultsToLines, modelOf } from '../../src/extension/result-lines';
+import { LSP_REQUESTS, type FileFacts } from '../../src/protocol';
+import { mapResultsToLines } from '../../src/extension/result-lines';
 import { digestRun, parseRunFile } from '../../src/extension/run-file';
+import { TestClient } from '../server/lsp-client';
 import { ROOT, demoRun } from './helpers';
+
+let client: TestClient;
+before(async () => {
+  client = new TestClient();
+  await client.initialize();
+});
+after(() => client.close());
+
+let version = 0;
+/** The server's facts of `text`, as one more version of the demo file. */
+async function factsOf(text: string): Promise<FileFacts> {
+  const uri = 'file:///work/demo.volley.yaml';
+  if (version === 0) await client.open(uri, text, ++version);
+  else await client.change(uri, text, ++version);
+  const facts = await client.request(LSP_REQUESTS.fileFacts, { uri });
+  assert.ok(facts, 'no facts');
+  assert.equal(facts.version, version);
+  return facts;
+}
 
 const FILE = join(ROOT, 'examples/demo.volley.yaml');
 const TEXT = readFileSync(FILE, 'utf8');
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle));
 
-test('each step figure lands on its step line, each scenario lens on its name, thresholds on their expressions', () => {
-  const lines = mapResultsToLines(modelOf(TEXT), digestRun(demoRun(FILE)));
+test('each step figure lands on its step line, each scenario lens on its name, thresholds on their expressions', async () => {
+  const lines = mapResultsToLines(await factsOf(TEXT), digestRun(demoRun(FILE)));
   const step = (scenario: string, index: number) => lines.steps.find((s) => s.scenario === scenario && s.stepIndex === index);
   assert.equal(step('browse', 0)?.line, lineOf(TEXT, '- name: list products'));
   assert.equal(step('browse', 0)?.text, 'p95 41 ms · 0% failed · 1,204 req');
@@ -39,29 +61,29 @@ test('each step figure lands on its step line, each scenario lens on its name, t
   assert.deepEqual(lines.diagnoses.map((d) => [d.diagnosis.id, d.range.start.line]), [['too-few-vus', lineOf(TEXT, '  browse:')]]);
 });
 
-test('figures follow their steps when lines are added above and a step is moved', () => {
+test('figures follow their steps when lines are added above and a step is moved', async () => {
   const digest = digestRun(demoRun(FILE));
   const edited = TEXT.replace('scenarios:\n', 'scenarios:\n  # a comment\n\n')
     // `view cart` moves before `add to cart`: matched by name, not by position.
     .replace(/( {6}- name: add to cart\n(?:.*\n)*? {6}- think: 500ms\n)( {6}- name: view cart\n.*\n.*\n)/, '$2$1');
   assert.notEqual(edited, TEXT);
-  const lines = mapResultsToLines(modelOf(edited), digest);
+  const lines = mapResultsToLines(await factsOf(edited), digest);
   const at = (scenario: string, name: string) => lines.steps.find((s) => s.scenario === scenario && s.line === lineOf(edited, `- name: ${name}`));
   assert.ok(at('browse', 'list products'), 'list products moved down with the inserted lines');
   assert.equal(at('shoppers', 'view cart')?.text, 'p95 20 ms · 0% failed · 30 req');
   assert.equal(at('shoppers', 'add to cart')?.failing, true);
 });
 
-test('a renamed step keeps its figures by position; a removed scenario loses them', () => {
+test('a renamed step keeps its figures by position; a removed scenario loses them', async () => {
   const digest = digestRun(demoRun(FILE));
   const edited = TEXT.replace('- name: product detail', '- name: product page').replace(/ {2}shoppers:[\s\S]*?(?=thresholds:)/, '');
-  const lines = mapResultsToLines(modelOf(edited), digest);
+  const lines = mapResultsToLines(await factsOf(edited), digest);
   assert.equal(lines.steps.find((s) => s.scenario === 'browse' && s.stepIndex === 1)?.line, lineOf(edited, '- name: product page'));
   assert.equal(lines.steps.some((s) => s.scenario === 'shoppers'), false);
   assert.deepEqual(lines.scenarios.map((s) => s.scenario), ['browse']);
 });
 
-test('a run file cut mid-line (the engine was killed) still gives every whole event', () => {
+test('a run file cut mid-line (the engine was killed) still gives every whole event', async () => {
   const events = demoRun(FILE).slice(0, 3);
   const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n' + '{"type":"aggregate","t":3,"scen';
   const parsed = parseRunFile(text);
@@ -72,7 +94,7 @@ test('a run file cut mid-line (the engine was killed) still gives every whole ev
   assert.equal(digest.lastAggregate?.t, 2);
   assert.deepEqual(digest.peaks.get('browse'), { targetRate: 20, vusAllocated: 7 });
   // Without a summary, live step figures still map; scenario lenses wait for the summary.
-  const lines = mapResultsToLines(modelOf(TEXT), digest);
+  const lines = mapResultsToLines(await factsOf(TEXT), digest);
   assert.equal(lines.scenarios.length, 0);
   assert.equal(lines.steps.find((s) => s.scenario === 'browse' && s.stepIndex === 0)?.text, 'p95 41 ms · 0% failed · 19 req');
 });

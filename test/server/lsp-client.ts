@@ -41,6 +41,8 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 
+import type { LspRequest } from '../../src/protocol';
+
 export const SERVER = resolve(__dirname, '../../dist/server.js');
 
 export class TestClient {
@@ -142,6 +144,11 @@ export class TestClient {
 
   async codeLenses(uri: string): Promise<CodeLens[]> {
     return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  }
+
+  /** One of Volley's own requests (LSP_REQUESTS), as the extension sends it. */
+  async request<P, R>(request: LspRequest<P, R>, params: P): Promise<R> {
+    return this.connection.sendRequest<R>(request.method, params);
   }
 
   published(uri: string): PublishDiagnosticsParams[] {

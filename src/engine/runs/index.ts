@@ -2,6 +2,7 @@
 export {
   RUNS_DIR_ENV,
   canonicalPath,
+  newRunPath,
   parseRunFileName,
   resolveRunsDir,
   runFileName,

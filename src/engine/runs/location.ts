@@ -101,3 +101,12 @@ export function parseRunFileName(name: string): RunFileName | undefined {
 export function runFileName(fileKey: string, startedAt: Date, sequence = 1): string {
   return `${timeStamp(startedAt)}${sequence > 1 ? `~${sequence}` : ''}--${fileKey}.ndjson`;
 }
+
+/** A fresh path in `dir` for a run of `scenarioFile` starting at `startedAt`; the file is not created. */
+export function newRunPath(dir: string, scenarioFile: string, startedAt = new Date()): string {
+  const key = scenarioFileKey(scenarioFile);
+  for (let sequence = 1; ; sequence++) {
+    const path = join(dir, runFileName(key, startedAt, sequence));
+    if (!existsSync(path)) return path;
+  }
+}

@@ -3,15 +3,15 @@
 // when, so listing it answers "latest run of this file" without a separate index that could go stale;
 // the `start` and `summary` events inside answer which scenarios ran and what they measured. Only the last
 // `keep` runs per scenario file are kept.
-import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '../../protocol';
 import { iterationDurationsOf } from '../estimate/from-run';
 import type { DurationDistribution } from '../estimate/distribution';
 import {
+  newRunPath,
   parseRunFileName,
   resolveRunsDir,
-  runFileName,
   scenarioFileKey,
   type RunFileName,
   type RunsDirOptions,
@@ -45,11 +45,7 @@ export class RunStore {
 
   /** A fresh path for a run of `scenarioFile` starting now; the file is not created. */
   newRunPath(scenarioFile: string, startedAt = new Date()): string {
-    const key = scenarioFileKey(scenarioFile);
-    for (let sequence = 1; ; sequence++) {
-      const path = join(this.dir, runFileName(key, startedAt, sequence));
-      if (!existsSync(path)) return path;
-    }
+    return newRunPath(this.dir, scenarioFile, startedAt);
   }
 
   /** Runs of `scenarioFile`, newest first. */

@@ -24,7 +24,7 @@ test('the installed extension is the packaged one, and activates on its own', as
   const extension = installed();
   // Installed into the run's extensions directory, as publisher.name-version; nothing but what was packaged.
   assert.match(extension.extensionPath, new RegExp(`/extensions/volley\\.volley-${extension.packageJSON.version.replace(/\./g, '\\.')}$`));
-  for (const shipped of ['dist/extension.js', 'dist/server.js', 'dist/engine.js', 'dist/webview.js', 'media/icon.png', 'changelog.md', 'readme.md']) {
+  for (const shipped of ['dist/extension.js', 'dist/server.js', 'dist/engine.js', 'dist/webview/webview.js', 'dist/webview/results.css', 'media/icon.png', 'changelog.md', 'readme.md']) {
     assert.ok(existsSync(join(extension.extensionPath, shipped)), `${shipped} is not in the installed extension`);
   }
   for (const kept of ['src', 'test', 'node_modules', 'dist/extension.js.map']) {

@@ -104,7 +104,7 @@ test('the panel after a diagnosed run: thresholds, per-step rows, painted charts
   assert.equal(ours.length, 1, JSON.stringify(facts.scripts));
   assert.equal(ours[0]!.nonce, nonce, 'the script does not carry the policy nonce');
   assert.equal(ours[0]!.inline, false);
-  assert.match(ours[0]!.src, /\/dist\/webview\.js$/);
+  assert.match(ours[0]!.src, /\/dist\/webview\/webview\.js$/);
   assert.equal(facts.inlineScriptRan, false, 'an inline script without the nonce ran: the policy is not enforced');
   await screenshot('results-diagnosed');
 }, 60_000);

@@ -1,7 +1,8 @@
 // A machine-applicable fix is "set this key path to this value" (Diagnosis.edit, an estimate). This turns
 // it into one text edit of the scenario file that keeps the rest of the file as written: the value's
 // scalar is replaced, or a missing key is added as the last key of its map with the map's indentation.
-// Pure: offsets in, offsets out; the caller makes the WorkspaceEdit.
+// Pure: offsets in, offsets out. The server answers the extension's `volley/keyPathEdits` with it
+// (requests.ts), so the extension never parses YAML.
 import { isMap, isScalar, type YAMLMap } from 'yaml';
 import { parseScenarioDocument } from '../engine/scenario/document';
 import type { PathSegment } from '../engine/scenario/schema';
@@ -79,9 +80,4 @@ export function editsAtPaths(text: string, edits: ReadonlyArray<{ path: readonly
     endNew--;
   }
   return { ok: true, start, end: endOld, newText: next.slice(start, endNew) };
-}
-
-/** The edits a diagnosis asks for: all of `edits` when given, else its one `edit`. */
-export function diagnosisEdits(d: { edit?: { path: string[]; value: unknown }; edits?: Array<{ path: string[]; value: unknown }> }): Array<{ path: string[]; value: unknown }> {
-  return d.edits && d.edits.length > 0 ? d.edits : d.edit ? [d.edit] : [];
 }

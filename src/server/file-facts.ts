@@ -1,0 +1,53 @@
+// What the extension needs to know of a scenario file (`volley/fileFacts`): its scenarios, steps and
+// thresholds with their ranges, and the hosts it sends load to — read from the server's one parse of the
+// version, so the extension never parses the file itself. Nothing from the file is evaluated: a host
+// written as a template is given as written.
+import { isScalar } from 'yaml';
+import type { FileFacts } from '../protocol';
+import type { AnalysedDocument } from './documents';
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** The host a URL names, relative URLs against `base`; a templated authority as written (without user info). */
+export function hostOf(url: string, base: string | undefined): string | undefined {
+  const absolute = ABSOLUTE.test(url) ? url : base;
+  if (absolute === undefined) return undefined;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(absolute)?.[1] ?? '';
+  if (authority.includes('{{')) return authority.replace(/^[^@]*@/, '');
+  try {
+    return new URL(absolute.replace(/\{\{[^}]*\}\}/g, 'x')).hostname;
+  } catch {
+    return authority || undefined;
+  }
+}
+
+/** `baseUrl`'s host and every step URL's, each once, in order of appearance. */
+export function hostsOf(doc: AnalysedDocument): string[] {
+  const baseNode = doc.scenario.nodeAt(['baseUrl']);
+  const base = isScalar(baseNode) && typeof baseNode.value === 'string' ? baseNode.value : undefined;
+  const hosts: string[] = [];
+  const add = (host: string | undefined): void => {
+    if (host !== undefined && host !== '' && !hosts.includes(host)) hosts.push(host);
+  };
+  if (base !== undefined) add(hostOf(base, undefined));
+  for (const scenario of doc.model.scenarios) {
+    for (const step of scenario.steps) if (step.url !== undefined) add(hostOf(step.url, base));
+  }
+  return hosts;
+}
+
+export function fileFacts(doc: AnalysedDocument, version: number | null): FileFacts {
+  const model = doc.model;
+  return {
+    version,
+    scenarios: model.scenarios.map((s) => ({
+      name: s.name,
+      nameRange: s.nameRange,
+      range: s.range,
+      ...(s.executor !== undefined ? { executor: s.executor } : {}),
+      steps: s.steps.map((step) => ({ index: step.index, name: step.name, range: step.range, selectionRange: step.selectionRange })),
+    })),
+    thresholds: model.thresholds.map((t) => ({ name: t.name, nameRange: t.nameRange, expressions: t.expressions })),
+    hosts: hostsOf(doc),
+  };
+}

@@ -1,0 +1,83 @@
+// `volley/fileFacts`: what the extension knows of a scenario file, answered from the server's parse of the
+// open version, or from the file on disk when it is not open (the Testing view lists files never opened).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LSP_REQUESTS, type TextRange } from '../../src/protocol';
+import { TestClient } from './lsp-client';
+
+let client: TestClient;
+before(async () => {
+  client = new TestClient();
+  await client.initialize();
+});
+after(() => client.close());
+
+const FILE = `name: facts
+baseUrl: http://127.0.0.1:7878
+scenarios:
+  browse:
+    executor: constant-arrival-rate
+    rate: 5
+    duration: 10s
+    preAllocatedVUs: 2
+    flow:
+      - name: list
+        get: /products
+      - get: /products/1
+      - think: 1s
+  idle:
+    executor: constant-vus
+    vus: 1
+    duration: 1s
+    flow: [{ get: "http://[::1]:9/x" }]
+thresholds:
+  http_req_duration{step:list}: [p(95)<300, max<900]
+`;
+
+const textAt = (text: string, r: TextRange): string => {
+  const lines = text.split('\n');
+  assert.equal(r.start.line, r.end.line, 'one-line range');
+  return lines[r.start.line]!.slice(r.start.character, r.end.character);
+};
+
+test('scenarios with their executor, steps by the engine\'s names, thresholds with each expression\'s range, and the hosts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-facts-'));
+  try {
+    const path = join(dir, 'facts.volley.yaml');
+    writeFileSync(path, FILE);
+    const uri = pathToFileURL(path).href;
+    // Not open: read from disk.
+    const facts = await client.request(LSP_REQUESTS.fileFacts, { uri });
+    assert.ok(facts);
+    assert.equal(facts.version, null);
+    assert.deepEqual(facts.scenarios.map((s) => [s.name, s.executor, textAt(FILE, s.nameRange)]), [
+      ['browse', 'constant-arrival-rate', 'browse'],
+      ['idle', 'constant-vus', 'idle'],
+    ]);
+    assert.deepEqual(facts.scenarios[0]!.steps.map((s) => [s.index, s.name, textAt(FILE, s.selectionRange)]), [
+      [0, 'list', 'list'],
+      [1, 'GET /products/1', 'get'],
+      [2, 'think 1s', 'think'],
+    ]);
+    assert.deepEqual(facts.thresholds.map((t) => [t.name, t.expressions.map((e) => [e.text, textAt(FILE, e.range)])]), [
+      ['http_req_duration{step:list}', [['p(95)<300', 'p(95)<300'], ['max<900', 'max<900']]],
+    ]);
+    assert.deepEqual(facts.hosts, ['127.0.0.1', '[::1]']);
+
+    // Open and edited: the open version, not the disk.
+    await client.open(uri, FILE, 1);
+    await client.change(uri, FILE.replace('  idle:', '  # one line more\n  idle:'), 2);
+    const open = await client.request(LSP_REQUESTS.fileFacts, { uri });
+    assert.equal(open?.version, 2);
+    assert.equal(open?.scenarios[1]!.nameRange.start.line, facts.scenarios[1]!.nameRange.start.line + 1);
+
+    assert.equal(await client.request(LSP_REQUESTS.fileFacts, { uri: pathToFileURL(join(dir, 'gone.volley.yaml')).href }), null);
+    assert.equal(await client.request(LSP_REQUESTS.fileFacts, { uri: 'untitled:Untitled-9' }), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
