@@ -14,6 +14,7 @@ import type { ExecutorPlan, Stage } from '../../src/engine/scenario/plan';
 import { stagesDurationMs } from '../../src/engine/scenario/stages';
 import { stepNameOf } from '../../src/engine/scenario/step-name';
 import { parseMetricKey } from '../../src/engine/scenario/threshold-expr';
+import { buildModel } from '../../src/server/model';
 
 const flowFile = (flow: string, thresholds = ''): string => `baseUrl: http://127.0.0.1:7878
 name: &shared shared name
@@ -24,6 +25,25 @@ scenarios:
     duration: 5s
     flow:
 ${flow}${thresholds}`;
+
+test('the language server names steps as the run does: names written as numbers or booleans, and aliases', () => {
+  // The model used String(value) and ignored aliases: `1.50` was "1.5", `True` "true", `*shared` "GET /c".
+  const text = flowFile(`      - { name: 1.50, get: /a }
+      - { name: True, get: /b }
+      - { name: *shared, get: /c }
+      - get: /d
+      - think: 1s
+`);
+  const { plan, diagnostics } = loadScenario(text, 'names.volley.yaml');
+  assert.ok(plan, diagnostics.map((d) => d.message).join('; '));
+  const planned = plan.scenarios[0].steps.map((s) => s.name);
+  assert.deepEqual(planned, ['1.50', 'True', 'shared name', 'GET /d', 'think 1s']);
+  const model = buildModel(parseScenarioDocument(text));
+  assert.deepEqual(
+    model.scenarios[0].steps.map((s) => s.name),
+    planned,
+  );
+});
 
 test('a step key that is an Object property is not a method: no step is named after a function', () => {
   // The checker looked methods up with `key in {get: 'GET', ...}`, so `toString:` counted as a method
