@@ -7,9 +7,11 @@ import { keyText, resolveAlias, scalarSource, type ScenarioDocument } from './do
 import type { HttpMethod } from './plan';
 import { HTTP_METHOD_KEYS } from './schema';
 
+const METHOD_BY_KEY: ReadonlyMap<string, HttpMethod> = new Map(HTTP_METHOD_KEYS.map((key) => [key, key.toUpperCase() as HttpMethod]));
+
 /** The HTTP method a step key sends (`get` → GET), undefined for any other key. */
 export function methodOfKey(key: string | undefined): HttpMethod | undefined {
-  return key !== undefined && (HTTP_METHOD_KEYS as readonly string[]).includes(key) ? (key.toUpperCase() as HttpMethod) : undefined;
+  return key === undefined ? undefined : METHOD_BY_KEY.get(key);
 }
 
 export function requestStepName(method: string, url: string): string {
