@@ -28,6 +28,7 @@ export interface CheckedFile {
   thresholds: ThresholdPlan[];
 }
 
+/** Fills `checked` as it goes, so that what was found before an internal error is still returned. */
 export function checkFile(f: Findings, cache: CheckCache | undefined, checked: CheckedFile): void {
   const root = deref(f, f.doc.yaml.contents as Node | null);
   if (isEmpty(root)) {

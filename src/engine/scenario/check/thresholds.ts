@@ -2,11 +2,11 @@
 // expressions, plain or as { threshold, abortOnFail, delayAbortEval }. Scenario and step names in the
 // filters must name ones the file has.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
-import { METRICS } from '../../../protocol';
+import type { MetricType } from '../../../protocol';
 import { keyText } from '../document';
 import { tagValueProblem } from '../names';
 import type { HttpMethod, ThresholdPlan } from '../plan';
-import { HTTP_METHOD_KEYS, METRIC_TAGS, THRESHOLD_TAGS, thresholdObjectSchema, type StringSchema } from '../schema';
+import { HTTP_METHOD_KEYS, METRIC_NAMES, METRIC_TAGS, THRESHOLD_TAGS, thresholdObjectSchema, type StringSchema } from '../schema';
 import { methodOfKey } from '../step-name';
 import { suggest } from '../suggest';
 import { aggregationName, aggregationsFor, isAggregationAllowed, metricType, parseMetricKey, parseThresholdExpression, type TagSpan } from '../threshold-expr';
@@ -21,15 +21,12 @@ export interface ThresholdContext {
   stepNames: readonly string[];
 }
 
-type MetricType = ReturnType<typeof metricType>;
-
 const HTTP_METHODS: readonly HttpMethod[] = HTTP_METHOD_KEYS.map((key) => methodOfKey(key)!);
 
 export function checkThresholds(f: Findings, entry: Entry, context: ThresholdContext): ThresholdPlan[] {
   const out: ThresholdPlan[] = [];
   const map = expectMap(f, entry, 'a map of metric names to lists of expressions');
   if (!map) return out;
-  const metrics = Object.keys(METRICS);
   for (const e of entries(f, map)) {
     const parsed = parseMetricKey(e.key);
     if (!parsed.ok) {
@@ -39,13 +36,13 @@ export function checkThresholds(f: Findings, entry: Entry, context: ThresholdCon
     let keyOk = true;
     const type = metricType(parsed.metric);
     if (type === undefined) {
-      const suggestion = suggest(parsed.metric, metrics);
+      const suggestion = suggest(parsed.metric, METRIC_NAMES);
       const { range, exact } = innerRange(f.doc, e.keyNode, e.key.indexOf(parsed.metric), parsed.metric.length);
       f.error(
         'unknown-metric',
         suggestion !== undefined
           ? `unknown metric "${parsed.metric}": did you mean "${suggestion}"?`
-          : `unknown metric "${parsed.metric}": thresholds apply to ${metrics.join(', ')}`,
+          : `unknown metric "${parsed.metric}": thresholds apply to ${METRIC_NAMES.join(', ')}`,
         range,
         suggestion !== undefined && exact ? [changeFix(range, suggestion)] : undefined,
       );
@@ -63,7 +60,7 @@ export function checkThresholds(f: Findings, entry: Entry, context: ThresholdCon
 }
 
 /** One tag of a key's filter: a tag Volley records, carried by the metric, with a value it can have. */
-function checkTag(f: Findings, keyNode: Scalar, metric: string, type: MetricType, tag: TagSpan, context: ThresholdContext): boolean {
+function checkTag(f: Findings, keyNode: Scalar, metric: string, type: MetricType | undefined, tag: TagSpan, context: ThresholdContext): boolean {
   const at = (offset: number, length: number) => innerRange(f.doc, keyNode, offset, length);
   if (!(THRESHOLD_TAGS as readonly string[]).includes(tag.key)) {
     const suggestion = suggest(tag.key, THRESHOLD_TAGS);
@@ -135,7 +132,7 @@ function thresholdList(f: Findings, e: Entry): Node[] | undefined {
   return undefined;
 }
 
-function checkThresholdItem(f: Findings, item: Node | null, owner: Entry, metric: string, type: MetricType): Omit<ThresholdPlan, 'key' | 'metric' | 'tags'> | undefined {
+function checkThresholdItem(f: Findings, item: Node | null, owner: Entry, metric: string, type: MetricType | undefined): Omit<ThresholdPlan, 'key' | 'metric' | 'tags'> | undefined {
   let expression: Scalar | undefined;
   let abortOnFail = false;
   let delayAbortEvalMs = 0;
