@@ -2,9 +2,7 @@
 // it cannot say (k6's executor rules, template names, capture order, threshold metrics), and collects
 // what compile.ts needs to build the Plan, so the document is walked once. Every diagnostic has a range
 // in the document; nothing here throws on bad input. One module per section of the file, each writing
-// into the findings sink it is given: file.ts (top level), scenario.ts and executors.ts, flow.ts with
-// request.ts and templates.ts (steps), checks.ts (checks and captures), thresholds.ts; read.ts,
-// ranges.ts and fixes.ts are the primitives they share.
+// into the findings sink it is given (the map of them is in docs/architecture.md).
 import type { ScenarioDocument } from '../document';
 import type { ScenarioDiagnostic, Severity } from '../plan';
 import type { CheckCache } from './cache';
