@@ -75,7 +75,7 @@ function runsVUs(f: Findings, keys: ScenarioKeys): void {
   if (at && keys.values.startVUs === 0) f.warning('no-load', 'this scenario runs no VUs: startVUs and every stage target are 0', at);
 }
 
-const RULES: Record<ExecutorType, readonly Rule[]> = {
+const RULES: Readonly<Record<ExecutorType, readonly Rule[]>> = {
   'constant-arrival-rate': [maxVUsAtLeastPreAllocated],
   'ramping-arrival-rate': [maxVUsAtLeastPreAllocated, stagesLast, startsIterations],
   'constant-vus': [],

@@ -5,7 +5,7 @@ import type { ScenarioDocument } from '../document';
 import type { DiagnosticFix, Range } from '../plan';
 
 /** What "add the missing key" inserts. */
-const PLACEHOLDERS: Record<string, string> = {
+const PLACEHOLDERS: Readonly<Record<string, string>> = {
   executor: 'constant-vus',
   flow: '[{ get: / }]',
   rate: '10',

@@ -38,7 +38,7 @@ export function checkDocument(doc: ScenarioDocument, cache?: CheckCache): CheckR
   return { diagnostics: sortDiagnostics([...doc.syntaxDiagnostics, ...findings.diagnostics]), checked };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 export function sortDiagnostics(diagnostics: ScenarioDiagnostic[]): ScenarioDiagnostic[] {
   return diagnostics.sort(

@@ -1,5 +1,5 @@
 // Reader primitives every section uses: a map's entries (duplicates and odd keys reported), the
-// expected shape of a value, and scalars typed by the schema (./../schema.ts), each reporting what is
+// expected shape of a value, and scalars typed by the schema (../schema.ts), each reporting what is
 // wrong with a value to the findings sink and returning undefined then.
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { keyText, resolveAlias, scalarSource } from '../document';
