@@ -5,12 +5,12 @@
 import { isMap, type Node } from 'yaml';
 import { keyText } from '../document';
 import type { ExecutorType, Stage } from '../plan';
-import { scenarioSchema, type ObjectSchema, type StringSchema } from '../schema';
+import { scenarioSchema, type ObjectSchema } from '../schema';
 import { stagesDurationMs } from '../stages';
 import type { Findings } from './findings';
 import { replaceFix } from './fixes';
 import { firstLine } from './ranges';
-import { deref, describe, entries, expectSeq, isEmpty, missingKey, readDuration, readScalar, unknownKey, type Entry } from './read';
+import { deref, describe, entries, expectSeq, isEmpty, missingKey, readScalar, unknownKey, type Entry } from './read';
 
 /** A scenario's keys as checked: the valid values (numbers, ms, stages) and every entry, by key. */
 export interface ScenarioKeys {
@@ -97,6 +97,7 @@ export function checkStages(f: Findings, entry: Entry, executor: ExecutorType | 
     return undefined;
   }
   const stageSchema = (scenarioSchema().properties.stages as { items: ObjectSchema }).items;
+  const stageKeys = Object.keys(stageSchema.properties);
   const stages: Stage[] = [];
   let ok = true;
   seq.items.forEach((raw, i) => {
@@ -110,11 +111,15 @@ export function checkStages(f: Findings, entry: Entry, executor: ExecutorType | 
     let durationMs: number | undefined;
     let target: number | undefined;
     for (const e of entries(f, item)) {
-      if (e.key === 'duration') durationMs = readDuration(f, e, stageSchema.properties.duration as StringSchema);
-      else if (e.key === 'target') target = readScalar(f, e, stageSchema.properties.target) as number | undefined;
-      else unknownKey(f, e, ['duration', 'target'], `stage ${i + 1}`);
+      if (!stageKeys.includes(e.key)) {
+        unknownKey(f, e, stageKeys, `stage ${i + 1}`);
+        continue;
+      }
+      const value = readScalar(f, e, stageSchema.properties[e.key]) as number | undefined;
+      if (e.key === 'duration') durationMs = value;
+      else target = value;
     }
-    for (const key of ['duration', 'target']) {
+    for (const key of stageSchema.required ?? []) {
       if (item.items.some((p) => keyText(p) === key)) continue;
       const what = key === 'target' ? (executor === 'ramping-vus' ? ' (VUs at its end)' : ' (its rate at its end)') : '';
       missingKey(f, `stage ${i + 1} needs ${key}${what}`, firstLine(f.doc, item), item, undefined, key);
