@@ -6,14 +6,14 @@ import type { MetricType } from '../../../protocol';
 import { keyText } from '../document';
 import { tagValueProblem } from '../names';
 import type { HttpMethod, ThresholdPlan } from '../plan';
-import { HTTP_METHOD_KEYS, METRIC_NAMES, METRIC_TAGS, THRESHOLD_TAGS, thresholdObjectSchema, type StringSchema } from '../schema';
+import { HTTP_METHOD_KEYS, METRIC_NAMES, METRIC_TAGS, THRESHOLD_TAGS, thresholdObjectSchema } from '../schema';
 import { methodOfKey } from '../step-name';
 import { suggest } from '../suggest';
 import { aggregationName, aggregationsFor, isAggregationAllowed, metricType, parseMetricKey, parseThresholdExpression, type TagSpan } from '../threshold-expr';
 import type { Findings } from './findings';
 import { changeFix } from './fixes';
 import { firstLine, innerRange } from './ranges';
-import { deref, describe, entries, expectMap, isEmpty, missingKey, readBoolean, readDuration, scalarText, unknownKey, type Entry } from './read';
+import { deref, describe, entries, expectMap, isEmpty, missingKey, readScalar, scalarText, unknownKey, type Entry } from './read';
 
 /** The names the file defines, which `scenario:` and `step:` tags must use. */
 export interface ThresholdContext {
@@ -151,14 +151,12 @@ function checkThresholdItem(f: Findings, item: Node | null, owner: Entry, metric
           }
           ok = false;
         }
-      } else if (e.key === 'abortOnFail') {
-        const v = readBoolean(f, e);
+      } else if (Object.hasOwn(props, e.key)) {
+        // abortOnFail and delayAbortEval, typed by the description.
+        const v = readScalar(f, e, props[e.key]);
         if (v === undefined) ok = false;
-        else abortOnFail = v;
-      } else if (e.key === 'delayAbortEval') {
-        const v = readDuration(f, e, props.delayAbortEval as StringSchema);
-        if (v === undefined) ok = false;
-        else delayAbortEvalMs = v;
+        else if (e.key === 'abortOnFail') abortOnFail = v as boolean;
+        else delayAbortEvalMs = v as number;
       } else {
         unknownKey(f, e, Object.keys(props), 'a threshold');
         ok = false;
