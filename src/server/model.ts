@@ -2,9 +2,11 @@
 // steps, variables, captures, thresholds, and every name a `{{ }}` template reads, with ranges. Read
 // from the document's one YAML tree, once per version (documents.ts caches it).
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import { HTTP_METHOD_KEYS, type PathSegment, type Range, type ScenarioDocument } from '../engine/scenario';
+import type { PathSegment, Range, ScenarioDocument } from '../engine/scenario';
 import { compileTemplate, type TemplateReference } from '../engine/scenario/template';
 import { BlockCache, shiftLines } from '../engine/scenario/shift-lines';
+import { methodOfKey, stepNameOf } from '../engine/scenario/step-name';
+import { resolveAlias, scalarSource } from '../engine/scenario/document';
 
 export interface NamedKey {
   name: string;
@@ -26,7 +28,7 @@ export interface CaptureDef extends NamedKey {
 
 export interface StepInfo {
   index: number;
-  /** The `name:` value, else k6-like `METHOD url`, else `think 1s`. */
+  /** As the run reports it: see stepNameOf. */
   name: string;
   explicitName: boolean;
   method: string | undefined;
@@ -71,8 +73,6 @@ export interface DocumentModel {
   variablesRange: Range | undefined;
   references: TemplateRef[];
 }
-
-const METHOD_KEYS: readonly string[] = HTTP_METHOD_KEYS;
 
 /** A scenario's outline and the template references in it, read from its block at `line`. */
 interface ScenarioOutline {
@@ -197,21 +197,18 @@ function readStep(doc: ScenarioDocument, item: Node, index: number, scenario: st
     collectTemplates(doc, item, path, scenario, index, model);
     return step;
   }
-  let think: string | undefined;
   for (const p of item.items) {
     const key = keyOf(p);
     const value = p.value as Node | null;
-    const text = isScalar(value) && value.value !== null ? String(value.value) : undefined;
-    if (key === 'name' && text !== undefined && text.trim() !== '') {
-      step.name = text;
+    const method = methodOfKey(key);
+    if (key === 'name' && scalarSource(resolveAlias(doc.yaml, value)).trim() !== '') {
       step.explicitName = true;
       step.selectionRange = doc.rangeOf(value!);
-    } else if (key !== undefined && METHOD_KEYS.includes(key) && step.method === undefined) {
-      step.method = key.toUpperCase();
-      step.url = text ?? '';
+    } else if (method !== undefined && step.method === undefined) {
+      step.method = method;
+      step.url = scalarSource(value);
       if (!step.explicitName && isScalar(p.key)) step.selectionRange = doc.rangeOf(p.key as Node);
     } else if (key === 'think') {
-      think = text ?? '';
       if (isScalar(p.key)) step.selectionRange = doc.rangeOf(p.key as Node);
     } else if (key === 'capture' && isMap(value)) {
       for (const c of value.items) {
@@ -224,7 +221,7 @@ function readStep(doc: ScenarioDocument, item: Node, index: number, scenario: st
     }
     if (key !== undefined && key !== 'name' && key !== 'capture') collectTemplates(doc, value, [...path, key], scenario, index, model);
   }
-  if (!step.explicitName) step.name = step.method !== undefined ? `${step.method} ${step.url}` : think !== undefined ? `think ${think}` : '';
+  step.name = stepNameOf(doc, item);
   return step;
 }
 

@@ -1,5 +1,6 @@
 // The outline: scenarios with their steps (and a step's captures), thresholds, variables.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
+import { requestStepName } from '../engine/scenario/step-name';
 import type { DocumentModel } from './model';
 
 export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
@@ -28,7 +29,7 @@ export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
       selectionRange: scenario.nameRange,
       children: scenario.steps.map((step) => ({
         name: step.name || `step ${step.index + 1}`,
-        detail: step.explicitName && step.method ? `${step.method} ${step.url}` : undefined,
+        detail: step.explicitName && step.method ? requestStepName(step.method, step.url ?? '') : undefined,
         kind: step.method ? SymbolKind.Function : SymbolKind.Event,
         range: step.range,
         selectionRange: step.selectionRange,

@@ -93,7 +93,10 @@ test('parseMetricKey', () => {
     ["checks{'check':'status is 200'}", 'checks', { check: 'status is 200' }],
     ['  my_custom_metric  ', 'my_custom_metric', {}],
   ];
-  for (const [text, metric, tags] of ok) assert.deepEqual(parseMetricKey(text), { ok: true, metric, tags }, text);
+  for (const [text, metric, tags] of ok) {
+    const parsed = parseMetricKey(text);
+    assert.deepEqual(parsed.ok ? { ok: true, metric: parsed.metric, tags: parsed.tags } : parsed, { ok: true, metric, tags }, text);
+  }
 
   const bad: Array<[string, number, number, RegExp]> = [
     ['', 0, 0, /empty metric name/],

@@ -3,6 +3,7 @@
 import { constantArrivalRateTotal } from '../executors/constant-arrival-rate';
 import { rampingArrivalRateTotal } from '../executors/ramping-arrival-rate';
 import type { ExecutorPlan } from '../scenario/plan';
+import { stagesDurationMs } from '../scenario/stages';
 
 export type ArrivalRatePlan = Extract<ExecutorPlan, { type: 'constant-arrival-rate' | 'ramping-arrival-rate' }>;
 
@@ -27,7 +28,7 @@ export function arrivalsOf(plan: ArrivalRatePlan): Arrivals {
     plan.type === 'constant-arrival-rate' ? plan.rate : Math.max(plan.startRate, ...plan.stages.map((s) => s.target));
   const total = plan.type === 'constant-arrival-rate' ? constantArrivalRateTotal(plan) : rampingArrivalRateTotal(plan);
   const durationMs =
-    plan.type === 'constant-arrival-rate' ? plan.durationMs : plan.stages.reduce((sum, s) => sum + s.durationMs, 0);
+    plan.type === 'constant-arrival-rate' ? plan.durationMs : stagesDurationMs(plan.stages);
   return {
     peakRate,
     timeUnitMs: plan.timeUnitMs,

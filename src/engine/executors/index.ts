@@ -1,5 +1,6 @@
 // One executor per scenario, chosen by the plan's executor type.
 import type { ExecutorPlan } from '../scenario/plan';
+import { stagesDurationMs } from '../scenario/stages';
 import { ConstantArrivalRateExecutor } from './constant-arrival-rate';
 import { ConstantVUsExecutor } from './constant-vus';
 import { PerVUIterationsExecutor } from './per-vu-iterations';
@@ -39,7 +40,7 @@ export function plannedDurationMs(config: ExecutorPlan): number {
       return config.durationMs;
     case 'ramping-arrival-rate':
     case 'ramping-vus':
-      return config.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+      return stagesDurationMs(config.stages);
     case 'per-vu-iterations':
     case 'shared-iterations':
       return config.maxDurationMs;

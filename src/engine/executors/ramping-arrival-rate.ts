@@ -5,6 +5,7 @@
 // floor(total area) iterations, the last possibly exactly at the end. Each time comes from the
 // closed-form inverse of the stage's area (a quadratic), not from simulation.
 import type { ExecutorPlan, Stage } from '../scenario/plan';
+import { stagesDurationMs } from '../scenario/stages';
 import { ArrivalRateExecutor, iterationStripe, type ArrivalSchedule, type IterationStripe } from './arrival-rate';
 import type { ExecutorContext } from './types';
 
@@ -72,7 +73,7 @@ export class RampingArrivalRateSchedule implements ArrivalSchedule {
     this.timeUnitMs = config.timeUnitMs;
     this.stripe = stripe;
     this.total = stripe.count(rampingArrivalRateTotal(config));
-    this.durationMs = config.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+    this.durationMs = stagesDurationMs(config.stages);
   }
 
   next(): number {

@@ -5,6 +5,7 @@
 // slots: the highest slots stop first and a stopping slot that is wanted again just keeps looping.
 // Everything still running at the end of the stages gets gracefulStop, as in every executor.
 import type { ExecutorPlan, Stage } from '../scenario/plan';
+import { stagesDurationMs } from '../scenario/stages';
 import { BaseExecutor } from './base-executor';
 import type { WorkShare } from '../segments';
 import { scaled, type ExecutorContext } from './types';
@@ -71,7 +72,7 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
   constructor(context: ExecutorContext<V>, config: Config) {
     super(context, scaled(context, Math.max(config.startVUs, ...config.stages.map((stage) => stage.target))), false);
     this.steps = segmentSteps(rampingVUsSteps(config.startVUs, config.stages), context.share);
-    this.plannedDurationMs = config.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+    this.plannedDurationMs = stagesDurationMs(config.stages);
     this.gracefulRampDownMs = config.gracefulRampDownMs;
   }
 

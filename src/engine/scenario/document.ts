@@ -323,7 +323,7 @@ export class ParsedScenarioDocument implements ScenarioDocument {
   nodeAt(path: readonly PathSegment[]): Node | undefined {
     let node: unknown = this.yaml.contents;
     for (const segment of path) {
-      node = resolve(this.yaml, node);
+      node = resolveAlias(this.yaml, node);
       if (isMap(node) && typeof segment === 'string') {
         const pair = node.items.find((p) => keyText(p) === segment);
         node = pair?.value ?? undefined;
@@ -340,7 +340,7 @@ export class ParsedScenarioDocument implements ScenarioDocument {
   keyNodeAt(path: readonly PathSegment[]): Scalar | undefined {
     if (path.length === 0) return undefined;
     const last = path[path.length - 1];
-    const parent = resolve(this.yaml, path.length === 1 ? this.yaml.contents : this.nodeAt(path.slice(0, -1)));
+    const parent = resolveAlias(this.yaml, path.length === 1 ? this.yaml.contents : this.nodeAt(path.slice(0, -1)));
     if (!isMap(parent) || typeof last !== 'string') return undefined;
     const pair = parent.items.find((p) => keyText(p) === last);
     return pair && isScalar(pair.key) ? pair.key : undefined;
@@ -514,7 +514,14 @@ export function keyText(pair: Pair): string | undefined {
   return undefined;
 }
 
-function resolve(doc: Document, node: unknown): unknown {
+/** A scalar as written: text as it is, numbers and booleans in their own spelling (`1.50`, `True`); '' for anything else. */
+export function scalarSource(node: unknown): string {
+  if (isScalar(node) && node.value !== null) return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
+  return '';
+}
+
+/** The node an alias points to (undefined when it points nowhere); any other node as it is. */
+export function resolveAlias(doc: Document, node: unknown): unknown {
   if (isAlias(node)) {
     try {
       return node.resolve(doc);

@@ -2,6 +2,7 @@
 // (`json.items[0].id`, `header.X-Token`, `regex:session=(\w+)`).
 
 import type { Comparison, JsonPath } from './plan';
+import { HEADER_NAME_PATTERN } from './names';
 import { didYouMean } from './suggest';
 
 export type JsonPathResult = { ok: true; path: JsonPath } | { ok: false; message: string; offset: number; length: number };
@@ -147,8 +148,6 @@ export function evalJsonPath(value: unknown, path: JsonPath): unknown {
   return current;
 }
 
-/** RFC 9110 token characters: what a header field name may contain. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CAPTURE_KINDS = ['json', 'header', 'regex'];
 
 export function parseCaptureSource(text: string): CaptureSourceResult {
@@ -165,7 +164,7 @@ export function parseCaptureSource(text: string): CaptureSourceResult {
   if (text.startsWith('header.')) {
     const name = text.slice(7);
     if (name === '') return fail('expected a header name after "header.", e.g. header.X-Token', 6, 1);
-    if (!HEADER_NAME.test(name)) {
+    if (!HEADER_NAME_PATTERN.test(name)) {
       const bad = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.exec(name)!;
       return fail(`header names cannot contain "${bad[0]}"`, 7 + bad.index, 1);
     }

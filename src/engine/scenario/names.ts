@@ -1,6 +1,6 @@
-// The rules for names the format lets a user choose (variables, captures) and for threshold tag values:
-// one definition read by the validator, the JSON Schema generator, rename, and the metrics registry, so
-// what one accepts the others accept.
+// The rules for names the format lets a user choose (variables, captures, scenarios, headers) and for
+// threshold tag values: one definition read by the validator, the JSON Schema generator, rename, the
+// capture parser and the metrics registry, so what one accepts the others accept.
 
 /** Names templates provide themselves; variables and captures may not take them. */
 export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
@@ -44,3 +44,9 @@ export function tagValueProblem(tag: string, value: string): string | undefined 
   if (tag === 'expected_response' && value !== 'true' && value !== 'false') return `expected_response is true or false, not "${value}"`;
   return undefined;
 }
+
+/** RFC 9110 token characters: what a header field name may hold (request headers, header checks, `header.NAME` captures). */
+export const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** k6's rule for scenario names. */
+export const SCENARIO_NAME_PATTERN = /^[0-9a-zA-Z_-]+$/;

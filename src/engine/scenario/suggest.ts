@@ -54,3 +54,13 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   }
   return best;
 }
+
+/** "Did you mean": the one candidate the word starts (a half-typed value), else a close spelling. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length >= 3) {
+    const lowered = word.toLowerCase();
+    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lowered));
+    if (prefixed.length === 1) return prefixed[0];
+  }
+  return didYouMean(word, candidates);
+}

@@ -2,14 +2,23 @@
 
 import { METRICS, type MetricType } from '../../protocol';
 import type { Aggregation, Comparison } from './plan';
+import { IDENTIFIER_PATTERN } from './names';
 import { didYouMean } from './suggest';
 
 export type ThresholdExprResult =
   | { ok: true; aggregation: Aggregation; op: Comparison; value: number }
   | { ok: false; message: string; offset: number; length: number };
 
+/** A tag of a threshold key's filter, with the offsets of its name and value in the key. */
+export interface TagSpan {
+  key: string;
+  value: string;
+  keyOffset: number;
+  valueOffset: number;
+}
+
 export type MetricKeyResult =
-  | { ok: true; metric: string; tags: Record<string, string> }
+  | { ok: true; metric: string; tags: Record<string, string>; spans: TagSpan[] }
   | { ok: false; message: string; offset: number; length: number };
 
 const SIMPLE_AGGREGATIONS = ['count', 'rate', 'value', 'avg', 'min', 'med', 'max'] as const;
@@ -105,8 +114,6 @@ export function parseThresholdExpression(text: string): ThresholdExprResult {
   return { ok: true, aggregation, op, value };
 }
 
-const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function stripQuotes(s: string): string {
   return s.replace(/^["']+|["']+$/g, '');
 }
@@ -119,7 +126,8 @@ export function parseMetricKey(text: string): MetricKeyResult {
   const metric = rawName.trim();
   const nameStart = rawName.length - rawName.trimStart().length;
   if (metric === '') return fail('expected a metric name before "{"', 0, open + 1);
-  if (!METRIC_NAME.test(metric)) {
+  // k6's metric names are identifiers too.
+  if (!IDENTIFIER_PATTERN.test(metric)) {
     const bad = /[^A-Za-z0-9_]/.exec(metric);
     if (metric.includes('}') && open < 0) {
       const at = text.indexOf('}');
@@ -129,7 +137,8 @@ export function parseMetricKey(text: string): MetricKeyResult {
     return fail(`metric names are letters, digits and "_": unexpected "${bad ? bad[0] : metric[0]}"`, at, 1);
   }
   const tags: Record<string, string> = {};
-  if (open < 0) return { ok: true, metric, tags };
+  const spans: TagSpan[] = [];
+  if (open < 0) return { ok: true, metric, tags, spans };
   const close = text.indexOf('}', open);
   if (close < 0) return fail('"{" is not closed: add "}"', open, 1);
   const inner = text.slice(open + 1, close);
@@ -145,15 +154,18 @@ export function parseMetricKey(text: string): MetricKeyResult {
       return fail(`tag "${piece.trim()}" needs a value: write it as name:value`, at + lead, Math.max(piece.trim().length, 1));
     }
     // k6 trims spaces and quotes around both sides; values may hold ':' and spaces.
-    const key = stripQuotes(piece.slice(0, colon).trim()).trim();
-    const value = stripQuotes(piece.slice(colon + 1).trim());
+    const rawKey = piece.slice(0, colon);
+    const rawValue = piece.slice(colon + 1);
+    const key = stripQuotes(rawKey.trim()).trim();
+    const value = stripQuotes(rawValue.trim());
     if (key === '') return fail('a tag needs a name before ":"', at + colon, 1);
     if (value === '') return fail(`tag "${key}" has no value after ":"`, at + colon, 1);
     if (Object.hasOwn(tags, key)) return fail(`tag "${key}" is given twice`, at + lead, piece.trim().length);
     tags[key] = value;
+    spans.push({ key, value, keyOffset: at + rawKey.indexOf(key), valueOffset: at + colon + 1 + Math.max(0, rawValue.indexOf(value)) });
     at += piece.length + 1;
   }
-  return { ok: true, metric, tags };
+  return { ok: true, metric, tags, spans };
 }
 
 const AGGREGATIONS_BY_TYPE: Record<MetricType, readonly string[]> = {
