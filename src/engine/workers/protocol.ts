@@ -38,7 +38,8 @@ export type ToWorker =
 export type FromWorker =
   /** Compiled and ready for `go`. */
   | { type: 'ready' }
-  | { type: 'window'; t: number; window: RegistryWindow; health: WorkerHealth }
+  /** `final`: the worker's last, partial second, measured after its part had ended (not judged for abortOnFail). */
+  | { type: 'window'; t: number; window: RegistryWindow; health: WorkerHealth; final: boolean }
   /** Log lines, passed on (deduplicated) by the main thread; the doctor runs there, on merged seconds. */
   | { type: 'event'; event: Extract<RunEvent, { type: 'log' }> }
   | { type: 'done'; outcome: RunSummary['outcome']; checks: NonNullable<RunSummary['checks']> }
