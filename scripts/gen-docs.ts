@@ -7,7 +7,7 @@
 // sources parse, durations parse; a failed check stops the generator instead of publishing a wrong doc.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type MetricName, type MetricType } from '../src/protocol';
+import { METRICS, type MetricName, type MetricType } from '../src/engine/metrics/catalogue';
 import type { ExecutorType } from '../src/engine/scenario/plan';
 import {
   COMMON_SCENARIO_KEYS,

@@ -5,10 +5,9 @@
 // the doctor observe it, and judge abortOnFail thresholds. At the end: the final thresholds (k6's empty
 // sinks as 0), the summary, the doctor's last word, the summary event. Callers keep only what differs:
 // where a second's samples come from, when a second is due, how the generator's health is measured.
-import { EXIT, type Diagnosis, type GeneratorHealth, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
+import { EXIT, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
 import type { Doctor } from './doctor';
 import type { MetricsRegistry } from './metrics/registry';
-import type { RegistryWindow } from './metrics/window';
 import { buildRunSummary } from './report/summary';
 import type { ThresholdPlan } from './scenario/plan';
 import { evaluateThresholds, shouldAbort } from './thresholds';

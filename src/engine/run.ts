@@ -6,7 +6,7 @@
 // on its own.
 import { randomUUID } from 'node:crypto';
 import { version as engineVersion } from '../../package.json';
-import { PROTOCOL_VERSION, type PlanInfo, type RunEvent, type RunSummary } from '../protocol';
+import { PROTOCOL_VERSION, type PlanInfo, type RegistryWindow, type RunEvent, type RunSummary } from '../protocol';
 import { createExecutor, maxVUsOf, plannedDurationMs, VUIdSequence, type Executor } from './executors';
 import { createDoctor } from './doctor';
 import { delayUntil } from './executors/base-executor';
@@ -16,7 +16,6 @@ import { createHttpAgent } from './http/agent';
 import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { RunLedger, type LedgerSecond } from './ledger';
 import { MetricsRegistry } from './metrics/registry';
-import type { RegistryWindow } from './metrics/window';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import type { WorkShare } from './segments';
 import { warmUpIfNeeded } from './warmup';

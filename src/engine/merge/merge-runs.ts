@@ -6,11 +6,10 @@
 // over the common window, from the earliest start to the latest end. What a merge keeps for itself: the
 // runs' diagnoses, logs and aborts are replayed (nothing is judged anew during the merged run).
 import { createHash } from 'node:crypto';
-import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RunEvent, type RunSummary } from '../../protocol';
+import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
 import { diagnosisKey } from '../doctor';
 import { exitCodeOf, RunLedger } from '../ledger';
 import { MetricsRegistry } from '../metrics/registry';
-import type { RegistryWindow } from '../metrics/window';
 import { planFromInfo } from './plan-from-info';
 import { MergeInputError, type AggregateEvent, type RunFile, type TimedEvent } from './read-run';
 import { checkSegments } from './segments-check';

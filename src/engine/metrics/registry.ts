@@ -1,14 +1,14 @@
 // All measurements of one run (or one worker of it). Every scenario and request step gets its recorder up
 // front, so the hot path is field updates and one HDR record per trend, with no lookup by name and no
 // allocation. Samples land in one-second windows; `tick()` reports a window and folds it into the totals.
-import { METRIC_TAGS, METRICS, type ErrorClass, type MetricName, type ScenarioFigures, type StepFigures, type TrendStats } from '../../protocol';
+import type { ErrorClass, RegistryWindow, ScenarioFigures, ScenarioWindow, StepFigures, StepWindow, TrendStats } from '../../protocol';
+import { METRIC_TAGS, METRICS, type MetricName } from './catalogue';
 import type { Aggregation, HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
 import { ERROR_CLASSES, ERROR_CLASS_INDEX } from './error-classes';
 import { encodeHistogram } from './hdr';
 import { histogramKey } from './histograms';
 import type { ScenarioRecorder, StepRecorder, Timings } from './recorder';
 import { Distribution, Trend, combinedHistogram, distributionOf, statsOf } from './trend';
-import type { RegistryWindow, ScenarioWindow, StepWindow } from './window';
 
 export interface RegistryOptions {
   /** Monotonic clock in ms, for counter rates when the caller gives no elapsed time (tests inject one). */

@@ -1,7 +1,8 @@
 // The end-of-test summary on the terminal, in the layout of k6's (v1) text summary: thresholds with their
 // actual values, then the metrics with dotted leaders grouped as k6 groups them, then Volley's own
 // per-scenario step table. Only names and numbers are printed: no header, body or variable values.
-import { METRICS, type CheckFigures, type Diagnosis, type ErrorClass, type RunSummary, type ScenarioFigures, type ThresholdResult } from '../../protocol';
+import type { CheckFigures, Diagnosis, ErrorClass, RunSummary, ScenarioFigures, ThresholdResult } from '../../protocol';
+import { METRICS } from '../metrics/catalogue';
 import { aggregationName, parseThresholdExpression } from '../scenario/threshold-expr';
 import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatRate } from './format';
 

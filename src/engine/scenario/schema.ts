@@ -2,7 +2,7 @@
 // key, and the markdown docs. The validator, the language server (completion, hover) and the generated
 // JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
 import type { ExecutorType } from './plan';
-import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../../protocol';
+import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../metrics/catalogue';
 
 export type PathSegment = string | number;
 export type SchemaPath = readonly PathSegment[];

@@ -3,7 +3,7 @@
 // collects what compile.ts needs to build the Plan, so the document is walked once. Every diagnostic
 // has a range in the document; nothing here throws on bad input.
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { METRICS } from '../../protocol';
+import { METRICS } from '../metrics/catalogue';
 import { keyText, type ScenarioDocument } from './document';
 import { BlockCache, shiftDiagnostic, shiftRange } from './shift-lines';
 import { parseDuration } from './duration';

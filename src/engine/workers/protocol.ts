@@ -1,8 +1,7 @@
 // What the main thread and its worker threads say to each other. Each worker runs startRun on its part of
 // the plan; it sends every second's window (mergeable measurements, not statistics), its log lines and
 // diagnoses, and its summary at the end; the main thread merges and reports the run as one.
-import type { RunEvent, RunSummary } from '../../protocol';
-import type { RegistryWindow } from '../metrics/window';
+import type { RegistryWindow, RunEvent, RunSummary } from '../../protocol';
 import type { SegmentSpec } from '../segments';
 
 /** workerData of a worker thread: everything it needs to compile and run its part on its own. */

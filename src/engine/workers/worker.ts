@@ -3,8 +3,7 @@
 // to the merged result (a worker that judged abortOnFail on its own part would stop itself while the
 // whole run goes on, with less load than planned).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RunEvent } from '../../protocol';
-import type { RegistryWindow } from '../metrics/window';
+import type { RegistryWindow, RunEvent } from '../../protocol';
 import { withoutThresholds } from '../merge/recording';
 import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
 import { warmUpIfNeeded } from '../warmup';
