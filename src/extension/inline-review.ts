@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { Diagnosis, RunEvent } from '../protocol';
-import { formatMs } from './figures';
+import { editorDuration } from '../format';
 import { digestRun, type RunDigest } from './run-file';
 import { mapResultsToLines, modelOf, type ResultLines } from './result-lines';
 import { diagnosisEdits, editsAtPaths } from './yaml-edit';
@@ -37,7 +37,7 @@ function range(r: { start: { line: number; character: number }; end: { line: num
 
 function thresholdActual(actual: number | undefined, metric: string): string {
   if (actual === undefined) return 'no samples';
-  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return formatMs(actual);
+  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
   if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
   return String(+actual.toFixed(2));
 }
