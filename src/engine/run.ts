@@ -124,7 +124,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   let second = 0;
   let lastAggregateAt = 0;
   let ticker: NodeJS.Timeout | undefined;
-  const measured = (t: number): LedgerSecond => {
+  const measured = (t: number): LedgerSecond & { elapsedMs: number } => {
     for (const executor of executors) executor.refreshGauges();
     return { t, health: health!.sample(agent.openSockets, agent.takeNewConnections()), elapsedMs: elapsedMs() };
   };
@@ -135,8 +135,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
       return;
     }
     second++;
-    ledger.second(measured(second));
-    lastAggregateAt = elapsedMs();
+    const measuredSecond = measured(second);
+    // The aggregate's time, before abortOnFail is judged: an abort's stop is followed by a last aggregate.
+    lastAggregateAt = measuredSecond.elapsedMs;
+    ledger.second(measuredSecond);
     ticker = setTimeout(onSecond, delayUntil(runStart + (second + 1) * 1000));
   };
   let begun = false;

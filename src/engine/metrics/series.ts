@@ -3,7 +3,7 @@
 // one HDR record per trend, with no lookup by name and no allocation. Samples land in the current
 // one-second window; `fold()` adds the window into the run totals. Moving windows between threads is
 // ./windows.ts, answering k6's threshold queries ./query.ts.
-import type { ErrorClass, ScenarioFigures, StepFigures, TrendStats } from '../../protocol';
+import type { ErrorClass, ScenarioFigures, StepFigures, StepWindow, TrendStats } from '../../protocol';
 import type { HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
 import type { MetricName } from './catalogue';
 import { ERROR_CLASSES, ERROR_CLASS_INDEX } from './error-classes';
@@ -13,18 +13,11 @@ import { Trend, distributionOf, statsOf } from './trend';
 /** Statuses are counted in a dense array (no per-request key); anything outside 0..999 goes to "other". */
 export const STATUS_SLOTS = 1000;
 
-/** The counts of a step that add across windows and threads: its counters here and in a StepWindow. */
-export interface StepCounts {
-  requests: number;
-  failed: number;
-  checksPassed: number;
-  checksFailed: number;
-  sent: number;
-  received: number;
-  otherStatuses: number;
+/** The counts of a step that add across windows and threads: its counters here, and a StepWindow's. */
+export type StepCounts = Omit<StepWindow, 'errors' | 'statuses' | 'trends'> & {
   /** By ERROR_CLASSES index. */
   errors: ArrayLike<number>;
-}
+};
 
 export class StepCounters implements StepCounts {
   requests = 0;
