@@ -7,7 +7,7 @@
 // sources parse, durations parse; a failed check stops the generator instead of publishing a wrong doc.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type MetricName, type MetricType } from '../src/protocol';
+import { METRICS, type MetricName, type MetricType } from '../src/engine/metrics/catalogue';
 import type { ExecutorType } from '../src/engine/scenario/plan';
 import {
   COMMON_SCENARIO_KEYS,
@@ -30,7 +30,8 @@ import {
 import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS, compileTemplate } from '../src/engine/scenario/template';
 import { aggregationsFor } from '../src/engine/scenario/threshold-expr';
 import { parseCaptureSource } from '../src/engine/scenario/json-path';
-import { formatDuration, parseDuration } from '../src/engine/scenario/duration';
+import { parseDuration } from '../src/engine/scenario/duration';
+import { scenarioDuration } from '../src/format';
 import { METRIC_DESCRIPTIONS } from '../src/engine/metrics/descriptions';
 
 const ROOT = join(__dirname, '..');
@@ -705,12 +706,12 @@ function durationSection(): string {
   const rows = DURATION_EXAMPLES.map((text) => {
     const parsed = parseDuration(text);
     if (!parsed.ok) throw new Error(`gen-docs: duration example ${text}: ${parsed.message}`);
-    return [codeSpan(text), `${parsed.ms.toLocaleString('en-US')} ms`, codeSpan(formatDuration(parsed.ms))];
+    return [codeSpan(text), `${parsed.ms.toLocaleString('en-US')} ms`, codeSpan(scenarioDuration(parsed.ms))];
   });
   const keys = durationKeys().map(({ where, schema }) => {
     const limits: string[] = [];
-    if (schema.minimumMs !== undefined) limits.push(`at least ${codeSpan(formatDuration(schema.minimumMs))}`);
-    if (schema.exclusiveMinimumMs !== undefined) limits.push(`more than ${codeSpan(formatDuration(schema.exclusiveMinimumMs))}`);
+    if (schema.minimumMs !== undefined) limits.push(`at least ${codeSpan(scenarioDuration(schema.minimumMs))}`);
+    if (schema.exclusiveMinimumMs !== undefined) limits.push(`more than ${codeSpan(scenarioDuration(schema.exclusiveMinimumMs))}`);
     return [codeSpan(where), limits.join(', '), defaultOf(schema)];
   });
   return [

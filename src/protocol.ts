@@ -1,74 +1,10 @@
 // The one module that owns what the parts say to each other: the engine's run events (written as NDJSON,
-// sent over the child-process IPC channel, and posted on to the webview). Types only, plus the version,
-// so every part can import it: the engine (no vscode), the extension, and the webview (browser).
-
-import type { RegistryWindow } from './engine/metrics/window';
-
-export type { RegistryWindow };
+// sent over the child-process IPC channel, and posted on to the webview). Types and the wire's constants
+// only (version, exit codes, message names), importing nothing, so every part can import it: the engine
+// (no vscode), the extension, and the webview (browser). The metric catalogue is the engine's
+// (src/engine/metrics/catalogue.ts).
 
 export const PROTOCOL_VERSION = 1;
-
-/** Metric names, k6's where k6 has one. */
-export const METRICS = {
-  http_reqs: 'counter',
-  http_req_duration: 'trend',
-  http_req_blocked: 'trend',
-  http_req_connecting: 'trend',
-  http_req_tls_handshaking: 'trend',
-  http_req_sending: 'trend',
-  http_req_waiting: 'trend',
-  http_req_receiving: 'trend',
-  http_req_failed: 'rate',
-  iterations: 'counter',
-  iteration_duration: 'trend',
-  /** Volley's own: how late each iteration started against its schedule (coordinated omission). */
-  iteration_lateness: 'trend',
-  dropped_iterations: 'counter',
-  /** Volley's own: iterations cut by gracefulStop or gracefulRampDown. */
-  interrupted_iterations: 'counter',
-  vus: 'gauge',
-  vus_max: 'gauge',
-  checks: 'rate',
-  data_sent: 'counter',
-  data_received: 'counter',
-} as const;
-
-export type MetricName = keyof typeof METRICS;
-export type MetricType = 'counter' | 'trend' | 'rate' | 'gauge';
-
-/** Tags a threshold may filter on: k6's names, and Volley's `step`. */
-export const THRESHOLD_TAGS = ['scenario', 'step', 'method', 'status', 'expected_response'] as const;
-export type ThresholdTag = (typeof THRESHOLD_TAGS)[number];
-
-const PER_REQUEST: readonly ThresholdTag[] = ['scenario', 'step', 'method'];
-const PER_RESPONSE: readonly ThresholdTag[] = ['scenario', 'step', 'method', 'expected_response'];
-const PER_SCENARIO: readonly ThresholdTag[] = ['scenario'];
-
-/**
- * The tags each metric's samples are kept by, so what its thresholds can be filtered by: the validator,
- * the registry that answers the filters, completion and the docs all read this one table.
- */
-export const METRIC_TAGS: Readonly<Record<MetricName, readonly ThresholdTag[]>> = {
-  http_reqs: [...PER_RESPONSE, 'status'],
-  http_req_duration: PER_RESPONSE,
-  http_req_failed: PER_RESPONSE,
-  http_req_blocked: PER_REQUEST,
-  http_req_connecting: PER_REQUEST,
-  http_req_tls_handshaking: PER_REQUEST,
-  http_req_sending: PER_REQUEST,
-  http_req_waiting: PER_REQUEST,
-  http_req_receiving: PER_REQUEST,
-  checks: PER_REQUEST,
-  data_sent: PER_REQUEST,
-  data_received: PER_REQUEST,
-  iterations: PER_SCENARIO,
-  iteration_duration: PER_SCENARIO,
-  iteration_lateness: PER_SCENARIO,
-  dropped_iterations: PER_SCENARIO,
-  interrupted_iterations: PER_SCENARIO,
-  vus: PER_SCENARIO,
-  vus_max: PER_SCENARIO,
-};
 
 /** Error classes with k6-like codes (k6's lib/netext/httpext/error_codes.go where k6 has one). */
 export type ErrorClass =
@@ -224,6 +160,59 @@ export interface RunSummary {
   checks?: CheckFigures[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
+}
+
+// One second of a registry's measurements in a form that crosses threads (postMessage) and processes
+// (JSON, on an aggregate event): trend windows as sparse HDR buckets with their exact moments, counters as
+// numbers. Importing the windows of several workers into one registry gives the same figures as one
+// registry that saw every sample: bucket counts and counters add, min/max/sum stay exact.
+/** A trend's window: `values[i]` (µs, the bucket's lowest value) was recorded `counts[i]` times. */
+export interface TrendWindow {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  values: number[];
+  counts: number[];
+}
+
+export interface StepWindow {
+  requests: number;
+  failed: number;
+  checksPassed: number;
+  checksFailed: number;
+  sent: number;
+  received: number;
+  otherStatuses: number;
+  /** By ERROR_CLASSES index; empty when there were none. */
+  errors: number[];
+  /** [status, count] pairs. */
+  statuses: Array<[number, number]>;
+  /** durationOk, durationFailed, blocked, connecting, tlsHandshaking, sending, waiting, receiving; undefined when empty. */
+  trends: Array<TrendWindow | undefined>;
+}
+
+export interface ScenarioWindow {
+  iterations: number;
+  dropped: number;
+  interrupted: number;
+  /** VUs at the end of the window, and the most within it. */
+  vusActive: number;
+  vusAllocated: number;
+  maxActive: number;
+  maxAllocated: number;
+  /** Whether the executor reported VUs at all yet. */
+  vusSeen: boolean;
+  targetRate?: number;
+  iterationDuration?: TrendWindow;
+  lateness?: TrendWindow;
+  /** In the order of the scenario's request steps. */
+  steps: StepWindow[];
+}
+
+/** Index-aligned with the plan's scenarios. */
+export interface RegistryWindow {
+  scenarios: ScenarioWindow[];
 }
 
 export type RunEvent =

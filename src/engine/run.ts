@@ -1,11 +1,12 @@
 // One run of a plan: the HTTP agent, the metrics registry, a FlowRunner and an executor per scenario, all
-// started together (each scenario after its startTime); one aggregate a second with the generator's
-// health; abortOnFail thresholds checked each second; the summary at the end. Everything it opens
+// started together (each scenario after its startTime), and a timer that hands the run ledger
+// (ledger.ts) each whole second and, at the end, the last partial one: the ledger reports them, judges
+// abortOnFail thresholds and builds the summary. Everything it opens
 // (sockets, timers, the event-loop monitor) is closed before `done` settles, so the process can exit
 // on its own.
 import { randomUUID } from 'node:crypto';
 import { version as engineVersion } from '../../package.json';
-import { PROTOCOL_VERSION, type PlanInfo, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
+import { PROTOCOL_VERSION, type PlanInfo, type RegistryWindow, type RunEvent, type RunSummary } from '../protocol';
 import { createExecutor, maxVUsOf, plannedDurationMs, VUIdSequence, type Executor } from './executors';
 import { createDoctor } from './doctor';
 import { delayUntil } from './executors/base-executor';
@@ -13,12 +14,10 @@ import { now } from './executors/types';
 import { FlowRunner } from './flow';
 import { createHttpAgent } from './http/agent';
 import { createHealthSampler, type HealthSampler } from './metrics/health';
+import { RunLedger, type LedgerSecond } from './ledger';
 import { MetricsRegistry } from './metrics/registry';
-import { buildRunSummary } from './report/summary';
-import type { RegistryWindow } from './metrics/window';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import type { WorkShare } from './segments';
-import { evaluateThresholds, shouldAbort } from './thresholds';
 import { warmUpIfNeeded } from './warmup';
 
 export interface StartRunOptions {
@@ -31,8 +30,11 @@ export interface StartRunOptions {
   runId?: string;
   /** Run only this part of every scenario (k6's execution segment, or a worker thread's part). */
   share?: WorkShare;
-  /** Each second's measurements before they are folded, for a thread or process that merges parts. */
-  onWindow?: (t: number, window: RegistryWindow) => void;
+  /**
+   * Each second's measurements before they are folded, for a thread or process that merges parts; `final`
+   * for the last, partial second, measured after every scenario had ended.
+   */
+  onWindow?: (t: number, window: RegistryWindow, final: boolean) => void;
   /** Check the plan against the OS limits before the first request (default true); findings are `diagnosis` events at t 0. */
   preflight?: boolean;
   /**
@@ -100,33 +102,31 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   });
   if (options.preflight !== false) for (const diagnosis of doctor.preflight()) emit({ type: 'diagnosis', t: 0, diagnosis });
 
-  let outcome: RunSummary['outcome'] = 'completed';
-  let abortedBy: ThresholdResult | undefined;
-  let stopped = false;
-  const watchThresholds = plan.thresholds.some((threshold) => threshold.abortOnFail);
-  const onlySelected = <T extends { scenario: string }>(figures: T[]): T[] =>
-    selectedNames.size === plan.scenarios.length ? figures : figures.filter((f) => selectedNames.has(f.scenario));
-
   const stopAll = (hard: boolean): void => {
-    stopped = true;
     for (const executor of executors) {
       if (hard) executor.hardStop();
       else executor.stop();
     }
   };
+  const ledger = new RunLedger({
+    runId,
+    startedAt: startedAtIso,
+    registry,
+    thresholds: plan.thresholds,
+    shown: selectedNames.size === plan.scenarios.length ? undefined : selectedNames,
+    emit,
+    doctor,
+    onAbort: () => stopAll(false),
+    onWindow: options.onWindow,
+  });
 
   // One aggregate per whole second of the run, each armed from the run's start so they do not drift.
   let second = 0;
   let lastAggregateAt = 0;
   let ticker: NodeJS.Timeout | undefined;
-  const aggregate = (t: number): void => {
+  const measured = (t: number): LedgerSecond & { elapsedMs: number } => {
     for (const executor of executors) executor.refreshGauges();
-    options.onWindow?.(t, registry.exportWindow());
-    const scenarios = onlySelected(registry.tick(t));
-    const generator = health!.sample(agent.openSockets, agent.takeNewConnections());
-    emit({ type: 'aggregate', t, scenarios, health: generator });
-    for (const diagnosis of doctor.observe({ t, scenarios, health: generator })) emit({ type: 'diagnosis', t, diagnosis });
-    lastAggregateAt = elapsedMs();
+    return { t, health: health!.sample(agent.openSockets, agent.takeNewConnections()), elapsedMs: elapsedMs() };
   };
   const onSecond = (): void => {
     ticker = undefined;
@@ -135,17 +135,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
       return;
     }
     second++;
-    aggregate(second);
-    if (watchThresholds && abortedBy === undefined && !stopped) {
-      const results = evaluateThresholds(plan.thresholds, registry, elapsedMs(), false);
-      const abort = shouldAbort(results, plan.thresholds, elapsedMs());
-      if (abort !== undefined) {
-        abortedBy = abort;
-        outcome = 'aborted-by-threshold';
-        emit({ type: 'threshold-abort', t: second, threshold: abort });
-        stopAll(false);
-      }
-    }
+    const measuredSecond = measured(second);
+    // The aggregate's time, before abortOnFail is judged: an abort's stop is followed by a last aggregate.
+    lastAggregateAt = measuredSecond.elapsedMs;
+    ledger.second(measuredSecond);
     ticker = setTimeout(onSecond, delayUntil(runStart + (second + 1) * 1000));
   };
   let begun = false;
@@ -178,27 +171,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     ticker = undefined;
     const durationMs = elapsedMs();
     // The last, partial second still gets its aggregate, so the stream adds up to the summary.
-    if (durationMs - lastAggregateAt >= 1) aggregate(Math.ceil(durationMs / 1000));
+    if (durationMs - lastAggregateAt >= 1) ledger.finalSecond(measured(Math.ceil(durationMs / 1000)));
     await agent.close();
     health?.stop();
-    const thresholdResults = evaluateThresholds(plan.thresholds, registry, durationMs, true, abortedBy);
-    const summary = buildRunSummary({
-      runId,
-      startedAt: startedAtIso,
-      durationMs,
-      outcome,
-      registry,
-      thresholds: plan.thresholds,
-      thresholdResults,
-      diagnoses: [],
-    });
-    summary.scenarios = onlySelected(summary.scenarios);
-    const diagnosed = doctor.finish({ durationMs, outcome, scenarios: summary.scenarios, histograms: summary.histograms });
-    const t = Math.ceil(durationMs / 1000);
-    for (const diagnosis of diagnosed.late) emit({ type: 'diagnosis', t, diagnosis });
-    summary.diagnoses = diagnosed.final;
-    emit({ type: 'summary', summary });
-    return summary;
+    return ledger.finish({ durationMs });
   };
 
   const done = Promise.all(executors.map((executor) => executor.done)).then(finish, async (error: unknown) => {
@@ -212,7 +188,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
 
   return {
     stop(hard = false) {
-      if (outcome === 'completed') outcome = 'stopped';
+      ledger.stop();
       if (begun) stopAll(hard);
       else stopRequest = { hard: hard || stopRequest?.hard === true };
     },

@@ -1,39 +1,12 @@
 // The short texts the editor shows for a run: at the end of a step's line, in a scenario's code lens, in
 // the status bar. Pure, so the wording is tested without an editor.
+import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 import type { PlanInfo, ScenarioFigures, StepFigures } from '../protocol';
-
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatCount(n: number): string {
-  return integer.format(Math.round(n));
-}
-
-/** 0.4 ms, 123 ms, 1.24 s */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '–';
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 1 : 2)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-/** 0%, 0.2%, 12% — a tiny non-zero rate never reads as 0. */
-export function formatPercent(fraction: number): string {
-  if (!Number.isFinite(fraction) || fraction <= 0) return '0%';
-  const percent = fraction * 100;
-  if (percent < 0.1) return '<0.1%';
-  if (percent < 10) return `${+percent.toFixed(1)}%`;
-  return `${Math.round(percent)}%`;
-}
-
-export function formatRate(perSecond: number): string {
-  if (!Number.isFinite(perSecond)) return '–';
-  return String(+perSecond.toFixed(perSecond >= 100 ? 1 : 2));
-}
 
 /** `p95 123 ms · 0.2% failed · 1,204 req` */
 export function stepLineText(step: StepFigures): string {
   if (step.requests === 0) return 'no requests';
-  return `p95 ${formatMs(step.duration.p95)} · ${formatPercent(step.failed / step.requests)} failed · ${formatCount(step.requests)} req`;
+  return `p95 ${editorDuration(step.duration.p95)} · ${editorPercent(step.failed / step.requests)} failed · ${editorCount(step.requests)} req`;
 }
 
 export interface ScenarioLensInput {
@@ -49,13 +22,13 @@ export interface ScenarioLensInput {
 export function scenarioLensText({ figures, plan, peakTargetRate, peakVUs }: ScenarioLensInput): string {
   const seconds = plan ? plan.durationMs / 1000 : 0;
   const rate = seconds > 0 ? figures.iterations / seconds : undefined;
-  const vus = `VUs ${formatCount(peakVUs)}/${formatCount(plan?.maxVUs ?? figures.vusMax)}`;
+  const vus = `VUs ${editorCount(peakVUs)}/${editorCount(plan?.maxVUs ?? figures.vusMax)}`;
   if (peakTargetRate !== undefined && peakTargetRate > 0) {
-    const achieved = rate === undefined ? '–' : `${formatRate(rate)}/s`;
-    return `${achieved} of ${formatRate(peakTargetRate)}/s · ${formatCount(figures.dropped)} dropped · ${vus}`;
+    const achieved = rate === undefined ? '–' : `${editorRate(rate)}/s`;
+    return `${achieved} of ${editorRate(peakTargetRate)}/s · ${editorCount(figures.dropped)} dropped · ${vus}`;
   }
-  const achieved = rate === undefined ? `${formatCount(figures.iterations)} it` : `${formatRate(rate)} it/s`;
-  return `${achieved} · ${vus} · ${formatCount(figures.interrupted)} interrupted`;
+  const achieved = rate === undefined ? `${editorCount(figures.iterations)} it` : `${editorRate(rate)} it/s`;
+  return `${achieved} · ${vus} · ${editorCount(figures.interrupted)} interrupted`;
 }
 
 export interface LiveFigures {
@@ -83,7 +56,7 @@ export function liveFigures(scenarios: readonly ScenarioFigures[]): LiveFigures 
 
 /** `$(pulse) 198 req/s · p95 41 ms · 0% errors` */
 export function statusBarText(live: LiveFigures, t: number): string {
-  const p95 = live.p95Ms === undefined ? '–' : formatMs(live.p95Ms);
-  const errors = live.requests > 0 ? formatPercent(live.failed / live.requests) : '0%';
-  return `$(pulse) ${formatCount(live.requestsPerSecond)} req/s · p95 ${p95} · ${errors} errors · ${formatCount(t)} s`;
+  const p95 = live.p95Ms === undefined ? '–' : editorDuration(live.p95Ms);
+  const errors = live.requests > 0 ? editorPercent(live.failed / live.requests) : '0%';
+  return `$(pulse) ${editorCount(live.requestsPerSecond)} req/s · p95 ${p95} · ${errors} errors · ${editorCount(t)} s`;
 }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { Diagnosis, RunEvent } from '../protocol';
 import { config } from './config';
-import { formatMs } from './figures';
+import { editorDuration } from '../format';
 import { digestRun, type RunDigest } from './run-file';
 import { mapResultsToLines, type ResultLines } from './result-lines';
 import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
@@ -39,7 +39,7 @@ const SEVERITY: Record<Diagnosis['severity'], vscode.DiagnosticSeverity> = {
 
 function thresholdActual(actual: number | undefined, metric: string): string {
   if (actual === undefined) return 'no samples';
-  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return formatMs(actual);
+  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
   if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
   return String(+actual.toFixed(2));
 }

@@ -1,6 +1,6 @@
 // Markdown the server shows that the schema does not hold: metrics, template built-ins and helpers,
 // threshold aggregations, and what a duration means in milliseconds.
-import { METRICS, type MetricType } from '../protocol';
+import { METRICS, type MetricType } from '../engine/metrics/catalogue';
 import { METRIC_DESCRIPTIONS } from '../engine/metrics/descriptions';
 import { TEMPLATE_HELPERS } from '../engine/scenario/template';
 import { parseDuration } from '../engine/scenario/duration';

@@ -1,7 +1,7 @@
 // The delta table of two runs: the figures people compare (throughput, latency percentiles, failures,
 // drops, checks, each step's p95), with the change and whether it is better or worse. Pure, tested in Node.
 import type { RunEvent, RunSummary } from '../protocol';
-import { formatCount, formatMs, formatPercent, formatRate } from '../extension/figures';
+import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 
 export interface CompareRow {
   name: string;
@@ -20,10 +20,10 @@ function summaryOf(events: readonly RunEvent[]): RunSummary | undefined {
 }
 
 function format(kind: Kind, v: number): string {
-  if (kind === 'ms') return formatMs(v);
-  if (kind === 'rate') return `${formatRate(v)}/s`;
-  if (kind === 'fraction') return formatPercent(v);
-  return formatCount(v);
+  if (kind === 'ms') return editorDuration(v);
+  if (kind === 'rate') return `${editorRate(v)}/s`;
+  if (kind === 'fraction') return editorPercent(v);
+  return editorCount(v);
 }
 
 export function compareRow(name: string, a: number | undefined, b: number | undefined, kind: Kind, better: Direction): CompareRow {

@@ -2,7 +2,7 @@
 // never innerHTML — so text from a run cannot inject markup. It keeps what it shows in the webview state,
 // so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
 import type { Diagnosis, FromWebview, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
-import { formatCount, formatMs, formatPercent, formatRate } from '../extension/figures';
+import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from './compare';
@@ -86,8 +86,8 @@ function chart(id: string, spec: ChartSpec): HTMLElement {
   return c.element;
 }
 
-const perSecond = (v: number): string => formatRate(v);
-const count = (v: number): string => formatCount(v);
+const perSecond = (v: number): string => editorRate(v);
+const count = (v: number): string => editorCount(v);
 
 /** The chart specs of one run, or of two overlaid (baseline dashed). */
 function chartSpecs(runs: Array<{ series: RunSeries; label: string; dashed: boolean }>, legend: ChartSpec['legend']): Array<[string, ChartSpec]> {
@@ -106,7 +106,7 @@ function chartSpecs(runs: Array<{ series: RunSeries; label: string; dashed: bool
       ? [{ name: 'target iterations/s', values: s.targetIterationsPerSecond, color: '--vscode-charts-foreground' }]
       : []),
   ]);
-  add('latency', 'Request duration', formatMs, (s) => [
+  add('latency', 'Request duration', editorDuration, (s) => [
     { name: 'p50', values: s.p50, color: '--vscode-charts-green' },
     { name: 'p95', values: s.p95, color: '--vscode-charts-yellow' },
     { name: 'p99', values: s.p99, color: '--vscode-charts-red' },
@@ -123,7 +123,7 @@ function chartSpecs(runs: Array<{ series: RunSeries; label: string; dashed: bool
       ? [{ name: 'errors', values: s.t.map(() => 0), color: '--vscode-charts-red' }]
       : [...s.errors].map(([name, values], i) => ({ name, values, color: palette[i % palette.length]! })),
   );
-  add('connect', 'Blocked and connecting (p95)', formatMs, (s) => [
+  add('connect', 'Blocked and connecting (p95)', editorDuration, (s) => [
     { name: 'blocked', values: s.blockedP95, color: '--vscode-charts-orange' },
     { name: 'connecting', values: s.connectingP95, color: '--vscode-charts-purple' },
   ]);
@@ -144,10 +144,10 @@ function metricFigures(name: string, figures: Record<string, number>): string {
   const isTime = /duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(name);
   return Object.entries(figures)
     .map(([k, v]) => {
-      if (k === 'rate' && ('passes' in figures || 'fails' in figures)) return `${formatPercent(v)}`;
-      if (k === 'rate') return `${formatRate(v)}/s`;
-      if (isTime) return `${k}=${formatMs(v)}`;
-      return `${k}=${formatCount(v)}`;
+      if (k === 'rate' && ('passes' in figures || 'fails' in figures)) return `${editorPercent(v)}`;
+      if (k === 'rate') return `${editorRate(v)}/s`;
+      if (isTime) return `${k}=${editorDuration(v)}`;
+      return `${k}=${editorCount(v)}`;
     })
     .join('  ');
 }
@@ -162,7 +162,7 @@ function thresholdsSection(summary: RunSummary): HTMLElement {
   const list = withClass(element('ul'), 'thresholds');
   for (const t of summary.thresholds) {
     const item = withClass(element('li'), t.ok ? 'pass' : 'fail');
-    const actual = t.actual === undefined ? 'no samples' : /duration|blocked|waiting/.test(t.metric) ? formatMs(t.actual) : String(+t.actual.toFixed(4));
+    const actual = t.actual === undefined ? 'no samples' : /duration|blocked|waiting/.test(t.metric) ? editorDuration(t.actual) : String(+t.actual.toFixed(4));
     item.append(element('span', t.ok ? '✓ passed' : '✗ failed'), ` ${t.key}: ${t.source} (actual ${actual})${t.abortedRun ? ' — ended the run' : ''}`);
     list.append(item);
   }
@@ -206,24 +206,24 @@ function stepsSection(scenarios: ScenarioFigures[], title: string): HTMLElement 
       if (step.requests === 0 && step.step.startsWith('think')) continue;
       rows.push([
         stepButton(s.scenario, step.stepIndex, `${s.scenario} › ${step.step}`),
-        formatCount(step.requests),
-        step.requests ? formatPercent(step.failed / step.requests) : '–',
-        formatMs(step.duration.med),
-        formatMs(step.duration.p95),
-        formatMs(step.duration.p99),
-        formatMs(step.duration.max),
+        editorCount(step.requests),
+        step.requests ? editorPercent(step.failed / step.requests) : '–',
+        editorDuration(step.duration.med),
+        editorDuration(step.duration.p95),
+        editorDuration(step.duration.p99),
+        editorDuration(step.duration.max),
         step.checksPassed + step.checksFailed > 0 ? `${step.checksPassed}/${step.checksPassed + step.checksFailed}` : '–',
       ]);
     }
   }
   const scenarioRows = scenarios.map((s) => [
     s.scenario,
-    formatCount(s.iterations),
-    formatCount(s.dropped),
-    formatCount(s.interrupted),
-    formatMs(s.iterationDuration.med),
-    formatMs(s.lateness.p95),
-    `${formatCount(s.vusAllocated)}/${formatCount(s.vusMax)}`,
+    editorCount(s.iterations),
+    editorCount(s.dropped),
+    editorCount(s.interrupted),
+    editorDuration(s.iterationDuration.med),
+    editorDuration(s.lateness.p95),
+    `${editorCount(s.vusAllocated)}/${editorCount(s.vusMax)}`,
   ]);
   return section(
     title,
@@ -237,8 +237,8 @@ function errorsSection(scenarios: ScenarioFigures[]): HTMLElement | undefined {
   const rows: string[][] = [];
   for (const s of scenarios) {
     for (const step of s.steps) {
-      for (const [name, n] of Object.entries(step.errors)) if (n) rows.push([`${s.scenario} › ${step.step}`, name, formatCount(n)]);
-      for (const [status, n] of Object.entries(step.statuses)) if (Number(status) >= 400) rows.push([`${s.scenario} › ${step.step}`, `HTTP ${status}`, formatCount(n)]);
+      for (const [name, n] of Object.entries(step.errors)) if (n) rows.push([`${s.scenario} › ${step.step}`, name, editorCount(n)]);
+      for (const [status, n] of Object.entries(step.statuses)) if (Number(status) >= 400) rows.push([`${s.scenario} › ${step.step}`, `HTTP ${status}`, editorCount(n)]);
     }
   }
   if (rows.length === 0) return undefined;

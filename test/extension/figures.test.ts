@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMs, formatPercent, liveFigures, scenarioLensText, statusBarText, stepLineText } from '../../src/extension/figures';
+import { liveFigures, scenarioLensText, statusBarText, stepLineText } from '../../src/extension/figures';
+import { editorDuration, editorPercent } from '../../src/format';
 import { scenarioFigures, step } from './helpers';
 
 test('a step line reads like the issue: p95, failed share, requests', () => {
@@ -10,12 +11,12 @@ test('a step line reads like the issue: p95, failed share, requests', () => {
 });
 
 test('durations and percentages keep small values visible', () => {
-  assert.equal(formatMs(0.42), '0.4 ms');
-  assert.equal(formatMs(1234), '1.23 s');
-  assert.equal(formatMs(45_600), '45.6 s');
-  assert.equal(formatPercent(0.00001), '<0.1%');
-  assert.equal(formatPercent(0.123), '12%');
-  assert.equal(formatPercent(0), '0%');
+  assert.equal(editorDuration(0.42), '0.4 ms');
+  assert.equal(editorDuration(1234), '1.23 s');
+  assert.equal(editorDuration(45_600), '45.6 s');
+  assert.equal(editorPercent(0.00001), '<0.1%');
+  assert.equal(editorPercent(0.123), '12%');
+  assert.equal(editorPercent(0), '0%');
 });
 
 test('an arrival-rate scenario lens: achieved of target, dropped, peak VUs of max', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatDuration, parseDuration } from '../../src/engine/scenario/duration';
+import { parseDuration } from '../../src/engine/scenario/duration';
+import { scenarioDuration } from '../../src/format';
 
 const valid: Array<[string, number]> = [
   ['1m30s', 90_000],
@@ -63,7 +64,7 @@ test('parseDuration rejects non-strings and huge values without throwing', () =>
   assert.equal(parseDuration('9'.repeat(400) + 'h').ok, false);
 });
 
-test('formatDuration writes the shortest k6 form', () => {
+test('scenarioDuration writes the shortest k6 form', () => {
   const cases: Array<[number, string]> = [
     [90_000, '1m30s'],
     [500, '500ms'],
@@ -78,15 +79,15 @@ test('formatDuration writes the shortest k6 form', () => {
     [-1000, '-1s'],
     [0.0001, '0s'],
   ];
-  for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
-  assert.equal(formatDuration(Infinity), 'Infinity');
-  assert.equal(formatDuration(NaN), 'NaN');
+  for (const [ms, text] of cases) assert.equal(scenarioDuration(ms), text, String(ms));
+  assert.equal(scenarioDuration(Infinity), 'Infinity');
+  assert.equal(scenarioDuration(NaN), 'NaN');
 });
 
-test('formatDuration round-trips through parseDuration', () => {
+test('scenarioDuration round-trips through parseDuration', () => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 10 * 86_400_000 }), (ms) => {
-      const r = parseDuration(formatDuration(ms));
+      const r = parseDuration(scenarioDuration(ms));
       return r.ok && r.ms === ms;
     }),
     { numRuns: 500 },

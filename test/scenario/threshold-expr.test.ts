@@ -11,7 +11,7 @@ import {
   parseThresholdExpression,
 } from '../../src/engine/scenario/threshold-expr';
 import type { Aggregation, Comparison } from '../../src/engine/scenario/plan';
-import { METRICS } from '../../src/protocol';
+import { METRICS } from '../../src/engine/metrics/catalogue';
 
 const valid: Array<[string, Aggregation, Comparison, number]> = [
   ['p(95)<300', { kind: 'percentile', p: 95 }, '<', 300],

@@ -3,7 +3,7 @@
 // run time on a filter, and k6's usual `http_req_duration{expected_response:true}` validates.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { METRICS, METRIC_TAGS, THRESHOLD_TAGS } from '../../src/protocol';
+import { METRICS, METRIC_TAGS, THRESHOLD_TAGS } from '../../src/engine/metrics/catalogue';
 import { loadScenario } from '../../src/engine/scenario';
 import { MetricsRegistry } from '../../src/engine/metrics/registry';
 

@@ -1,7 +1,7 @@
 // The live progress of `volley run`: on a terminal one line rewritten in place each second; otherwise one
 // plain line every ~5 s, so CI logs show the run moving without a line per second.
 import type { PlanInfo, RunEvent, ScenarioFigures } from '../../protocol';
-import { formatDuration, formatRunClock } from '../report/format';
+import { k6Duration, k6RunClock } from '../../format';
 
 type Aggregate = Extract<RunEvent, { type: 'aggregate' }>;
 
@@ -37,12 +37,12 @@ export class ProgressModel {
       }
     }
     const clock = this.totalSeconds > 0
-      ? `${formatRunClock(aggregate.t * 1000)}/${formatRunClock(this.totalSeconds * 1000)}`
-      : formatRunClock(aggregate.t * 1000);
+      ? `${k6RunClock(aggregate.t * 1000)}/${k6RunClock(this.totalSeconds * 1000)}`
+      : k6RunClock(aggregate.t * 1000);
     return [
       `${this.stopping ? 'stopping' : 'running'} ${clock}`,
       parts.join(' · '),
-      `${formatRate(requests)} req/s p95 ${requests > 0 ? formatDuration(p95) : '-'}`,
+      `${formatRate(requests)} req/s p95 ${requests > 0 ? k6Duration(p95) : '-'}`,
       `errors ${this.errors}`,
       `dropped ${this.dropped}`,
     ].join('  ');

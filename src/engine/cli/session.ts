@@ -1,6 +1,7 @@
 // One run from a validated plan to its `end` event, the same for the CLI and the IPC child: secrets are
 // redacted from every event, events go to NDJSON as they come, and the exit code follows k6's rules.
 import { EXIT, type RunEvent, type RunSummary } from '../../protocol';
+import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
 import type { Plan } from '../scenario/plan';
 import type { NdjsonWriter } from '../output/ndjson';
@@ -43,13 +44,6 @@ export interface Session {
   readonly stopping: boolean;
   readonly redactor: Redactor;
   done: Promise<SessionResult>;
-}
-
-export function exitCodeOf(summary: RunSummary, stoppedFromOutside: boolean): number {
-  if (stoppedFromOutside || summary.outcome === 'stopped') return EXIT.externalAbort;
-  if (summary.outcome === 'aborted-by-threshold') return EXIT.thresholdAbort;
-  if (summary.thresholds.some((t) => !t.ok)) return EXIT.thresholdsFailed;
-  return EXIT.ok;
 }
 
 /** The env templates see: the process environment overlaid by the explicit values. */

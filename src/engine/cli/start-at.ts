@@ -3,7 +3,8 @@
 // Accepts an ISO 8601 time with a zone (every machine must read the same instant) or `+DURATION` from now.
 // A time far in the past or the future is refused: it is a typo or a stale manifest, and a segment that
 // starts alone, long after the others, would skew the merged result.
-import { formatDuration, parseDuration } from '../scenario/duration';
+import { scenarioDuration } from '../../format';
+import { parseDuration } from '../scenario/duration';
 
 /** How late a process may still start (it then runs behind the others by that much, and says so). */
 export const START_AT_LATE_TOLERANCE_MS = 10_000;
@@ -15,7 +16,7 @@ export type StartAtResult = { ok: true; atMs: number } | { ok: false; message: s
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function ago(ms: number): string {
-  return formatDuration(Math.round(ms / 100) * 100);
+  return scenarioDuration(Math.round(ms / 100) * 100);
 }
 
 export function parseStartAt(text: string, nowMs: number): StartAtResult {
@@ -46,7 +47,7 @@ export function parseStartAt(text: string, nowMs: number): StartAtResult {
     return {
       ok: false,
       message:
-        `--start-at ${new Date(atMs).toISOString()} was ${ago(nowMs - atMs)} ago (more than ${formatDuration(START_AT_LATE_TOLERANCE_MS)}): ` +
+        `--start-at ${new Date(atMs).toISOString()} was ${ago(nowMs - atMs)} ago (more than ${scenarioDuration(START_AT_LATE_TOLERANCE_MS)}): ` +
         'the other segments would have started without this one; choose a later time (or regenerate the manifest)',
     };
   }

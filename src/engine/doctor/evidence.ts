@@ -1,7 +1,7 @@
 // Small helpers for building diagnoses: numbers in evidence are rounded so they read well and compare
 // stably, and durations in prose are k6-style.
 import type { TrendStats } from '../../protocol';
-import { formatDuration } from '../report/format';
+import { k6Duration } from '../../format';
 
 export function round(value: number, digits = 1): number {
   if (!Number.isFinite(value)) return value;
@@ -9,7 +9,7 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
-export const ms = formatDuration;
+export const ms = k6Duration;
 
 /** The scheme's duration text for a number of whole seconds (`45s`, `2m30s`). */
 export function durationText(seconds: number): string {

@@ -10,7 +10,8 @@ import {
   quantile,
   type DurationDistribution,
 } from './distribution';
-import { duration, ms, num, probability } from './format';
+import { scenarioDuration } from '../../format';
+import { ms, num, probability } from './format';
 import { dropProbabilityBound, inFlight, vusForTarget, type InFlight } from './in-flight';
 
 export const DEFAULT_TARGET_DROP_PROBABILITY = 0.001;
@@ -96,7 +97,7 @@ export function estimateVUs(plan: ArrivalRatePlan, durations: DurationsInput, op
     executor: plan.type,
     rate: arrivals.peakRate,
     timeUnitMs: arrivals.timeUnitMs,
-    timeUnit: duration(arrivals.timeUnitMs),
+    timeUnit: scenarioDuration(arrivals.timeUnitMs),
     peakRatePerSecond: arrivals.peakPerSecond,
     arrivals: arrivals.total,
     samples: d.count,

@@ -20,11 +20,3 @@ export function probability(p: number): string {
   if (p === 0) return '0';
   return p.toExponential(1);
 }
-
-/** "1s" / "500ms" / "1m": a timeUnit as a scenario file writes it. */
-export function duration(msValue: number): string {
-  if (msValue % 3_600_000 === 0) return `${msValue / 3_600_000}h`;
-  if (msValue % 60_000 === 0) return `${msValue / 60_000}m`;
-  if (msValue % 1000 === 0) return `${msValue / 1000}s`;
-  return `${num(msValue, 6)}ms`;
-}

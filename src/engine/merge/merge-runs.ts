@@ -1,15 +1,15 @@
 // Merging the runs of a test's execution segments into one run: one event stream and one summary, as if
 // one process had run the whole test. The per-second windows of all runs are imported into one
 // MetricsRegistry (the same one a run measures into), second by second on the common wall-clock axis,
-// so HDR buckets and exact moments add, counters add, and the summary, the k6 metrics and the
-// thresholds come out of the same code that a single run uses; rates are over the common window, from
-// the earliest start to the latest end.
+// so HDR buckets and exact moments add, counters add, and the run ledger (../ledger.ts) reports the
+// seconds and builds the summary, the k6 metrics and the thresholds as it does for a single run; rates are
+// over the common window, from the earliest start to the latest end. What a merge keeps for itself: the
+// runs' diagnoses, logs and aborts are replayed (nothing is judged anew during the merged run).
 import { createHash } from 'node:crypto';
-import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RunEvent, type RunSummary, type ThresholdResult } from '../../protocol';
+import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
+import { diagnosisKey } from '../doctor';
+import { exitCodeOf, RunLedger } from '../ledger';
 import { MetricsRegistry } from '../metrics/registry';
-import type { RegistryWindow } from '../metrics/window';
-import { buildRunSummary } from '../report/summary';
-import { evaluateThresholds } from '../thresholds';
 import { planFromInfo } from './plan-from-info';
 import { MergeInputError, type AggregateEvent, type RunFile, type TimedEvent } from './read-run';
 import { checkSegments } from './segments-check';
@@ -59,19 +59,10 @@ export function mergeHealth(parts: readonly GeneratorHealth[]): GeneratorHealth 
   return out;
 }
 
-const OUTCOME_RANK: Record<RunSummary['outcome'], number> = { completed: 0, interrupted: 1, stopped: 2, 'aborted-by-threshold': 3 };
-
 function mergedRunId(runs: readonly RunFile[]): string {
   const hash = createHash('sha256');
   for (const run of runs) hash.update(run.start.runId).update('\0');
   return `merged-${hash.digest('hex').slice(0, 12)}`;
-}
-
-/** k6's exit codes for the merged result. */
-function exitCodeOf(summary: RunSummary): number {
-  if (summary.outcome === 'stopped') return 105;
-  if (summary.outcome === 'aborted-by-threshold') return 99;
-  return summary.thresholds.some((t) => !t.ok) ? 99 : 0;
 }
 
 export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}): MergedRun {
@@ -115,7 +106,8 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
     }
   });
 
-  // Diagnoses, logs and threshold aborts, on the common clock, each before the aggregate of its second.
+  // Diagnoses, logs and threshold aborts, on the common clock, in the order a single run emits them: an
+  // event at t comes after the aggregate of second t (a diagnosis or an abort is judged on that aggregate).
   const timed: TimedEvent[] = [];
   runs.forEach((run, r) => {
     const segmented = runs.length > 1;
@@ -140,50 +132,35 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
   const events: RunEvent[] = [start];
 
   const registry = new MetricsRegistry(plan);
+  // The merged window goes out too, so a merged run can itself be merged (e.g. per region, then all).
+  const ledger = new RunLedger({ runId, startedAt, registry, thresholds: plan.thresholds, emit: (e) => events.push(e), windowOnAggregate: true });
   let nextTimed = 0;
-  const flushTimed = (upTo: number): void => {
-    while (nextTimed < timed.length && timed[nextTimed].t <= upTo) events.push(timed[nextTimed++]);
+  const flushBefore = (t: number): void => {
+    while (nextTimed < timed.length && timed[nextTimed].t < t) events.push(timed[nextTimed++]);
   };
   for (let second = 1; second <= lastSecond; second++) {
     const parts = bySecond.get(second);
     if (parts === undefined) continue;
-    flushTimed(second);
-    registry.importWindows(parts.map((p) => p.window));
-    // The merged window goes out too, so a merged run can itself be merged (e.g. per region, then all).
-    const window = registry.exportWindow();
-    const scenarios = registry.tick(second);
-    events.push({ type: 'aggregate', t: second, scenarios, health: mergeHealth(parts.map((p) => p.health)), window });
+    flushBefore(second);
+    ledger.second({ t: second, windows: parts.map((p) => p.window), health: mergeHealth(parts.map((p) => p.health)) });
   }
-  flushTimed(Infinity);
+  flushBefore(Infinity);
   registry.importChecks(checks);
 
-  let outcome: RunSummary['outcome'] = 'completed';
   for (const run of runs) {
-    if (OUTCOME_RANK[run.summary.outcome] > OUTCOME_RANK[outcome]) outcome = run.summary.outcome;
+    ledger.partEnded(run.summary.outcome);
     if (run.summary.outcome === 'stopped') notes.push(`${run.path} (${label(run)}) was stopped before its end: the merged run is partial`);
     if (run.summary.outcome === 'interrupted') notes.push(`${run.path} (${label(run)}) was interrupted`);
   }
   const abort = timed.find((e): e is Extract<TimedEvent, { type: 'threshold-abort' }> => e.type === 'threshold-abort');
-  let abortedBy: Pick<ThresholdResult, 'key' | 'source'> | undefined;
   if (abort !== undefined) {
-    abortedBy = abort.threshold;
+    ledger.partEnded('aborted-by-threshold', abort.threshold);
     notes.push(`a threshold with abortOnFail (${abort.threshold.key}: ${abort.threshold.source}) ended a segment's run early, judged on that segment alone`);
   }
 
-  const thresholdResults = evaluateThresholds(plan.thresholds, registry, durationMs, true, abortedBy);
   const diagnoses = new Map<string, Diagnosis>();
-  for (const run of runs) for (const d of run.summary.diagnoses) diagnoses.set(`${d.id}|${d.scenario ?? ''}|${d.step ?? ''}`, d);
-  const summary = buildRunSummary({
-    runId,
-    startedAt,
-    durationMs,
-    outcome,
-    registry,
-    thresholds: plan.thresholds,
-    thresholdResults,
-    diagnoses: [...diagnoses.values()],
-  });
-  events.push({ type: 'summary', summary });
+  for (const run of runs) for (const d of run.summary.diagnoses) diagnoses.set(diagnosisKey(d), d);
+  const summary = ledger.finish({ durationMs, diagnoses: [...diagnoses.values()] });
   const exitCode = exitCodeOf(summary);
   events.push({ type: 'end', exitCode });
   return { events, summary, exitCode, notes, startSpreadMs };

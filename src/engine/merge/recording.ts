@@ -2,8 +2,7 @@
 // its segment on the `start` event, and each second's raw measurements (the registry's window, taken by
 // startRun's onWindow just before the window is folded) on that second's `aggregate`. With
 // `--no-thresholds` the plan still lists its thresholds, since the merge evaluates them on the whole.
-import type { RunEvent } from '../../protocol';
-import type { RegistryWindow } from '../metrics/window';
+import type { RegistryWindow, RunEvent } from '../../protocol';
 import type { Plan } from '../scenario/plan';
 import { specOf, type ExecutionTuple } from '../segments';
 

@@ -1,6 +1,6 @@
 // What each metric means, in one place: the language server's hovers and the generated
 // docs/scenario-format.md both read it. A Record over MetricName, so a new metric cannot go undescribed.
-import type { MetricName } from '../../protocol';
+import type { MetricName } from './catalogue';
 
 export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, string>> = {
   http_reqs: 'HTTP requests made, whatever their outcome.',

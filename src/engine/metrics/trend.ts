@@ -2,9 +2,8 @@
 // one-second window histogram; `fold()` adds the window into the run total at each tick. Count, sum, min
 // and max are kept exactly beside the histograms, so avg/min/max are exact and only percentiles carry HDR's
 // 3-significant-digit precision.
-import type { TrendStats } from '../../protocol';
+import type { TrendStats, TrendWindow } from '../../protocol';
 import { addInto, newTotalHistogram, newWindowHistogram, occupiedRange, toMicros, valuesAtRanks, type Hist } from './hdr';
-import type { TrendWindow } from './window';
 
 /** Exact moments of a set of samples, in ms. */
 export interface Moments {

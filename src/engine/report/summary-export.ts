@@ -5,7 +5,8 @@
 // (k6 issue #1498, kept for compatibility), and so is ours. Volley adds its own top-level keys:
 // `thresholds` (ThresholdResult[]), `scenarios` (per scenario and step), `diagnoses`.
 import { createHash } from 'node:crypto';
-import { METRICS, type CheckFigures, type RunSummary } from '../../protocol';
+import type { CheckFigures, RunSummary } from '../../protocol';
+import { METRICS } from '../metrics/catalogue';
 
 /** k6's default summaryTrendStats: the only trend values its export carries. */
 const K6_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'] as const;

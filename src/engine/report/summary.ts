@@ -2,7 +2,8 @@
 // {avg, min, med, max, p(90), p(95), p(99)} in ms, rates {passes, fails, rate}, gauges {value, min, max}.
 // As in k6, a metric without samples is absent unless a threshold names it (then it shows its zeros), and
 // the `http_req_duration{expected_response:true}` sub-metric is listed beside its parent.
-import { METRICS, type Diagnosis, type MetricName, type RunSummary, type ThresholdResult } from '../../protocol';
+import type { Diagnosis, RunSummary, ThresholdResult } from '../../protocol';
+import { METRICS, type MetricName } from '../metrics/catalogue';
 import type { MetricSnapshot, MetricsRegistry } from '../metrics/registry';
 import type { ThresholdPlan } from '../scenario/plan';
 

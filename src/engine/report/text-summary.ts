@@ -1,9 +1,10 @@
 // The end-of-test summary on the terminal, in the layout of k6's (v1) text summary: thresholds with their
 // actual values, then the metrics with dotted leaders grouped as k6 groups them, then Volley's own
 // per-scenario step table. Only names and numbers are printed: no header, body or variable values.
-import { METRICS, type CheckFigures, type Diagnosis, type ErrorClass, type RunSummary, type ScenarioFigures, type ThresholdResult } from '../../protocol';
+import type { CheckFigures, Diagnosis, ErrorClass, RunSummary, ScenarioFigures, ThresholdResult } from '../../protocol';
+import { METRICS } from '../metrics/catalogue';
 import { aggregationName, parseThresholdExpression } from '../scenario/threshold-expr';
-import { formatBytes, formatCount, formatDuration, formatNumber, formatPercent, formatRate } from './format';
+import { k6Bytes, k6Count, k6Duration, k6Number, k6Percent, k6Rate } from '../../format';
 
 export interface TextSummaryOptions {
   color: boolean;
@@ -54,14 +55,14 @@ function containsOf(metric: string): Contains {
 
 function humanize(value: number, metric: string): string {
   const type = (METRICS as Record<string, string>)[metric];
-  if (type === 'rate') return formatPercent(value);
+  if (type === 'rate') return k6Percent(value);
   switch (containsOf(metric)) {
     case 'time':
-      return formatDuration(value);
+      return k6Duration(value);
     case 'data':
-      return formatBytes(value);
+      return k6Bytes(value);
     default:
-      return formatNumber(value);
+      return k6Number(value);
   }
 }
 
@@ -83,17 +84,17 @@ function metricLine(key: string, values: Record<string, number>): MetricLine {
       return {
         key,
         value: humanize(values.count ?? 0, metric),
-        extras: [containsOf(metric) === 'data' ? formatRate(values.rate ?? 0, 'bytes') : formatRate(values.rate ?? 0)],
+        extras: [containsOf(metric) === 'data' ? k6Rate(values.rate ?? 0, 'bytes') : k6Rate(values.rate ?? 0)],
       };
     case 'rate': {
       const passes = values.passes ?? 0;
       const total = passes + (values.fails ?? 0);
-      return { key, value: formatPercent(values.rate ?? 0), extras: [`${passes} out of ${total}`] };
+      return { key, value: k6Percent(values.rate ?? 0), extras: [`${passes} out of ${total}`] };
     }
     case 'gauge':
-      return { key, value: formatNumber(values.value ?? 0), extras: [`min=${formatNumber(values.min ?? 0)}`, `max=${formatNumber(values.max ?? 0)}`] };
+      return { key, value: k6Number(values.value ?? 0), extras: [`min=${k6Number(values.min ?? 0)}`, `max=${k6Number(values.max ?? 0)}`] };
     default:
-      return { key, value: Object.entries(values).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ') };
+      return { key, value: Object.entries(values).map(([k, v]) => `${k}=${k6Number(v)}`).join(' ') };
   }
 }
 
@@ -172,7 +173,7 @@ function thresholdActual(t: ThresholdResult): string {
   if (t.actual === undefined) return `${agg}=— (no samples)`;
   const type = (METRICS as Record<string, string>)[t.metric];
   let value: string;
-  if (type === 'counter' && agg === 'rate') value = containsOf(t.metric) === 'data' ? formatRate(t.actual, 'bytes') : formatRate(t.actual);
+  if (type === 'counter' && agg === 'rate') value = containsOf(t.metric) === 'data' ? k6Rate(t.actual, 'bytes') : k6Rate(t.actual);
   else value = humanize(t.actual, t.metric);
   return `${agg}=${value}`;
 }
@@ -210,28 +211,28 @@ function table(rows: string[][], align: Array<'l' | 'r'>, indent: string): strin
 
 function scenarioSection(s: ScenarioFigures, durationMs: number, d: Decorate): string[] {
   const seconds = durationMs / 1000;
-  const perSecond = (n: number): string => (seconds > 0 ? formatNumber(n / seconds, 2) : '0');
+  const perSecond = (n: number): string => (seconds > 0 ? k6Number(n / seconds, 2) : '0');
   const facts = [
     `${s.iterations} iterations (${perSecond(s.iterations)}/s)`,
     s.dropped > 0 ? d(`${s.dropped} dropped`, Ansi.Red) : '0 dropped',
     s.interrupted > 0 ? d(`${s.interrupted} interrupted`, Ansi.Red) : '0 interrupted',
   ];
   if (s.vusAllocated > 0) facts.push(`VUs peak ${s.vusActive} active / ${s.vusAllocated} allocated`);
-  if (s.iterationDuration.count > 0) facts.push(`iteration p95 ${formatDuration(s.iterationDuration.p95)}`);
-  if (s.lateness.count > 0 && s.lateness.p95 > 0) facts.push(`start lateness p95 ${formatDuration(s.lateness.p95)}`);
+  if (s.iterationDuration.count > 0) facts.push(`iteration p95 ${k6Duration(s.iterationDuration.p95)}`);
+  if (s.lateness.count > 0 && s.lateness.p95 > 0) facts.push(`start lateness p95 ${k6Duration(s.lateness.p95)}`);
   const out = [`  █ ${d(`SCENARIO: ${s.scenario}`, Ansi.Bold)}`, '', `    ${facts.join(' · ')}`, ''];
   if (s.steps.length > 0) {
     const header = ['step', 'requests', 'failed', 'p50', 'p95', 'p99', 'req/s', 'errors'];
     const rows = s.steps.map((st) => {
-      const failedPct = st.requests > 0 ? formatPercent(st.failed / st.requests) : '-';
+      const failedPct = st.requests > 0 ? k6Percent(st.failed / st.requests) : '-';
       const has = st.duration.count > 0;
       return [
         st.step,
-        formatCount(st.requests),
+        k6Count(st.requests),
         st.failed > 0 ? d(failedPct, Ansi.Red) : failedPct,
-        has ? formatDuration(st.duration.med) : '-',
-        has ? formatDuration(st.duration.p95) : '-',
-        has ? formatDuration(st.duration.p99) : '-',
+        has ? k6Duration(st.duration.med) : '-',
+        has ? k6Duration(st.duration.p95) : '-',
+        has ? k6Duration(st.duration.p99) : '-',
         perSecond(st.requests),
         topErrors(st.errors, 3),
       ];
@@ -295,7 +296,7 @@ const OUTCOME_TEXT: Record<Exclude<RunSummary['outcome'], 'completed'>, string> 
 export function formatTextSummary(summary: RunSummary, options: TextSummaryOptions): string {
   const d = decorator(options.color);
   const out: string[] = [''];
-  if (summary.outcome !== 'completed') out.push(`  ${d(`${FAIL} ${OUTCOME_TEXT[summary.outcome]} (after ${formatDuration(summary.durationMs)})`, Ansi.Red)}`, '');
+  if (summary.outcome !== 'completed') out.push(`  ${d(`${FAIL} ${OUTCOME_TEXT[summary.outcome]} (after ${k6Duration(summary.durationMs)})`, Ansi.Red)}`, '');
   if (summary.thresholds.length > 0) out.push(...thresholdSection(summary.thresholds, d));
 
   out.push(`  █ ${d('TOTAL RESULTS', Ansi.Bold)}`, '');

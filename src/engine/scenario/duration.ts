@@ -45,28 +45,3 @@ export function parseDuration(text: string): DurationResult {
   if (!Number.isFinite(total)) return { ok: false, message: `duration "${s}" is too large` };
   return { ok: true, ms: total };
 }
-
-/** The shortest k6 spelling of a duration: 90000 → "1m30s", 500 → "500ms", 0 → "0s". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 0) return '-' + formatDuration(-ms);
-  if (ms === 0) return '0s';
-  // Whole microseconds: float noise below that is not a duration anyone wrote.
-  let us = Math.round(ms * 1000);
-  if (us === 0) return '0s';
-  let out = '';
-  const h = Math.floor(us / 3_600_000_000);
-  us -= h * 3_600_000_000;
-  const m = Math.floor(us / 60_000_000);
-  us -= m * 60_000_000;
-  const s = Math.floor(us / 1_000_000);
-  us -= s * 1_000_000;
-  const milli = Math.floor(us / 1000);
-  us -= milli * 1000;
-  if (h) out += `${h}h`;
-  if (m) out += `${m}m`;
-  if (s) out += `${s}s`;
-  if (milli) out += `${milli}ms`;
-  if (us) out += `${us}us`;
-  return out;
-}

@@ -3,7 +3,7 @@
 // JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
 import type { ExecutorType } from './plan';
 import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
-import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../../protocol';
+import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../metrics/catalogue';
 
 export type PathSegment = string | number;
 export type SchemaPath = readonly PathSegment[];

@@ -1,6 +1,6 @@
 // k6 threshold syntax: `p(95)<300` on keys such as `http_req_duration{step:add to cart}`.
 
-import { METRICS, type MetricType } from '../../protocol';
+import { METRICS, type MetricType } from '../metrics/catalogue';
 import type { Aggregation, Comparison } from './plan';
 import { IDENTIFIER_PATTERN } from './names';
 import { didYouMean } from './suggest';

@@ -1,27 +1,25 @@
 // One run over several worker threads: each worker runs startRun on its part of every scenario (k6's
 // execution segments, striped, so VUs and arrival-rate iterations interleave exactly), and this thread
-// merges their per-second windows into one MetricsRegistry. Aggregates, abortOnFail thresholds, the final
-// thresholds and the summary are computed from that registry exactly as a single-thread run computes them
-// from its own, so the event stream has the same shape and the same totals.
+// merges their per-second windows into one MetricsRegistry. The run ledger (../ledger.ts) reports each
+// merged second, judges abortOnFail thresholds and builds the summary from that registry exactly as it
+// does for a single-thread run, so the event stream has the same shape and the same totals.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { version as engineVersion } from '../../../package.json';
-import { PROTOCOL_VERSION, type GeneratorHealth, type RunEvent, type RunSummary, type ThresholdResult } from '../../protocol';
+import { PROTOCOL_VERSION, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
 import { maxVUsOf } from '../executors';
 import { delayUntil } from '../executors/base-executor';
 import { now } from '../executors/types';
-import { createDoctor, type Doctor } from '../doctor';
+import { createDoctor } from '../doctor';
+import { RunLedger } from '../ledger';
 import { createHealthSampler } from '../metrics/health';
 import { MetricsRegistry } from '../metrics/registry';
-import type { RegistryWindow } from '../metrics/window';
-import { buildRunSummary } from '../report/summary';
 import { planInfo, selectScenarios, startRun, type RunHandle, type StartRunOptions } from '../run';
 import type { Plan } from '../scenario/plan';
 import { ExecutionTuple, FULL_TUPLE, specOf } from '../segments';
-import { evaluateThresholds, shouldAbort } from '../thresholds';
 import type { FromWorker, ToWorker, WorkerHealth, WorkerSetup } from './protocol';
 
 /**
@@ -74,6 +72,8 @@ const MAX_LOGGED = 5;
 interface PendingSecond {
   windows: RegistryWindow[];
   health: WorkerHealth[];
+  /** Whether every window of the second was its worker's last, measured after its part of the run had ended. */
+  final: boolean;
 }
 
 class ParallelRun {
@@ -84,41 +84,48 @@ class ParallelRun {
   private readonly finished: boolean[];
   private readonly pending = new Map<number, PendingSecond>();
   private readonly health = createHealthSampler();
-  /** The doctor sees the merged seconds, as it would in a single-thread run (the workers' own are dropped). */
-  private readonly doctor: Doctor;
+  private readonly ledger: RunLedger;
   private readonly logged = new Set<string>();
   private readonly runId: string;
-  private readonly selectedNames: Set<string>;
-  private readonly startedAtIso = new Date().toISOString();
   private runStart = 0;
   private started = false;
   private ready = 0;
-  private outcome: RunSummary['outcome'] = 'completed';
-  private abortedBy: ThresholdResult | undefined;
   private stopped: { hard: boolean } | undefined;
-  private failure: Error | undefined;
   private settled = false;
   private resolve!: (summary: RunSummary) => void;
   private reject!: (error: unknown) => void;
-  private lastEmittedSecond = 0;
-  private lastAggregateAt = 0;
 
   constructor(
-    private readonly plan: Plan,
+    plan: Plan,
     private readonly options: ParallelRunOptions,
     workers: number,
     segment: ExecutionTuple,
   ) {
     const selected = selectScenarios(plan, options.scenarios);
-    this.doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
+    // The doctor sees the merged seconds, as it would in a single-thread run (the workers' own are dropped).
+    const doctor = createDoctor(plan, selected.map(({ scenario }) => scenario), {
       // The generator's CPU is summed over the worker threads, so saturation is judged per core.
       threads: workers,
       share: segment,
       onRuleError: (error) => this.log(`scenario doctor: ${error instanceof Error ? error.message : String(error)}`),
     });
-    this.selectedNames = new Set(selected.map(({ scenario }) => scenario.name));
     this.runId = options.runId ?? randomUUID();
     this.registry = new MetricsRegistry(plan);
+    const startedAt = new Date().toISOString();
+    this.ledger = new RunLedger({
+      runId: this.runId,
+      startedAt,
+      registry: this.registry,
+      thresholds: plan.thresholds,
+      shown: selected.length === plan.scenarios.length ? undefined : new Set(selected.map(({ scenario }) => scenario.name)),
+      emit: (event) => this.emit(event),
+      doctor,
+      onAbort: () => {
+        this.stopped = { hard: false };
+        this.post({ type: 'stop', hard: false });
+      },
+      onWindow: options.onWindow,
+    });
     this.lastSecond = new Array<number>(workers).fill(0);
     this.finished = new Array<boolean>(workers).fill(false);
     const done = new Promise<RunSummary>((resolve, reject) => {
@@ -158,11 +165,11 @@ class ParallelRun {
       type: 'start',
       v: PROTOCOL_VERSION,
       runId: this.runId,
-      startedAt: this.startedAtIso,
+      startedAt,
       engineVersion,
       plan: planInfo(plan, selected.map(({ scenario }) => scenario)),
     });
-    if (options.preflight !== false) for (const diagnosis of this.doctor.preflight()) this.emit({ type: 'diagnosis', t: 0, diagnosis });
+    if (options.preflight !== false) for (const diagnosis of doctor.preflight()) this.emit({ type: 'diagnosis', t: 0, diagnosis });
   }
 
   private log(message: string): void {
@@ -193,7 +200,7 @@ class ParallelRun {
         if (++this.ready === this.threads.length) this.go();
         break;
       case 'window':
-        this.addWindow(worker, message.t, message.window, message.health);
+        this.addWindow(worker, message);
         break;
       case 'event':
         this.passOn(message.event);
@@ -201,10 +208,10 @@ class ParallelRun {
       case 'done':
         this.finished[worker] = true;
         this.registry.importChecks(message.checks);
-        if (message.outcome === 'interrupted') this.outcome = 'interrupted';
+        this.ledger.partEnded(message.outcome);
         void this.threads[worker].terminate();
         this.flush();
-        if (this.finished.every(Boolean)) void this.finish();
+        if (this.finished.every(Boolean)) this.finish();
         break;
       case 'failed':
         this.fail(new Error(message.message));
@@ -229,14 +236,15 @@ class ParallelRun {
     this.emit(event);
   }
 
-  private addWindow(worker: number, t: number, window: RegistryWindow, health: WorkerHealth): void {
+  private addWindow(worker: number, { t, window, health, final }: Extract<FromWorker, { type: 'window' }>): void {
     let second = this.pending.get(t);
     if (second === undefined) {
-      second = { windows: [], health: [] };
+      second = { windows: [], health: [], final: true };
       this.pending.set(t, second);
     }
     second.windows.push(window);
     second.health.push(health);
+    second.final &&= final;
     this.lastSecond[worker] = Math.max(this.lastSecond[worker], t);
     this.flush();
   }
@@ -253,11 +261,8 @@ class ParallelRun {
     }
   }
 
+  /** One merged second to the ledger, judged unless every worker had ended when it measured its part. */
   private aggregate(t: number, second: PendingSecond): void {
-    this.registry.importWindows(second.windows);
-    this.options.onWindow?.(t, this.registry.exportWindow());
-    const figures = this.registry.tick(t);
-    const scenarios = this.selectedNames.size === this.plan.scenarios.length ? figures : figures.filter((f) => this.selectedNames.has(f.scenario));
     const own = this.health.sample(0, 0);
     const health: GeneratorHealth = { ...own };
     for (const h of second.health) {
@@ -266,68 +271,34 @@ class ParallelRun {
       health.openSockets += h.openSockets;
       health.newConnections += h.newConnections;
     }
-    this.emit({ type: 'aggregate', t, scenarios, health });
-    for (const diagnosis of this.doctor.observe({ t, scenarios, health })) this.emit({ type: 'diagnosis', t, diagnosis });
-    this.lastEmittedSecond = t;
-    this.lastAggregateAt = this.elapsedMs();
-    this.checkAbort();
-  }
-
-  private checkAbort(): void {
-    if (this.abortedBy !== undefined || this.stopped !== undefined) return;
-    if (!this.plan.thresholds.some((threshold) => threshold.abortOnFail)) return;
-    const elapsed = this.elapsedMs();
-    const results = evaluateThresholds(this.plan.thresholds, this.registry, elapsed, false);
-    const abort = shouldAbort(results, this.plan.thresholds, elapsed);
-    if (abort === undefined) return;
-    this.abortedBy = abort;
-    this.outcome = 'aborted-by-threshold';
-    this.emit({ type: 'threshold-abort', t: this.lastEmittedSecond, threshold: abort });
-    this.stopped = { hard: false };
-    this.post({ type: 'stop', hard: false });
+    const merged = { t, health, windows: second.windows, elapsedMs: this.elapsedMs() };
+    if (second.final) this.ledger.finalSecond(merged);
+    else this.ledger.second(merged);
   }
 
   private stop(hard: boolean): void {
-    if (this.outcome === 'completed') this.outcome = 'stopped';
+    this.ledger.stop();
     this.stopped = { hard: hard || this.stopped?.hard === true };
     if (this.started) this.post({ type: 'stop', hard });
   }
 
-  private async finish(): Promise<void> {
+  private finish(): void {
     if (this.settled) return;
     this.settled = true;
     const durationMs = this.elapsedMs();
     // Seconds some worker reported but not all (they ended at slightly different times).
-    for (const t of [...this.pending.keys()].sort((a, b) => a - b)) this.aggregate(t, this.pending.get(t)!);
+    for (const t of [...this.pending.keys()].sort((a, b) => a - b)) this.aggregate(t, { ...this.pending.get(t)!, final: true });
     this.pending.clear();
-    if (this.lastAggregateAt === 0 && durationMs > 0) this.aggregate(Math.max(1, Math.ceil(durationMs / 1000)), { windows: [], health: [] });
+    if (this.ledger.lastSecond === 0 && durationMs > 0) this.aggregate(Math.max(1, Math.ceil(durationMs / 1000)), { windows: [], health: [], final: true });
     this.health.stop();
-    const thresholdResults = evaluateThresholds(this.plan.thresholds, this.registry, durationMs, true, this.abortedBy);
-    const summary = buildRunSummary({
-      runId: this.runId,
-      startedAt: this.startedAtIso,
-      durationMs,
-      outcome: this.outcome,
-      registry: this.registry,
-      thresholds: this.plan.thresholds,
-      thresholdResults,
-      diagnoses: [],
-    });
-    if (this.selectedNames.size !== this.plan.scenarios.length) summary.scenarios = summary.scenarios.filter((s) => this.selectedNames.has(s.scenario));
-    const diagnosed = this.doctor.finish({ durationMs, outcome: this.outcome, scenarios: summary.scenarios, histograms: summary.histograms });
-    const t = Math.ceil(durationMs / 1000);
-    for (const diagnosis of diagnosed.late) this.emit({ type: 'diagnosis', t, diagnosis });
-    summary.diagnoses = diagnosed.final;
-    this.emit({ type: 'summary', summary });
-    this.resolve(summary);
+    this.resolve(this.ledger.finish({ durationMs }));
   }
 
   private fail(error: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.failure = error;
     this.health.stop();
     for (const thread of this.threads) void thread.terminate();
-    this.reject(this.failure);
+    this.reject(error);
   }
 }

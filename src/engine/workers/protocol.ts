@@ -1,8 +1,7 @@
 // What the main thread and its worker threads say to each other. Each worker runs startRun on its part of
 // the plan; it sends every second's window (mergeable measurements, not statistics), its log lines and
 // diagnoses, and its summary at the end; the main thread merges and reports the run as one.
-import type { RunEvent, RunSummary } from '../../protocol';
-import type { RegistryWindow } from '../metrics/window';
+import type { RegistryWindow, RunEvent, RunSummary } from '../../protocol';
 import type { SegmentSpec } from '../segments';
 
 /** workerData of a worker thread: everything it needs to compile and run its part on its own. */
@@ -38,7 +37,8 @@ export type ToWorker =
 export type FromWorker =
   /** Compiled and ready for `go`. */
   | { type: 'ready' }
-  | { type: 'window'; t: number; window: RegistryWindow; health: WorkerHealth }
+  /** `final`: the worker's last, partial second, measured after its part had ended (not judged for abortOnFail). */
+  | { type: 'window'; t: number; window: RegistryWindow; health: WorkerHealth; final: boolean }
   /** Log lines, passed on (deduplicated) by the main thread; the doctor runs there, on merged seconds. */
   | { type: 'event'; event: Extract<RunEvent, { type: 'log' }> }
   | { type: 'done'; outcome: RunSummary['outcome']; checks: NonNullable<RunSummary['checks']> }

@@ -1,9 +1,10 @@
 // The worker thread's side: compile the scenario from its text, run startRun on this worker's share of
 // every scenario, and stream windows to the main thread. Thresholds are not evaluated here: they belong
-// to the merged result.
+// to the merged result (a worker that judged abortOnFail on its own part would stop itself while the
+// whole run goes on, with less load than planned).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RunEvent } from '../../protocol';
-import type { RegistryWindow } from '../metrics/window';
+import type { RegistryWindow, RunEvent } from '../../protocol';
+import { withoutThresholds } from '../merge/recording';
 import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
 import { warmUpIfNeeded } from '../warmup';
 import { loadScenario } from '../scenario/index';
@@ -31,16 +32,16 @@ export function runWorkerThread(): void {
   const share = composeShares(tupleFromSpec(setup.segment), new SegmentSequence(evenSequence(setup.workers)).tuple(setup.worker));
 
   const start = (): void => {
-    let window: RegistryWindow | undefined;
-    handle = startRun(plan, {
+    let window: { window: RegistryWindow; final: boolean } | undefined;
+    handle = startRun(withoutThresholds(plan), {
       scenarios: setup.scenarios,
       env: setup.env,
       runId: setup.runId,
       share,
       // The main thread runs the doctor on the merged seconds, preflight included.
       preflight: false,
-      onWindow: (_t, w) => {
-        window = w;
+      onWindow: (_t, w, final) => {
+        window = { window: w, final };
       },
       onEvent: (event: RunEvent) => {
         switch (event.type) {
@@ -51,7 +52,8 @@ export function runWorkerThread(): void {
               send({
                 type: 'window',
                 t: event.t,
-                window,
+                window: window.window,
+                final: window.final,
                 health: {
                   eventLoopDelayP99Ms: h.eventLoopDelayP99Ms,
                   heapUsedBytes: h.heapUsedBytes,

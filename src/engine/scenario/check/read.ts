@@ -1,6 +1,7 @@
 // Reader primitives every section uses: a map's entries (duplicates and odd keys reported), the
 // expected shape of a value, and scalars typed by the schema (../schema.ts), each reporting what is
 // wrong with a value to the findings sink and returning undefined then.
+import { scenarioDuration } from '../../../format';
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { keyText, resolveAlias, scalarSource } from '../document';
 import { parseDuration } from '../duration';
@@ -224,19 +225,12 @@ export function readDuration(f: Findings, entry: Entry, schema: Pick<StringSchem
     return undefined;
   }
   if (schema.minimumMs !== undefined && parsed.ms < schema.minimumMs) {
-    f.error('out-of-range', `${entry.key} must be at least ${formatMs(schema.minimumMs)}, not ${text}`, node);
+    f.error('out-of-range', `${entry.key} must be at least ${scenarioDuration(schema.minimumMs)}, not ${text}`, node);
     return undefined;
   }
   if (schema.exclusiveMinimumMs !== undefined && parsed.ms <= schema.exclusiveMinimumMs) {
-    f.error('out-of-range', `${entry.key} must be longer than ${formatMs(schema.exclusiveMinimumMs)}, not ${text}`, node);
+    f.error('out-of-range', `${entry.key} must be longer than ${scenarioDuration(schema.exclusiveMinimumMs)}, not ${text}`, node);
     return undefined;
   }
   return parsed.ms;
-}
-
-/** A schema bound in messages: whole minutes, whole seconds, else ms. */
-function formatMs(ms: number): string {
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
 }

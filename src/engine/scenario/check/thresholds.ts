@@ -2,7 +2,7 @@
 // expressions, plain or as { threshold, abortOnFail, delayAbortEval }. Scenario and step names in the
 // filters must name ones the file has.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
-import type { MetricType } from '../../../protocol';
+import type { MetricType } from '../../metrics/catalogue';
 import { keyText } from '../document';
 import { tagValueProblem } from '../names';
 import type { HttpMethod, ThresholdPlan } from '../plan';
