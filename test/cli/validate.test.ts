@@ -75,6 +75,10 @@ test('usage errors exit 104 with the message and the usage', async () => {
     [['run', 'a.yaml', '--scenaro', 'x'], /unknown flag --scenaro \(did you mean --scenario\?\)/],
     [['run', 'a.yaml', '--out', 'json=x.json'], /--out takes ndjson=FILE/],
     [['run', 'a.yaml', '-e', 'NOEQUALS'], /-e needs NAME=VALUE/],
+    // One reader of -e for run and estimate: estimate used to call a bad name "needs NAME=VALUE".
+    [['run', 'a.yaml', '-e', '1X=2'], /-e: "1X" is not a valid variable name/],
+    [['estimate', 'a.yaml', '-e', '1X=2'], /-e: "1X" is not a valid variable name/],
+    [['estimate', 'a.yaml', '-e', 'NOEQUALS'], /-e needs NAME=VALUE, got "NOEQUALS" \(to pass an empty value/],
     [['demo', '--port', '99999'], /--port 99999: expected a whole number from 0 to 65535/],
     [['demo', '--fault-rate', '2'], /--fault-rate 2: expected a fraction/],
     [['demo', '--latency', '20parsecs'], /--latency 20parsecs/],

@@ -111,3 +111,18 @@ export function last(args: ParsedArgs, name: string): string | undefined {
 export function all(args: ParsedArgs, name: string): string[] {
   return args.flags.get(name) ?? [];
 }
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `-e NAME=VALUE` flags (k6's), for `run`, `demo --run` and `estimate`. */
+export function envFlags(args: ParsedArgs, command: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of all(args, 'env')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq < 0) throw new UsageError(`-e needs NAME=VALUE, got "${name}" (to pass an empty value write ${name}=)`, command);
+    if (!ENV_NAME.test(name)) throw new UsageError(`-e: "${name}" is not a valid variable name (letters, digits, _)`, command);
+    env[name] = pair.slice(eq + 1);
+  }
+  return env;
+}

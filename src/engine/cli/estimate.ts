@@ -26,7 +26,7 @@ import { readRunSummary } from '../runs/read';
 import { RunStore, TRIAL_RUN_ID_PREFIX } from '../runs/store';
 import { parseDuration } from '../scenario/duration';
 import type { Plan, ScenarioPlan } from '../scenario/plan';
-import { UsageError, all, has, last, type FlagSpec, type ParsedArgs } from './args';
+import { UsageError, envFlags, has, last, type FlagSpec, type ParsedArgs } from './args';
 import { prepareRun, plural } from './prepare';
 import { ProgressDisplay } from './progress';
 import { startSession } from './session';
@@ -106,17 +106,6 @@ function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolea
   return n;
 }
 
-function envFlags(args: ParsedArgs): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of all(args, 'env')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, eq))) {
-      throw new UsageError(`-e needs NAME=VALUE, got "${pair}"`, 'estimate');
-    }
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
-}
 
 function pickScenario(plan: Plan, file: string, name: string | undefined): ScenarioPlan & { executor: ArrivalRatePlan } {
   const arrival = plan.scenarios.filter((s) => isArrivalRate(s.executor));
@@ -157,7 +146,7 @@ export async function estimateCommand(args: ParsedArgs): Promise<number> {
     if (parsed.ms < 1000 || parsed.ms > 600_000) throw new UsageError(`--trial ${trialText}: from 1s to 10m`, 'estimate');
     trialMs = parsed.ms;
   }
-  const env = envFlags(args);
+  const env = envFlags(args, 'estimate');
   const json = has(args, 'json');
   const stderr = process.stderr;
 

@@ -7,7 +7,7 @@ import { toSummaryExport } from '../report/summary-export';
 import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
 import { openStoredRun } from '../runs/record';
-import { UsageError, all, has, last, type ParsedArgs } from './args';
+import { UsageError, all, envFlags, has, last, type ParsedArgs } from './args';
 import { demoForPlan } from './demo-target';
 import { prepareRun, systemReason } from './prepare';
 import { ProgressDisplay } from './progress';
@@ -44,18 +44,9 @@ export interface RunOptions {
 /** Set up around the run, once the plan is known (the demo target); returns how to tear it down. */
 export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: string } | { cleanup(): Promise<void> }>;
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
 export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
-  const env: Record<string, string> = {};
-  for (const pair of all(args, 'env')) {
-    const eq = pair.indexOf('=');
-    const name = eq < 0 ? pair : pair.slice(0, eq);
-    if (eq < 0) throw new UsageError(`-e needs NAME=VALUE, got "${name}" (to pass an empty value write ${name}=)`, command);
-    if (!ENV_NAME.test(name)) throw new UsageError(`-e: "${name}" is not a valid variable name (letters, digits, _)`, command);
-    env[name] = pair.slice(eq + 1);
-  }
+  const env = envFlags(args, command);
   let ndjsonPath: string | undefined;
   const out = last(args, 'out');
   if (out !== undefined) {
