@@ -72,8 +72,10 @@ describe('constant-arrival-rate', { concurrency: true }, () => {
     assert.equal(recorder.maxAllocated, 4);
     assert.ok(runner.maxRunning <= 4);
     assert.equal(runner.starts.length + recorder.droppedCount, 50);
-    // Four VUs of 200 ms each carry about 20 of the 50 iterations.
-    assert.ok(runner.starts.length >= 15 && runner.starts.length <= 22, `started ${runner.starts.length}`);
+    // Four VUs of 200 ms each carry 20 of the 50 iterations: each drop (20, 60, 100 ms) initialises one
+    // more VU, which takes the next point due (40, 80, 120); from then on every VU is busy until 200 ms.
+    assert.equal(runner.starts.length, 20);
+    assert.deepEqual(startOffsets(harness).slice(0, 5), [0, 40, 80, 120, 200]);
     assert.deepEqual(runner.closed.sort(), [1, 2, 3, 4]);
     assert.deepEqual(recorder.vus.at(-1), { at: recorder.vus.at(-1)!.at, active: 0, allocated: 0 });
   });
