@@ -3,7 +3,7 @@
 // failures in those seconds on the generator rather than on the system under test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startFaultServer } from './fault-server';
+import { startTarget } from '../support/target';
 import { assertStreamConsistent, diagnose, finalOf, ids } from './helpers';
 
 function burn(ms: number): void {
@@ -23,7 +23,7 @@ async function withBusyLoop<T>(work: () => Promise<T>): Promise<T> {
 }
 
 test('a saturated generator: figures flagged as untrustworthy', async () => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await withBusyLoop(() =>
       diagnose(`baseUrl: ${server.url}
@@ -51,7 +51,7 @@ scenarios:
 });
 
 test('resets while the generator is saturated are attributed to the generator, not the SUT', async () => {
-  const server = await startFaultServer({ resetAfter: 10 });
+  const server = await startTarget({ resetAfter: 10 });
   try {
     const d = await withBusyLoop(() =>
       diagnose(`baseUrl: ${server.url}

@@ -2,11 +2,12 @@
 // diagnosis with a bounded load and checks its evidence; the healthy run gets none at all.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startFaultServer, startStalledServer } from './fault-server';
+import { startTarget } from '../support/target';
+import { startStalledServer } from './stalled-server';
 import { assertStreamConsistent, diagnose, finalOf, ids } from './helpers';
 
 test('a healthy run: no diagnosis, live or final', async (t) => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:
@@ -39,7 +40,7 @@ scenarios:
 });
 
 test('connection churn: a server answering Connection: close', async () => {
-  const server = await startFaultServer({ keepAlive: false });
+  const server = await startTarget({ keepAlive: false });
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:
@@ -66,7 +67,7 @@ scenarios:
 });
 
 test('pool exhaustion: a shared pool of 1 in front of a slow server', async () => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 http:

@@ -2,11 +2,11 @@
 // request timeouts, and errors in the graceful-stop window.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startFaultServer } from './fault-server';
+import { startTarget } from '../support/target';
 import { assertStreamConsistent, diagnose, finalOf, ids } from './helpers';
 
 test('insufficient VUs: 40 iterations/s of 200 ms with 3 VUs drops iterations; the estimator sizes the fix', async () => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:
@@ -43,7 +43,7 @@ scenarios:
 });
 
 test('SUT-side failure: a server that resets every request after its 30th, with a healthy generator', async () => {
-  const server = await startFaultServer({ resetAfter: 30 });
+  const server = await startTarget({ resetAfter: 30 });
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:
@@ -71,7 +71,7 @@ scenarios:
 });
 
 test('SUT-side failure: a server with a connection cap drops the connections beyond it', async () => {
-  const server = await startFaultServer({ maxConnections: 2 });
+  const server = await startTarget({ maxConnections: 2 });
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:
@@ -95,7 +95,7 @@ scenarios:
 });
 
 test('request timeouts: a server that never answers, with a 200 ms timeout', async () => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 http:
@@ -123,7 +123,7 @@ scenarios:
 test('errors concentrated in the graceful-stop window, and interrupted iterations', async () => {
   // Iterations take ~0.9 s: the second round's /late (answered only in the server's first second) fails
   // after the scenario's 1 s, and its last step is cut when the 500 ms graceful stop runs out.
-  const server = await startFaultServer();
+  const server = await startTarget();
   try {
     const d = await diagnose(`baseUrl: ${server.url}
 scenarios:

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { Diagnosis, RunEvent } from '../../src/protocol';
 import { parsePortRange, parseProcLimits, preflightDiagnoses, readSystemLimits, type SystemLimits } from '../../src/engine/doctor';
 import { compile } from '../engine/harness';
-import { startFaultServer } from './fault-server';
+import { startTarget } from '../support/target';
 
 const roomy: SystemLimits = {
   openFilesSoft: 1_048_576,
@@ -174,7 +174,7 @@ function runUnderUlimit(dir: string, name: string, scenario: string, extra: stri
 }
 
 test('volley run under `ulimit -n 64`: the preflight warning first, then classified EMFILE errors, and the run completes', async () => {
-  const server = await startFaultServer();
+  const server = await startTarget();
   const dir = mkdtempSync(join(tmpdir(), 'volley-doctor-'));
   try {
     const crowd = (vus: number, duration: string) => `baseUrl: ${server.url}

@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { preflightDiagnoses, type SystemLimits } from '../../src/engine/doctor';
 import { inFileTerms } from '../../src/engine/doctor/doctor';
 import { tupleFromFlags } from '../../src/engine/segments';
-import { compile, run, startTarget, type Target } from '../engine/harness';
+import { startTarget, type Target } from '../support/target';
+import { compile, run } from '../engine/harness';
 
 let target: Target;
 before(async () => {
@@ -19,7 +20,7 @@ after(async () => {
 
 test('a segment short of VUs: the edit is the whole file\'s need, not the segment\'s', async () => {
   const plan = compile(`name: segment doctor
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 scenarios:
   open:
     executor: constant-arrival-rate

@@ -8,12 +8,11 @@
 // started the same way and the page navigated away: again the engine must go, and its connections too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { startTarget, type Target } from '../support/target';
 import { PAGE_STEPS, answerDialog, type DialogFacts } from './page-steps';
 import { REPO_ROOT, artifactsDirFor, buildSuite, describe, ensureSetup, exampleWorkspace, runInVSCode } from './run-vscode';
 
@@ -27,39 +26,6 @@ const LONG_FILE = 'e2e-window.volley.yaml';
 const ENGINE_FACTS = 'e2e-engine.json';
 /** How long the engine and its connections may take to go once the extension host stops or the window closes. */
 const GONE_WITHIN_MS = 5000;
-
-/** A loopback target that counts its requests and its open connections. */
-interface Target {
-  url: string;
-  requests: () => number;
-  open: () => number;
-  close: () => Promise<void>;
-}
-
-async function startTarget(): Promise<Target> {
-  let requests = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((_req, res) => {
-    requests++;
-    res.end('ok');
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    open: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolveClose) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolveClose());
-      }),
-  };
-}
 
 interface ProcInfo {
   pid: number;
@@ -155,11 +121,11 @@ const shutdownPhase =
     // 1. The suite ended with its long run going; the workbench stopped the extension host (deactivate).
     const facts = JSON.parse(readFileSync(join(workspace, ENGINE_FACTS), 'utf8')) as { enginePid: number; hostPid: number };
     const first = await within(
-      `engine ${facts.enginePid} gone and the target's connections closed after the extension host stopped (open: ${target.open()})`,
-      () => (proc(facts.enginePid) === undefined && target.open() === 0 ? true : undefined),
+      `engine ${facts.enginePid} gone and the target's connections closed after the extension host stopped (open: ${target.open})`,
+      () => (proc(facts.enginePid) === undefined && target.open === 0 ? true : undefined),
       GONE_WITHIN_MS,
     );
-    const afterSuite = { enginePid: facts.enginePid, goneInMs: first.ms, requests: target.requests() };
+    const afterSuite = { enginePid: facts.enginePid, goneInMs: first.ms, requests: target.requests };
     assert.deepEqual(workspaceEngines(workspace), [], 'an engine of this workspace is still running');
 
     // 2. The workbench again (no suite: only then does it show modal dialogs).
@@ -185,9 +151,9 @@ const shutdownPhase =
     assert.ok(started.host, `engine ${started.engine.pid}'s parent ${started.engine.ppid} is not an extension host`);
     const running = { engine: started.engine, host: started.host };
     assert.notEqual(running.engine.pid, facts.enginePid);
-    const before = target.requests();
-    await within('requests and an open connection from the new run', () => (target.requests() > before + 5 && target.open() > 0 ? true : undefined), 15_000);
-    const requestsWhileOpen = target.requests();
+    const before = target.requests;
+    await within('requests and an open connection from the new run', () => (target.requests > before + 5 && target.open > 0 ? true : undefined), 15_000);
+    const requestsWhileOpen = target.requests;
     await page.screenshot({ path: join(artifactsDir, 'window-run.png') }).catch(() => undefined);
 
     // Navigating away is what closing the tab (or the window) does to the workbench.
@@ -196,14 +162,14 @@ const shutdownPhase =
     try {
       await within(
         `engine ${running.engine.pid} gone and the target's connections closed after the window closed`,
-        () => (proc(running.engine.pid) === undefined && target.open() === 0 ? true : undefined),
+        () => (proc(running.engine.pid) === undefined && target.open === 0 ? true : undefined),
         GONE_WITHIN_MS,
       );
     } catch (error) {
       const engine = proc(running.engine.pid);
       throw new Error(
         `${(error as Error).message}; engine ${engine ? `alive (parent ${engine.ppid})` : 'gone'}, ` +
-          `extension host ${proc(running.host.pid) ? 'alive' : 'gone'}, open connections ${target.open()}, requests since ${target.requests() - requestsWhileOpen}`,
+          `extension host ${proc(running.host.pid) ? 'alive' : 'gone'}, open connections ${target.open}, requests since ${target.requests - requestsWhileOpen}`,
       );
     }
     return {

@@ -1,13 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compile, run, startTarget } from './harness';
+import { startTarget } from '../support/target';
+import { compile, run } from './harness';
 
 describe('startRun against a real server', { concurrency: true }, () => {
   test('constant-arrival-rate: exactly rate × duration requests reach the server; one aggregate a second', async () => {
     const target = await startTarget();
     try {
       const plan = compile(`name: car
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 scenarios:
   hits:
     executor: constant-arrival-rate
@@ -59,7 +60,7 @@ scenarios:
   test('ramping-arrival-rate: the area under the rate curve, exactly', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   ramp:
     executor: ramping-arrival-rate
@@ -86,7 +87,7 @@ scenarios:
   test('VUs short: dropped iterations, started + dropped = scheduled, VUs grow to maxVUs', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   short:
     executor: constant-arrival-rate
@@ -121,7 +122,7 @@ thresholds:
     const target = await startTarget();
     try {
       const text = `name: checkout
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 variables:
   prefix: load
 scenarios:
@@ -143,8 +144,8 @@ scenarios:
       const plan = compile(text);
       const collected = run(plan);
       const { summary } = await collected.finished;
-      const lists = target.requests.filter((r) => r.url.startsWith('/products'));
-      const posts = target.requests.filter((r) => r.url === '/cart');
+      const lists = target.received.filter((r) => r.url.startsWith('/products'));
+      const posts = target.received.filter((r) => r.url === '/cart');
       assert.equal(lists.length, 6);
       assert.equal(posts.length, 6);
       assert.deepEqual(lists.map((r) => r.url).sort(), [0, 0, 1, 1, 2, 2].map((page) => `/products?page=${page}`));
@@ -178,7 +179,7 @@ scenarios:
   test('several scenarios at once, the second after its startTime, with run-wide VU ids', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   first:
     executor: shared-iterations
@@ -197,11 +198,11 @@ scenarios:
       const collected = run(plan);
       const { summary } = await collected.finished;
       const vusOf = (prefix: string) =>
-        [...new Set(target.requests.filter((r) => r.url.startsWith(prefix)).map((r) => r.url.split('=')[1]))].sort();
+        [...new Set(target.received.filter((r) => r.url.startsWith(prefix)).map((r) => r.url.split('=')[1]))].sort();
       assert.deepEqual(vusOf('/first'), ['1', '2']);
       assert.deepEqual(vusOf('/second'), ['3', '4']);
       const firstOf = (prefix: string) =>
-        Math.min(...target.requests.filter((r) => r.url.startsWith(prefix)).map((r) => r.at)) - collected.startedAt;
+        Math.min(...target.received.filter((r) => r.url.startsWith(prefix)).map((r) => r.at)) - collected.startedAt;
       assert.ok(firstOf('/first') < firstOf('/second'));
       assert.ok(firstOf('/second') >= 300, `the second scenario's first request came at ${firstOf('/second')} ms`);
       assert.deepEqual(summary.scenarios.map((s) => [s.scenario, s.iterations]), [['first', 4], ['second', 4]]);
@@ -214,7 +215,7 @@ scenarios:
   test('--scenario runs only the named scenario', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   a:
     executor: shared-iterations

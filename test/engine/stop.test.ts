@@ -4,14 +4,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compile, run, startTarget } from './harness';
+import { startTarget } from '../support/target';
+import { compile, run } from './harness';
 
 describe('ending a run: gracefulStop, stop(), abortOnFail, a clean exit', { concurrency: true }, () => {
   test('gracefulStop interrupts what is still running and bounds the run', async () => {
     const target = await startTarget();
     try {
       // Iterations start at 0 and 500 ms and would take 3 s; the scenario ends at 1 s + 300 ms.
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   long:
     executor: constant-arrival-rate
@@ -40,7 +41,7 @@ scenarios:
   test('stop() is graceful: no new iterations, the running ones finish', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   loop:
     executor: constant-vus
@@ -80,7 +81,7 @@ scenarios:
   test('stop(true) interrupts everything at once', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   loop:
     executor: constant-vus
@@ -119,7 +120,7 @@ scenarios:
   test('an abortOnFail threshold ends the run', async () => {
     const target = await startTarget();
     try {
-      const plan = compile(`baseUrl: ${target.baseUrl}
+      const plan = compile(`baseUrl: ${target.url}
 scenarios:
   failing:
     executor: constant-arrival-rate
@@ -166,13 +167,11 @@ thresholds:
       const root = resolve(__dirname, '../..');
       writeFileSync(
         script,
-        `import { createServer } from 'node:http';
-import { loadScenario } from ${JSON.stringify(join(root, 'src/engine/scenario/index.ts'))};
+        `import { loadScenario } from ${JSON.stringify(join(root, 'src/engine/scenario/index.ts'))};
 import { startRun } from ${JSON.stringify(join(root, 'src/engine/run.ts'))};
-const server = createServer((req, res) => res.end('ok'));
-server.listen(0, '127.0.0.1', async () => {
-  const { port } = server.address();
-  const { plan, diagnostics } = loadScenario(\`baseUrl: http://127.0.0.1:\${port}
+import { startTarget } from ${JSON.stringify(join(root, 'test/support/target.ts'))};
+const target = await startTarget();
+const { plan, diagnostics } = loadScenario(\`baseUrl: \${target.url}
 scenarios:
   s:
     executor: constant-arrival-rate
@@ -184,11 +183,10 @@ scenarios:
     flow:
       - get: /
 \`, 'exit.volley.yaml');
-  if (!plan) throw new Error(JSON.stringify(diagnostics));
-  const summary = await startRun(plan, { env: {}, onEvent: () => {} }).done;
-  server.close();
-  process.stdout.write('done ' + summary.scenarios[0].iterations + '\\n');
-});
+if (!plan) throw new Error(JSON.stringify(diagnostics));
+const summary = await startRun(plan, { env: {}, onEvent: () => {} }).done;
+await target.close();
+process.stdout.write('done ' + summary.scenarios[0].iterations + '\\n');
 `,
       );
       const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import { startParallelRun } from '../../src/engine/workers/parallel-run';
 import { peakArrivalRate, WARM_UP_MIN_RATE, WARM_UP_MS } from '../../src/engine/warmup';
 import { FULL_TUPLE, workerShares } from '../../src/engine/segments';
-import { compile, run, startTarget, type Target } from './harness';
+import { startTarget, type Target } from '../support/target';
+import { compile, run } from './harness';
 
 let target: Target;
 before(async () => {
@@ -18,7 +19,7 @@ after(async () => {
 });
 
 const arrival = (rate: number, executor = 'constant-arrival-rate'): string => `name: warm-up test
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 scenarios:
   open:
     executor: ${executor}
@@ -56,14 +57,14 @@ test('the peak arrival rate counts arrival-rate scenarios only, per thread', () 
 });
 
 test('a 2,000/s run warms up first: its requests never reach the target, and the schedule is whole', async () => {
-  const before = target.requests.length;
+  const before = target.requests;
   const collected = run(compile(arrival(2000)), { scenarios: ['open'], warmUp: true });
   const { summary } = await collected.finished;
   const lines = warmUpLines(collected.events);
   assert.equal(lines.length, 1, JSON.stringify(collected.events.filter((e) => e.type === 'log')));
   assert.match(lines[0]!, /2,000 iterations\/s: 500 ms against a sink on 127\.0\.0\.1/);
   // Every request at the target is one of the run's own; the warm-up sent none.
-  const received = target.requests.slice(before);
+  const received = target.received.slice(before);
   assert.ok(received.every((r) => r.url === '/warm?from=run'), 'only the run\'s own requests reach the target');
   const open = summary.scenarios[0]!;
   assert.equal(received.length, open.iterations);
@@ -89,18 +90,18 @@ test('no warm-up below the threshold, for closed models, or when turned off', as
 });
 
 test('a stop during the warm-up ends the run before its first iteration', async () => {
-  const before = target.requests.length;
+  const before = target.requests;
   const collected = run(compile(arrival(3000)), { scenarios: ['open'], warmUp: true });
   setTimeout(() => collected.handle.stop(), 100);
   const { summary } = await collected.finished;
   assert.equal(warmUpLines(collected.events).length, 1);
   assert.equal(summary.outcome, 'stopped');
   assert.equal(summary.scenarios[0]!.iterations, 0);
-  assert.equal(target.requests.length, before);
+  assert.equal(target.requests, before);
 });
 
 test('worker threads warm up before they report ready; the run is still exactly its schedule', async () => {
-  const before = target.requests.length;
+  const before = target.requests;
   const text = arrival(4000);
   const events: Array<{ type: string; message?: string }> = [];
   const summary = await startParallelRun(compile(text), {
@@ -114,5 +115,5 @@ test('worker threads warm up before they report ready; the run is still exactly 
   assert.equal(warmUpLines(events).length, 1, JSON.stringify(events.filter((e) => e.type === 'log')));
   const open = summary.scenarios[0]!;
   assert.equal(open.iterations + open.dropped, 4000);
-  assert.equal(target.requests.length - before, open.iterations);
+  assert.equal(target.requests - before, open.iterations);
 });

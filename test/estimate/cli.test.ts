@@ -2,30 +2,24 @@
 // 20–60 ms. Every load is bounded: trials of 2 s at 20/s, one run of 1 s at 20/s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNdjson, volley, workspace, type Workspace } from '../cli/helpers';
+import { startTarget, type Target } from '../support/target';
 
-let server: Server;
+let target: Target;
 let baseUrl = '';
 let ws: Workspace;
-let served = 0;
 
 before(async () => {
-  server = createServer((_req, res) => {
-    served++;
-    setTimeout(() => res.end('ok'), 20 + 40 * Math.random());
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  target = await startTarget();
+  baseUrl = target.url;
   ws = workspace();
 });
 
 after(async () => {
   ws.cleanup();
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
+  await target.close();
 });
 
 function scenarioText(opts: { rate?: number; duration?: string; pre?: number } = {}): string {
@@ -42,13 +36,13 @@ scenarios:
     gracefulStop: 2s
     flow:
       - name: work
-        get: /work
+        get: /slow?ms=20-60
   idle:
     executor: constant-vus
     vus: 1
     duration: 1s
     flow:
-      - get: /work
+      - get: /slow?ms=20-60
 `;
 }
 
@@ -66,13 +60,13 @@ test('without a stored run or a source it says how to measure one', async () => 
 
 test('--trial measures the scenario at a low rate and prints the recommendation as JSON', async () => {
   const file = ws.file('load.volley.yaml', scenarioText());
-  const before = served;
+  const before = target.requests;
   const started = Date.now();
   const r = await volley(ws, ['estimate', file, '--scenario', 'browse', '--trial', '2s', '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(Date.now() - started < 15_000);
   // 20/s (the trial's ceiling, not the scenario's 200/s) for 2 s.
-  assert.ok(served - before >= 38 && served - before <= 42, `${served - before} requests`);
+  assert.ok(target.requests - before >= 38 && target.requests - before <= 42, `${target.requests - before} requests`);
   assert.match(r.stderr, /trial of browse at 20\/s for 2s \(its peak is 200\/s\)/);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1);

@@ -6,44 +6,29 @@
 // carry 100/s by Little's law (they finish ≈ 60/s) — its drops are certain, not a matter of luck, as they
 // were with a symmetric spread whose mean equals its median. Bounded: 100/s for 2 s per run.
 //
-// The server runs in its own process, so its timers do not wait on the engine's event loop. The model
-// assumes a punctual load generator; on a saturated machine (other jobs on both cores) a stalled event
-// loop starts a batch of iterations at once, which no VU count absorbs — so the no-drop run gets up to
-// three attempts, and needs one clean one.
+// The target (the shared one: /tailed and /slow) runs in its own process, so its timers do not wait on
+// the engine's event loop. The model assumes a punctual load generator; on a saturated machine (other
+// jobs on both cores) a stalled event loop starts a batch of iterations at once, which no VU count
+// absorbs — so the no-drop run gets up to three attempts, and needs one clean one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { RunSummary } from '../../src/protocol';
 import { startRun } from '../../src/engine/run';
 import { loadScenario } from '../../src/engine/scenario';
 import type { Plan, ScenarioPlan } from '../../src/engine/scenario/plan';
 import { estimateVUs, iterationDurationsOf, type ArrivalRatePlan } from '../../src/engine/estimate';
 import { trialPlan } from '../../src/engine/cli/estimate';
+import { startTargetProcess, type TargetProcess } from '../support/target';
 
-let server: ChildProcess;
+let target: TargetProcess;
 let baseUrl = '';
 
-const SERVER = `
-const server = require('node:http').createServer((req, res) => {
-  const slow = Math.random() < 0.25;
-  const delay = req.url === '/jittery' ? (slow ? 400 : 50) + (slow ? 200 : 100) * Math.random() : 100;
-  setTimeout(() => res.end('ok'), delay);
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-process.stdin.on('end', () => process.exit(0)).resume();
-`;
-
 before(async () => {
-  server = spawn(process.execPath, ['-e', SERVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((ready) => server.stdout!.once('data', (d: Buffer) => ready(d.toString().trim())));
-  baseUrl = `http://127.0.0.1:${port}`;
+  target = await startTargetProcess();
+  baseUrl = target.url;
 });
 
-after(async () => {
-  // Closing its stdin ends the server process; it holds nothing else.
-  server.stdin!.end();
-  await new Promise((done) => server.once('exit', done));
-});
+after(() => target.close());
 
 /** Runs with `vus` until one run drops nothing (at most three): the drops each attempt saw. */
 async function dropsUntilClean(plan: Plan & { scenarios: Array<ScenarioPlan & { executor: ArrivalRatePlan }> }, vus: number): Promise<number[]> {
@@ -96,7 +81,7 @@ async function measure(path: string) {
 }
 
 test('jittery service times: the recommendation drops nothing, k6\'s bare rule drops', async () => {
-  const { plan, estimate } = await measure('/jittery');
+  const { plan, estimate } = await measure('/tailed?fast=50-150&slow=400-600&share=0.25');
   // A 200 ms mean at 100/s: ≈ 20 busy on average (more on a busy machine, whose latency adds).
   assert.ok(estimate.meanConcurrency > 15, JSON.stringify(estimate));
   assert.ok(estimate.recommendedPreAllocatedVUs > estimate.k6Rule + 3, `${estimate.recommendedPreAllocatedVUs} vs ${estimate.k6Rule}`);
@@ -110,7 +95,7 @@ test('jittery service times: the recommendation drops nothing, k6\'s bare rule d
 });
 
 test('steady service times: k6\'s rule and the recommendation agree, and neither drops', async () => {
-  const { plan, estimate } = await measure('/steady');
+  const { plan, estimate } = await measure('/slow?ms=100');
   // The variance term is what the measured spread asks for: on a quiet machine 100 ms ± 1 ms gives k6's rule
   // (+1 at most); a busy one adds jitter, never beyond the longest iteration's worth of VUs.
   const spread = estimate.p99IterationMs - estimate.medianIterationMs;

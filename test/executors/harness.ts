@@ -1,13 +1,16 @@
 // Real iteration functions for the executor tests: each iteration is a timer of a chosen length that
 // records when it started, and `interrupt` cuts it short. No HTTP: the executors only see the
-// IterationRunner interface, exactly as they see FlowRunner in a run.
+// IterationRunner interface, exactly as they see FlowRunner in a run. Every time is read from, and every
+// iteration timed on, the clock the executor gets: a FakeClock (test/support/fake-clock.ts) for counts
+// and orderings, the real one for lateness.
 import type { ScenarioRecorder, StepRecorder } from '../../src/engine/metrics/recorder';
 import type { ExecutorPlan, ScenarioPlan } from '../../src/engine/scenario/plan';
-import { createExecutor, VUIdSequence, type Executor, type IterationRunner } from '../../src/engine/executors';
+import { createExecutor, realClock, VUIdSequence, type Clock, type ClockTimer, type Executor, type IterationRunner } from '../../src/engine/executors';
+import { FakeClock } from '../support/fake-clock';
 
 export interface TestVU {
   id: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: ClockTimer | undefined;
   resolve: ((completed: boolean) => void) | undefined;
   closed: boolean;
 }
@@ -15,24 +18,24 @@ export interface TestVU {
 export interface IterationStart {
   vu: number;
   iteration: number;
-  /** ms since the harness's t0. */
+  /** On the harness's clock. */
   at: number;
 }
-
-const t0 = performance.now();
-export const clock = (): number => performance.now() - t0;
 
 export class SleepRunner implements IterationRunner<TestVU> {
   readonly starts: IterationStart[] = [];
   readonly created: number[] = [];
   readonly closed: number[] = [];
-  /** ms since t0 at each interrupt. */
+  /** The clock's time at each interrupt. */
   readonly interrupts: Array<{ vu: number; at: number }> = [];
   running = 0;
   maxRunning = 0;
 
   /** `durationMs` of 0 resolves on the microtask queue: an iteration without any I/O. */
-  constructor(private readonly durationMs: (vu: number, iteration: number) => number) {}
+  constructor(
+    private readonly durationMs: (vu: number, iteration: number) => number,
+    private readonly clock: Clock,
+  ) {}
 
   newVU(id: number): TestVU {
     this.created.push(id);
@@ -42,25 +45,25 @@ export class SleepRunner implements IterationRunner<TestVU> {
   runIteration(vu: TestVU, iteration: number): Promise<boolean> {
     if (vu.closed) throw new Error(`VU ${vu.id} used after close`);
     if (vu.resolve !== undefined) throw new Error(`VU ${vu.id} runs two iterations at once`);
-    this.starts.push({ vu: vu.id, iteration, at: clock() });
+    this.starts.push({ vu: vu.id, iteration, at: this.clock.now() });
     const ms = this.durationMs(vu.id, iteration);
     if (ms === 0) return Promise.resolve(true);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     return new Promise((resolve) => {
       vu.resolve = (completed) => {
-        if (vu.timer !== undefined) clearTimeout(vu.timer);
+        if (vu.timer !== undefined) this.clock.clearTimeout(vu.timer);
         vu.timer = undefined;
         vu.resolve = undefined;
         this.running--;
         resolve(completed);
       };
-      vu.timer = setTimeout(() => vu.resolve?.(true), ms);
+      vu.timer = this.clock.setTimeout(() => vu.resolve?.(true), ms);
     });
   }
 
   interrupt(vu: TestVU): void {
-    this.interrupts.push({ vu: vu.id, at: clock() });
+    this.interrupts.push({ vu: vu.id, at: this.clock.now() });
     vu.resolve?.(false);
   }
 
@@ -83,6 +86,8 @@ export class CountingRecorder implements ScenarioRecorder {
   readonly vus: Array<{ at: number; active: number; allocated: number }> = [];
   readonly rates: Array<{ at: number; rate: number }> = [];
 
+  constructor(private readonly clock: Clock) {}
+
   step(): StepRecorder {
     return noStep;
   }
@@ -100,13 +105,13 @@ export class CountingRecorder implements ScenarioRecorder {
     this.latenesses.push(ms);
   }
   setVUs(active: number, allocated: number): void {
-    this.vus.push({ at: clock(), active, allocated });
+    this.vus.push({ at: this.clock.now(), active, allocated });
   }
   setTargetRate(perSecond: number): void {
-    this.rates.push({ at: clock(), rate: perSecond });
+    this.rates.push({ at: this.clock.now(), rate: perSecond });
   }
 
-  /** The VU counts in force at `at` ms since t0. */
+  /** The VU counts in force at `at` on the clock. */
   vusAt(at: number): { active: number; allocated: number } {
     let current = { active: 0, allocated: 0 };
     for (const entry of this.vus) {
@@ -142,43 +147,58 @@ export interface Harness {
   executor: Executor;
   runner: SleepRunner;
   recorder: CountingRecorder;
-  /** ms since t0 when the scenario was started. */
+  clock: Clock;
+  /** The clock's time when the scenario was started. */
   startedAt: number;
   errors: unknown[];
-  /** ms since t0 when the scenario actually began (startTime and a busy event loop delay it). */
+  /** The clock's time when the scenario actually began (startTime and a busy event loop delay it). */
   began(): number;
+}
+
+export interface HarnessOptions {
+  /** Shared by the scenarios of one run: ids unique across them. */
+  vuIds?: VUIdSequence;
+  /** The executor's and the iterations' clock; the real one by default. */
+  clock?: Clock;
 }
 
 /** Start one scenario's executor now; `done` of the executor ends it. */
 export function runScenario(
   plan: ScenarioPlan,
   durationMs: (vu: number, iteration: number) => number,
-  vuIds = new VUIdSequence(),
+  options: HarnessOptions = {},
 ): Harness {
-  const runner = new SleepRunner(durationMs);
-  const recorder = new CountingRecorder();
+  const clock = options.clock ?? realClock;
+  const runner = new SleepRunner(durationMs, clock);
+  const recorder = new CountingRecorder(clock);
   const errors: unknown[] = [];
   const executor = createExecutor({
     scenario: plan,
     runner,
     recorder,
-    vuIds,
+    vuIds: options.vuIds ?? new VUIdSequence(),
     onError: (error) => errors.push(error),
+    clock,
   });
-  const startedAt = clock();
-  executor.start(performance.now());
+  const startedAt = clock.now();
+  executor.start(startedAt);
   const began = (): number => {
     const at = executor.beganAt;
     if (at === undefined) throw new Error('the scenario has not begun');
-    return at - t0;
+    return at;
   };
-  return { executor, runner, recorder, startedAt, errors, began };
+  return { executor, runner, recorder, clock, startedAt, errors, began };
 }
 
-/** Resolves once the executor is done, with the time from the scenario's actual beginning. */
+/**
+ * Resolves once the executor is done (running a fake clock until then), with the time from the
+ * scenario's actual beginning.
+ */
 export async function finished(harness: Harness): Promise<number> {
-  await harness.executor.done;
-  return clock() - (harness.executor.beganAt === undefined ? harness.startedAt : harness.began());
+  const { clock, executor } = harness;
+  if (clock instanceof FakeClock) await clock.run(executor.done);
+  else await executor.done;
+  return clock.now() - (executor.beganAt === undefined ? harness.startedAt : harness.began());
 }
 
 /** Iteration start offsets from the scenario's actual beginning, sorted. */
@@ -186,13 +206,14 @@ export function startOffsets(harness: Harness): number[] {
   return harness.runner.starts.map((start) => start.at - harness.began()).sort((a, b) => a - b);
 }
 
-/** Milliseconds from the scenario's beginning to `at` (ms since t0). */
+/** Milliseconds from the scenario's beginning to `at` (on the harness's clock). */
 export function sinceBegin(harness: Harness, at: number): number {
   return at - harness.began();
 }
 
 /**
- * Timer slack allowed on top of a due time. Lower bounds stay exact (nothing may start early); the
- * upper bound absorbs a busy machine, where other test processes share two cores.
+ * Timer slack allowed on top of a due time, in the real-time tests only. Lower bounds stay exact
+ * (nothing may start early); the upper bound absorbs a busy machine, where other test processes share
+ * two cores. Tests on the fake clock need none.
  */
 export const SLACK_MS = 100;

@@ -3,16 +3,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createHttpAgent } from '../../src/engine/http/agent';
 import { FlowRunner } from '../../src/engine/flow';
-import { planOf, requestStep, startServer, TestRecorder, thinkStep, waitFor, type TestServer } from './helpers';
+import { startTarget, type Target } from '../support/target';
+import { planOf, requestStep, TestRecorder, thinkStep, waitFor } from './helpers';
 
 describe('connections', () => {
-  let server: TestServer;
+  let server: Target;
   before(async () => {
-    server = await startServer((req, res) => {
-      const delay = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
-      const timer = setTimeout(() => res.end('ok'), delay);
-      res.on('close', () => clearTimeout(timer));
-    });
+    server = await startTarget();
   });
   after(() => server.close());
 
@@ -78,7 +75,7 @@ describe('connections', () => {
     const plan = planOf({
       baseUrl: server.url,
       http: { connections: 'shared', maxConnectionsPerHost: 2 },
-      steps: [requestStep(0, { url: '/slow?delay=20' })],
+      steps: [requestStep(0, { url: '/slow?ms=20' })],
     });
     const agent = createHttpAgent(plan.http);
     const recorder = new TestRecorder();
@@ -101,10 +98,7 @@ describe('connections', () => {
   });
 
   it('connecting > 0 on a new connection and 0 on reuse; a server-closed connection is reopened and measured again', async () => {
-    const closing = await startServer((req, res) => {
-      if (req.url === '/close') res.setHeader('connection', 'close');
-      res.end('x');
-    });
+    const closing = await startTarget();
     try {
       const plan = planOf({
         baseUrl: closing.url,
@@ -128,7 +122,7 @@ describe('connections', () => {
   it('shared pool: a request that times out in the queue is a request timeout with the wait in blocked; interrupt leaves the queue at once', async () => {
     const http = { connections: 'shared' as const, maxConnectionsPerHost: 1 };
     // Two scenarios on one agent, as in a run: the slow one holds the only connection.
-    const slowPlan = planOf({ baseUrl: server.url, http, steps: [requestStep(0, { url: '/slow?delay=300', timeoutMs: 5000 })] });
+    const slowPlan = planOf({ baseUrl: server.url, http, steps: [requestStep(0, { url: '/slow?ms=300', timeoutMs: 5000 })] });
     const quickPlan = planOf({ baseUrl: server.url, http, steps: [requestStep(0, { url: '/quick', timeoutMs: 100 })] });
     const agent = createHttpAgent(slowPlan.http);
     const slowRec = new TestRecorder();
@@ -159,7 +153,7 @@ describe('connections', () => {
   });
 
   it('agent.close() with requests in flight fails them and returns', async () => {
-    const plan = planOf({ baseUrl: server.url, http: { connections: 'shared', maxConnectionsPerHost: 1 }, steps: [requestStep(0, { url: '/slow?delay=5000' })] });
+    const plan = planOf({ baseUrl: server.url, http: { connections: 'shared', maxConnectionsPerHost: 1 }, steps: [requestStep(0, { url: '/slow?ms=5000' })] });
     const agent = createHttpAgent(plan.http);
     const recorder = new TestRecorder();
     const flow = new FlowRunner({ plan, scenarioIndex: 0, agent, recorder, env: {} });

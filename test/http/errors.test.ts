@@ -9,7 +9,12 @@ import { FlowRunner } from '../../src/engine/flow';
 import type { HttpPlan } from '../../src/engine/scenario/plan';
 import { planOf, requestStep, TestRecorder, type RecordedRequest } from './helpers';
 
-/** A raw TCP server: `onRequest` runs once a full request head has arrived. */
+/**
+ * A raw TCP server: `onRequest` runs once a full request head has arrived. It stays apart from the shared
+ * target (test/support/target.ts) on purpose: these failures are bytes an HTTP server never writes — a
+ * response cut off before its Content-Length, a connection closed at the request head, TCP accepted but
+ * no TLS handshake ever answered (an HTTP server would run the handshake before any route).
+ */
 async function rawServer(onRequest: (socket: Socket) => void, onConnection?: (socket: Socket) => void): Promise<{ server: Server; url: string; sockets: Set<Socket> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {

@@ -6,30 +6,36 @@ import { after, before, describe, it } from 'node:test';
 import { createHttpAgent } from '../../src/engine/http/agent';
 import { FlowRunner } from '../../src/engine/flow';
 import { loadScenario } from '../../src/engine/scenario/index';
-import { jsonTemplate, planOf, requestStep, startServer, TestRecorder, thinkStep, tpl, type TestServer } from './helpers';
+import { startTarget, type Target } from '../support/target';
+import { jsonTemplate, planOf, requestStep, TestRecorder, thinkStep, tpl } from './helpers';
 
 describe('flow', () => {
-  let server: TestServer;
-  let other: TestServer;
+  let server: Target;
+  let other: Target;
   before(async () => {
-    server = await startServer((req, res, body) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/login') {
-        res.setHeader('X-Token', `tok-${req.headers['x-vu']}`);
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ items: [{ id: 40 + Number(req.headers['x-vu']) }], session: 'abc' }));
-      } else if (url.pathname === '/api/gz') {
-        res.setHeader('content-encoding', 'gzip');
-        res.end(gzipSync(JSON.stringify({ status: 'ok' })));
-      } else if (url.pathname === '/api/missing') {
-        res.statusCode = 404;
-        res.end('not here');
-      } else {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
-      }
+    server = await startTarget({
+      routes: {
+        '/api/login': (req, res) => {
+          res.setHeader('X-Token', `tok-${req.headers['x-vu']}`);
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ items: [{ id: 40 + Number(req.headers['x-vu']) }], session: 'abc' }));
+        },
+        '/api/gz': (_req, res) => {
+          res.setHeader('content-encoding', 'gzip');
+          res.end(gzipSync(JSON.stringify({ status: 'ok' })));
+        },
+        '/api/missing': (_req, res) => {
+          res.statusCode = 404;
+          res.end('not here');
+        },
+        // Every other path echoes the request, so a test reads what reached the wire.
+        '*': (req, res, body) => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+        },
+      },
     });
-    other = await startServer((_req, res) => res.end('other'));
+    other = await startTarget({ routes: { '/abs': (_req, res) => res.end('other') } });
   });
   after(async () => {
     await server.close();

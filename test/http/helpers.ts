@@ -1,10 +1,5 @@
-// Test parts for the HTTP layer: real servers on 127.0.0.1 that count TCP connections and requests, a
-// small real recorder that keeps what the flow records, and builders for hand-made Plans.
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { join } from 'node:path';
+// Test parts for the HTTP layer: a small real recorder that keeps what the flow records, and builders
+// for hand-made Plans. The servers they drive are the shared target (test/support/target.ts).
 import type { ErrorClass } from '../../src/protocol';
 import type { ScenarioRecorder, StepRecorder, Timings } from '../../src/engine/metrics/recorder';
 import type {
@@ -19,11 +14,6 @@ import type {
   Template,
 } from '../../src/engine/scenario/plan';
 import { compileTemplate } from '../../src/engine/scenario/template';
-
-export const TLS_FIXTURE = {
-  key: readFileSync(join(__dirname, '../fixtures/tls/key.pem')),
-  cert: readFileSync(join(__dirname, '../fixtures/tls/cert.pem')),
-};
 
 export interface RecordedRequest {
   status: number;
@@ -65,66 +55,6 @@ export class TestRecorder implements ScenarioRecorder {
   lateness(): void {}
   setVUs(): void {}
   setTargetRate(): void {}
-}
-
-export interface TestServer {
-  url: string;
-  port: number;
-  /** TCP connections accepted so far. */
-  connections: number;
-  /** Connections open right now. */
-  open: number;
-  requests: number;
-  /** Received requests, in order (method, url, headers, body). */
-  received: Array<{ method: string; url: string; headers: IncomingMessage['headers']; body: string }>;
-  server: Server;
-  close(): Promise<void>;
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-/** An HTTP (or HTTPS with the fixture certificate) server on 127.0.0.1 that counts what it sees. */
-export async function startServer(handler: Handler, options: { https?: boolean } = {}): Promise<TestServer> {
-  const sockets = new Set<Socket>();
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      state.requests++;
-      state.received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      handler(req, res, body);
-    });
-  };
-  const server: Server = options.https ? createHttpsServer(TLS_FIXTURE, listener) : createHttpServer(listener);
-  server.keepAliveTimeout = 30_000;
-  server.on('connection', (socket: Socket) => {
-    state.connections++;
-    state.open++;
-    sockets.add(socket);
-    socket.on('close', () => {
-      state.open--;
-      sockets.delete(socket);
-    });
-  });
-  // Failed TLS handshakes are expected in tests; keep them off stderr.
-  server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const state: TestServer = {
-    url: `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`,
-    port,
-    connections: 0,
-    open: 0,
-    requests: 0,
-    received: [],
-    server,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  return state;
 }
 
 /** Waits until `predicate` holds (polling), failing after `ms`. */

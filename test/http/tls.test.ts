@@ -5,12 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { createHttpAgent } from '../../src/engine/http/agent';
 import { ERROR_INFO, errorCode } from '../../src/engine/http/errors';
 import { FlowRunner } from '../../src/engine/flow';
-import { planOf, requestStep, startServer, TestRecorder, waitFor, type TestServer } from './helpers';
+import { startTarget, type Target } from '../support/target';
+import { planOf, requestStep, TestRecorder, waitFor } from './helpers';
 
 describe('tls', () => {
-  let server: TestServer;
+  let server: Target;
   before(async () => {
-    server = await startServer((_req, res) => res.end('secure'), { https: true });
+    server = await startTarget({ https: true, routes: { '/a': (_req, res) => res.end('secure') } });
   });
   after(() => server.close());
 

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { workspace, type Workspace } from '../cli/helpers';
+import { startTarget, type Target } from '../support/target';
 
 const root = resolve(__dirname, '../..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
@@ -35,23 +35,20 @@ function includedInContext(path: string): boolean {
 
 let ws: Workspace;
 let imageRoot: string;
-let server: Server;
+let target: Target;
 let baseUrl: string;
 
 before(async () => {
   ws = workspace();
   imageRoot = mkdtempSync(join(tmpdir(), 'volley-image-'));
-  server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  target = await startTarget();
+  baseUrl = target.url;
 });
 
 after(async () => {
   ws.cleanup();
   rmSync(imageRoot, { recursive: true, force: true });
-  await new Promise((done) => server.close(done));
+  await target.close();
 });
 
 /** Replays WORKDIR and COPY into `imageRoot`; the context's dist/engine.js is the freshly built bundle. */

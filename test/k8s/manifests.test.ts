@@ -3,7 +3,6 @@
 // even sequence, parsed by the real `volley run` flags. Then the pods' own command lines are run as local
 // processes against a loopback server and their logs (NDJSON on stdout among other output) are merged.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,7 @@ import { manifestObjects, manifestYaml, nameFromFile, type ManifestOptions } fro
 import { Rational } from '../../src/engine/segments';
 import { CONFIGMAP_SCHEMA, JOB_SCHEMA, check } from './job-schema';
 import { volley, workspace, type Workspace } from '../cli/helpers';
+import { startTarget, type Target } from '../support/target';
 
 interface Container {
   name: string;
@@ -161,23 +161,17 @@ describe('manifests', () => {
 
 describe('volley k8s and the pods, run as local processes', () => {
   let ws: Workspace;
-  let server: Server;
-  let requests = 0;
+  let target: Target;
   let file: string;
 
   before(async () => {
     ws = workspace();
-    server = createServer((_req, res) => {
-      requests++;
-      res.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    file = ws.file('shop.volley.yaml', SCENARIO(`http://127.0.0.1:${(server.address() as { port: number }).port}`));
+    target = await startTarget();
+    file = ws.file('shop.volley.yaml', SCENARIO(target.url));
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await target.close();
     ws.cleanup();
   });
 
@@ -226,7 +220,7 @@ describe('volley k8s and the pods, run as local processes', () => {
       metrics: Record<string, Record<string, number>>;
       scenarios: Array<{ vusMax: number }>;
     };
-    assert.equal(summary.metrics.http_reqs.count, requests);
+    assert.equal(summary.metrics.http_reqs.count, target.requests);
     assert.equal(summary.scenarios[0].vusMax, 10);
     assert.equal(summary.metrics.http_req_failed.thresholds !== undefined, true);
     // Both pods waited for the manifest's common start.

@@ -12,7 +12,7 @@ import type { Plan } from '../../src/engine/scenario/plan';
 import { tupleFromFlags } from '../../src/engine/segments';
 import { digestRun, parseRunFile } from '../../src/extension/run-file';
 import type { RunEvent, RunSummary } from '../../src/protocol';
-import { startTarget, type Target } from '../engine/harness';
+import { startTarget, type Target } from '../support/target';
 
 const scenarioText = (baseUrl: string, thresholds: string): string => `name: merge test
 baseUrl: ${baseUrl}
@@ -44,7 +44,7 @@ after(async () => {
 });
 
 function planOf(thresholds: string): Plan {
-  const { plan, diagnostics } = loadScenario(scenarioText(target.baseUrl, thresholds), 'merge.volley.yaml');
+  const { plan, diagnostics } = loadScenario(scenarioText(target.url, thresholds), 'merge.volley.yaml');
   assert.ok(plan, JSON.stringify(diagnostics));
   return plan;
 }
@@ -95,9 +95,9 @@ describe('merging the runs of three segments', () => {
     plan = planOf(`  http_reqs: [count==60]
   checks: [rate>0.4]
   "http_req_duration{step:ok page}": [p(99)<5000]`);
-    const before = target.requests.length;
+    const before = target.requests;
     texts = await runThirds(plan);
-    assert.equal(target.requests.length - before, 60, 'the three segments sent the single-process total');
+    assert.equal(target.requests - before, 60, 'the three segments sent the single-process total');
   });
 
   it('records the segment on start and a window on every aggregate', () => {

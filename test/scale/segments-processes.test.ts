@@ -4,7 +4,6 @@
 // them, add up to the single-process totals, and the merge must equal the totals and the percentiles of
 // the combined samples.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { addInto, newTotalHistogram } from '../../src/engine/metrics/hdr';
 import { histogramStats, mergeHistogramMaps } from '../../src/engine/metrics/histograms';
 import type { RunEvent, RunSummary } from '../../src/protocol';
 import { readNdjson, volley, workspace, type Workspace } from '../cli/helpers';
+import { answerAfter, startTarget, type Route, type Target } from '../support/target';
 
 const RATE = 40;
 const scenarioText = (baseUrl: string): string => `name: scale
@@ -57,26 +57,29 @@ interface Counts {
 }
 
 let ws: Workspace;
-let server: Server;
-let counts: Counts = {};
+let target: Target;
 let file: string;
+
+/** Requests per path the target received from the `from`-th on. */
+function countsFrom(from: number): Counts {
+  const counts: Counts = {};
+  for (const { url } of target.received.slice(from)) {
+    const path = url.split('?')[0]!;
+    counts[path] = (counts[path] ?? 0) + 1;
+  }
+  return counts;
+}
 
 before(async () => {
   ws = workspace();
-  server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    counts[path] = (counts[path] ?? 0) + 1;
-    // A little latency, varied, so the percentiles have something to merge.
-    setTimeout(() => res.end('ok'), 1 + (counts[path] % 4));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  file = ws.file('scale.volley.yaml', scenarioText(`http://127.0.0.1:${port}`));
+  // A little latency, varied, so the percentiles have something to merge.
+  const varied: Route = (req, res, _body, self) => answerAfter(res, 1 + (self.count(req.url ?? '/') % 4));
+  target = await startTarget({ routes: { '/closed': varied, '/shared': varied, '/open': varied } });
+  file = ws.file('scale.volley.yaml', scenarioText(target.url));
 });
 
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await target.close();
   ws.cleanup();
 });
 
@@ -93,8 +96,8 @@ function scenario(summary: RunSummary, name: string): RunSummary['scenarios'][nu
 }
 
 /** Runs every segment of `sequence` as its own process, all starting at one instant. */
-async function runSegments(sequence: string, parts: number): Promise<{ files: string[]; summaries: RunSummary[]; stderr: string[] }> {
-  counts = {};
+async function runSegments(sequence: string, parts: number): Promise<{ files: string[]; summaries: RunSummary[]; stderr: string[]; counts: Counts }> {
+  const from = target.requests;
   // Far enough ahead for every process to start (they must not start late), near enough to keep the test short.
   const startAt = new Date(Date.now() + 2000).toISOString();
   const files = Array.from({ length: parts }, (_, i) => join(ws.dir, `${parts}-seg-${i}.ndjson`));
@@ -111,7 +114,7 @@ async function runSegments(sequence: string, parts: number): Promise<{ files: st
     ),
   );
   for (const [i, r] of results.entries()) assert.equal(r.code, 0, `segment ${i} exit code (stderr: ${r.stderr})`);
-  return { files, summaries: files.map((f) => summaryOf(readNdjson(f))), stderr: results.map((r) => r.stderr) };
+  return { files, summaries: files.map((f) => summaryOf(readNdjson(f))), stderr: results.map((r) => r.stderr), counts: countsFrom(from) };
 }
 
 function combinedDuration(summaries: RunSummary[]): ReturnType<typeof histogramStats> {
@@ -123,7 +126,7 @@ function combinedDuration(summaries: RunSummary[]): ReturnType<typeof histogramS
 
 async function checkSplit(sequence: string, vus: number[], openIterations: number[]): Promise<void> {
   const parts = vus.length;
-  const { files, summaries, stderr } = await runSegments(sequence, parts);
+  const { files, summaries, stderr, counts } = await runSegments(sequence, parts);
   // Each process says how long it waits for the common start (or, on a machine too busy to start it in
   // time, how late it is).
   for (const text of stderr) assert.match(text, /waiting [\dms.]+ until .*\(--start-at\)|start time .* passed .* ago/);

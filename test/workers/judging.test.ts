@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunSummary } from '../../src/protocol';
 import { startParallelRun } from '../../src/engine/workers/parallel-run';
-import { compile, startTarget, type Target } from '../engine/harness';
+import { compile } from '../engine/harness';
+import { startTarget, type Target } from '../support/target';
 
 let target: Target;
 before(async () => {
@@ -25,7 +26,7 @@ describe('abortOnFail over worker threads is judged as on one thread', () => {
   it('on the merged seconds only: a worker does not stop itself on its own part', async () => {
     // Each worker has 1 of the 2 VUs: judged alone, `vus_max value>1` fails in every worker at once.
     const text = `name: judged on the whole
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 scenarios:
   steady:
     executor: constant-vus
@@ -47,7 +48,7 @@ thresholds:
 
   it('not after the run has ended: the last, partial second fails the threshold without aborting', async () => {
     const text = `name: ends before its first second
-baseUrl: ${target.baseUrl}
+baseUrl: ${target.url}
 scenarios:
   quick:
     executor: shared-iterations

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { RunEvent, RunSummary } from '../../src/protocol';
 import { startParallelRun } from '../../src/engine/workers/parallel-run';
 import { tupleFromFlags } from '../../src/engine/segments';
-import { compile, startTarget, type Target } from '../engine/harness';
+import { startTarget, type Target } from '../support/target';
+import { compile } from '../engine/harness';
 
 let target: Target;
 before(async () => {
@@ -40,7 +41,7 @@ thresholds:
 describe('--workers 2 against one thread', () => {
   it('shared-iterations and per-vu-iterations give the same counts, split across the workers', async () => {
     const text = scenario(
-      target.baseUrl,
+      target.url,
       `  shared:
     executor: shared-iterations
     vus: 5
@@ -91,7 +92,7 @@ describe('--workers 2 against one thread', () => {
 
   it('constant-arrival-rate: the workers together start exactly the schedule of one thread', async () => {
     const text = scenario(
-      target.baseUrl,
+      target.url,
       `  open:
     executor: constant-arrival-rate
     rate: 60
@@ -111,7 +112,7 @@ describe('--workers 2 against one thread', () => {
 
   it('a process segment, alone or split over two workers, runs exactly its share', async () => {
     const text = scenario(
-      target.baseUrl,
+      target.url,
       `  shared:
     executor: shared-iterations
     vus: 10

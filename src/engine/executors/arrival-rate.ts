@@ -7,7 +7,8 @@
 // schedule does not drift; each start's lateness is measured when it actually starts.
 import { BaseExecutor } from './base-executor';
 import type { IndexIterator, WorkShare } from '../segments';
-import { now, scaled, type ExecutorContext } from './types';
+import type { ClockTimer } from './clock';
+import { scaled, type ExecutorContext } from './types';
 
 /** How long one wake-up starts due iterations before it lets I/O run (see tick). */
 const CATCH_UP_SLICE_MS = 0.5;
@@ -71,8 +72,8 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
   private readonly preAllocatedVUs: number;
   private readonly schedule: ArrivalSchedule;
   private nextDue = Infinity;
-  private timer: NodeJS.Timeout | undefined;
-  private catchUp: NodeJS.Immediate | undefined;
+  private timer: ClockTimer | undefined;
+  private catchUp: ClockTimer | undefined;
   private scheduled = 0;
   private dropped = 0;
 
@@ -101,7 +102,7 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
     // (initVUs). Should it not have, they are created here, and the schedule's clock starts once they
     // exist (≈15 µs a VU, 30 ms for 2,000), or the first iterations would all be late by it.
     this.initVUs();
-    this.startedAt = now();
+    this.startedAt = this.clock.now();
     this.refreshGauges();
     this.nextDue = this.schedule.next();
     this.tick();
@@ -115,7 +116,8 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
     this.timer = undefined;
     this.catchUp = undefined;
     if (this.phase !== 'running') return;
-    const wokeAt = now();
+    const clock = this.clock;
+    const wokeAt = clock.now();
     let elapsed = wokeAt - this.startedAt;
     while (this.nextDue <= elapsed) {
       this.scheduled++;
@@ -133,10 +135,10 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
       // else runs meanwhile: no response comes back, so no VU returns to the idle list and every due
       // iteration would take a VU that has yet to connect. A long catch-up therefore lets I/O run
       // (setImmediate comes after the poll phase) and goes on from there.
-      const t = now();
+      const t = clock.now();
       elapsed = t - this.startedAt;
       if (t - wokeAt > CATCH_UP_SLICE_MS && this.nextDue <= elapsed) {
-        this.catchUp = setImmediate(this.tick);
+        this.catchUp = clock.setImmediate(this.tick);
         return;
       }
     }
@@ -146,7 +148,7 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
     }
     const wakeAt = Math.min(this.nextDue, this.schedule.durationMs);
     // Node's timers count whole milliseconds and may fire a fraction early; the loop above re-arms.
-    this.timer = setTimeout(this.tick, Math.max(1, Math.ceil(wakeAt - elapsed)));
+    this.timer = clock.setTimeout(this.tick, Math.max(1, Math.ceil(wakeAt - elapsed)));
   };
 
   /**
@@ -163,8 +165,8 @@ export abstract class ArrivalRateExecutor<V> extends BaseExecutor<V> {
   }
 
   protected override onStopping(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.catchUp !== undefined) clearImmediate(this.catchUp);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    if (this.catchUp !== undefined) this.clock.clearImmediate(this.catchUp);
     this.timer = undefined;
     this.catchUp = undefined;
     this.recorder.setTargetRate(0);

@@ -3,15 +3,17 @@
 // ones may finish within gracefulStop, after which they are interrupted — and close the VUs.
 import type { ScenarioRecorder } from '../metrics/recorder';
 import type { ScenarioPlan } from '../scenario/plan';
-import { now, type Executor, type ExecutorContext, type IterationRunner } from './types';
+import { now, realClock, type Clock, type ClockTimer } from './clock';
+import type { Executor, ExecutorContext, IterationRunner } from './types';
 import { VUPool, type VUHandle, type VUPoolOwner } from './vu-pool';
 
 /**
- * A timer delay that reaches `at` on the `now()` clock. Node counts timers in whole milliseconds of a
- * loop time that can lag, so a timer may fire a little early: every deadline callback checks and re-arms.
+ * A timer delay that reaches `at` on a clock now at `nowMs` (the real one by default). Node counts timers
+ * in whole milliseconds of a loop time that can lag, so a timer may fire a little early: every deadline
+ * callback checks and re-arms.
  */
-export function delayUntil(at: number): number {
-  return Math.max(0, Math.ceil(at - now()));
+export function delayUntil(at: number, nowMs: number = now()): number {
+  return Math.max(0, Math.ceil(at - nowMs));
 }
 
 export type Phase = 'created' | 'waiting' | 'running' | 'stopping' | 'done';
@@ -21,19 +23,20 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
   abstract readonly plannedDurationMs: number;
   readonly done: Promise<void>;
   protected phase: Phase = 'created';
-  /** The scenario's own start on the `now()` clock. */
+  /** The scenario's own start on `clock`. */
   protected startedAt = 0;
+  protected readonly clock: Clock;
   protected readonly pool: VUPool<V>;
   protected readonly recorder: ScenarioRecorder;
   protected readonly plan: ScenarioPlan;
-  /** When the scenario is due to begin, on the `now()` clock. */
+  /** When the scenario is due to begin, on `clock`. */
   private beginAt = 0;
   /** When the regular duration ends, from the scenario's start. */
   private regularEndMs = Infinity;
   private graceEndsAt = Infinity;
-  private startTimer: NodeJS.Timeout | undefined;
-  private endTimer: NodeJS.Timeout | undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private startTimer: ClockTimer | undefined;
+  private endTimer: ClockTimer | undefined;
+  private graceTimer: ClockTimer | undefined;
   private resolveDone!: () => void;
   private readonly onError: ((error: unknown) => void) | undefined;
 
@@ -46,6 +49,7 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
     this.scenario = context.scenario.name;
     this.recorder = context.recorder;
     this.onError = context.onError;
+    this.clock = context.clock ?? realClock;
     this.pool = new VUPool(
       context.runner as IterationRunner<V>,
       context.recorder,
@@ -53,6 +57,7 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
       maxVUs,
       this,
       useIdleList,
+      this.clock,
       () => this.phase === 'running',
     );
     this.done = new Promise((resolve) => {
@@ -64,7 +69,7 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
     if (this.phase !== 'created') return;
     this.phase = 'waiting';
     this.beginAt = runStartedAt + this.plan.startTimeMs;
-    this.startTimer = setTimeout(this.begin, delayUntil(this.beginAt));
+    this.startTimer = this.clock.setTimeout(this.begin, this.msUntil(this.beginAt));
   }
 
   stop(): void {
@@ -93,18 +98,23 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
 
   /** Milliseconds since this scenario began. */
   protected elapsed(): number {
-    return now() - this.startedAt;
+    return this.clock.now() - this.startedAt;
+  }
+
+  /** delayUntil on this executor's clock. */
+  private msUntil(at: number): number {
+    return delayUntil(at, this.clock.now());
   }
 
   private readonly begin = (): void => {
     this.startTimer = undefined;
     if (this.phase !== 'waiting') return;
-    if (now() < this.beginAt) {
-      this.startTimer = setTimeout(this.begin, delayUntil(this.beginAt));
+    if (this.clock.now() < this.beginAt) {
+      this.startTimer = this.clock.setTimeout(this.begin, this.msUntil(this.beginAt));
       return;
     }
     this.phase = 'running';
-    this.startedAt = now();
+    this.startedAt = this.clock.now();
     if (this.maxVUs === 0) {
       // This segment has no share of the scenario (k6's HasWork is false): nothing to schedule.
       this.finish();
@@ -137,14 +147,14 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
   /** End the regular duration this many ms after the scenario's start. */
   protected endRegularDurationAt(offsetMs: number): void {
     this.regularEndMs = offsetMs;
-    this.endTimer = setTimeout(this.endRegularDuration, delayUntil(this.startedAt + offsetMs));
+    this.endTimer = this.clock.setTimeout(this.endRegularDuration, this.msUntil(this.startedAt + offsetMs));
   }
 
   private readonly endRegularDuration = (): void => {
     this.endTimer = undefined;
     if (this.phase !== 'running') return;
     if (this.elapsed() < this.regularEndMs) {
-      this.endTimer = setTimeout(this.endRegularDuration, delayUntil(this.startedAt + this.regularEndMs));
+      this.endTimer = this.clock.setTimeout(this.endRegularDuration, this.msUntil(this.startedAt + this.regularEndMs));
       return;
     }
     this.beginGracefulStop();
@@ -158,15 +168,15 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
       this.finish();
       return;
     }
-    this.graceEndsAt = now() + this.plan.gracefulStopMs;
-    this.graceTimer = setTimeout(this.gracePeriodOver, this.plan.gracefulStopMs);
+    this.graceEndsAt = this.clock.now() + this.plan.gracefulStopMs;
+    this.graceTimer = this.clock.setTimeout(this.gracePeriodOver, this.plan.gracefulStopMs);
   }
 
   private readonly gracePeriodOver = (): void => {
     this.graceTimer = undefined;
     if (this.phase !== 'stopping') return;
-    if (now() < this.graceEndsAt) {
-      this.graceTimer = setTimeout(this.gracePeriodOver, delayUntil(this.graceEndsAt));
+    if (this.clock.now() < this.graceEndsAt) {
+      this.graceTimer = this.clock.setTimeout(this.gracePeriodOver, this.msUntil(this.graceEndsAt));
       return;
     }
     this.pool.interruptAll();
@@ -174,7 +184,7 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
 
   private enterStopping(): void {
     this.phase = 'stopping';
-    if (this.endTimer !== undefined) clearTimeout(this.endTimer);
+    if (this.endTimer !== undefined) this.clock.clearTimeout(this.endTimer);
     this.endTimer = undefined;
     this.onStopping();
   }
@@ -199,7 +209,7 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
     if (this.phase === 'running') this.enterStopping();
     this.phase = 'done';
     for (const timer of [this.startTimer, this.endTimer, this.graceTimer]) {
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) this.clock.clearTimeout(timer);
     }
     this.startTimer = this.endTimer = this.graceTimer = undefined;
     if (began) this.onFinish();

@@ -10,6 +10,7 @@ import { SharedIterationsExecutor } from './shared-iterations';
 import type { Executor, ExecutorContext } from './types';
 
 export { VUIdSequence, type Executor, type ExecutorContext, type IterationRunner } from './types';
+export { realClock, type Clock, type ClockTimer } from './clock';
 export { constantArrivalRateTotal } from './constant-arrival-rate';
 export { rampingArrivalRateTotal } from './ramping-arrival-rate';
 export { rampingVUsSteps } from './ramping-vus';

@@ -8,6 +8,7 @@ import type { ExecutorPlan, Stage } from '../scenario/plan';
 import { stagesDurationMs } from '../scenario/stages';
 import { BaseExecutor } from './base-executor';
 import type { WorkShare } from '../segments';
+import type { ClockTimer } from './clock';
 import { scaled, type ExecutorContext } from './types';
 import type { VUHandle } from './vu-pool';
 
@@ -63,9 +64,9 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
   private readonly steps: VUStep[];
   private readonly gracefulRampDownMs: number;
   private nextStep = 0;
-  private stepTimer: NodeJS.Timeout | undefined;
+  private stepTimer: ClockTimer | undefined;
   private readonly wanted: boolean[] = [];
-  private readonly rampDownTimers: Array<NodeJS.Timeout | undefined> = [];
+  private readonly rampDownTimers: Array<ClockTimer | undefined> = [];
   private readonly rampDownOver: Array<() => void> = [];
   private planned = 0;
 
@@ -108,7 +109,7 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
     }
     if (this.nextStep < this.steps.length && this.steps[this.nextStep]!.offsetMs < this.plannedDurationMs) {
       const delay = this.steps[this.nextStep]!.offsetMs - elapsed;
-      this.stepTimer = setTimeout(this.applySteps, Math.max(1, Math.ceil(delay)));
+      this.stepTimer = this.clock.setTimeout(this.applySteps, Math.max(1, Math.ceil(delay)));
     }
   };
 
@@ -125,7 +126,7 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
       } else if (this.wanted[slot]) {
         this.wanted[slot] = false;
         if (handle.state === 'running') {
-          this.rampDownTimers[slot] = setTimeout(this.rampDownOver[slot]!, this.gracefulRampDownMs);
+          this.rampDownTimers[slot] = this.clock.setTimeout(this.rampDownOver[slot]!, this.gracefulRampDownMs);
         }
       }
     }
@@ -138,7 +139,7 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
 
   private clearRampDown(slot: number): void {
     const timer = this.rampDownTimers[slot];
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) this.clock.clearTimeout(timer);
     this.rampDownTimers[slot] = undefined;
   }
 
@@ -149,7 +150,7 @@ export class RampingVUsExecutor<V> extends BaseExecutor<V> {
   }
 
   protected override onStopping(): void {
-    if (this.stepTimer !== undefined) clearTimeout(this.stepTimer);
+    if (this.stepTimer !== undefined) this.clock.clearTimeout(this.stepTimer);
     this.stepTimer = undefined;
     this.planned = 0;
     // Slots already ramping down keep their own (earlier) deadlines; gracefulStop covers the rest.

@@ -1,5 +1,6 @@
 // The executor core's view of the world: it schedules iterations on VUs and knows nothing about HTTP,
 // so the same code runs a FlowRunner in a real run and plain timed functions in the executor tests.
+import type { Clock } from './clock';
 import type { ScenarioRecorder } from '../metrics/recorder';
 import type { ScenarioPlan } from '../scenario/plan';
 import type { WorkShare } from '../segments';
@@ -46,6 +47,8 @@ export interface ExecutorContext<V> {
    * VUs, iterations and arrival-rate iterations are split as k6 splits them. Absent: the whole scenario.
    */
   share?: WorkShare;
+  /** The time the executor reads and the timers it arms; absent: the real clock (./clock.ts). */
+  clock?: Clock;
 }
 
 /** VUs (or any count) this executor runs of the scenario's `value`. */
@@ -60,14 +63,14 @@ export interface Executor {
   readonly plannedDurationMs: number;
   /** The most VUs this executor may initialise. */
   readonly maxVUs: number;
-  /** When the scenario actually began on the `now()` clock; undefined before (or if it never did). */
+  /** When the scenario actually began on the context's clock; undefined before (or if it never did). */
   readonly beganAt: number | undefined;
   /**
    * k6's init phase: create the VUs the scenario starts with, before the run's clock (and any warm-up)
    * starts, so neither their creation nor the garbage collection it brings on lands in the schedule.
    */
   initVUs(): void;
-  /** Arms the startTime timer; `runStartedAt` is the run's start on the `now()` clock. */
+  /** Arms the startTime timer; `runStartedAt` is the run's start on the context's clock. */
   start(runStartedAt: number): void;
   /** Like the end of the duration: no new iterations, running ones may finish within gracefulStop. */
   stop(): void;
@@ -79,7 +82,4 @@ export interface Executor {
   readonly done: Promise<void>;
 }
 
-/** Milliseconds on a monotonic clock. */
-export function now(): number {
-  return performance.now();
-}
+export { now } from './clock';

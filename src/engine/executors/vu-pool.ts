@@ -3,7 +3,8 @@
 // Every callback a VU needs is bound once when it is created, so running an iteration allocates nothing
 // of ours (k6: lib/executor/vu_handle.go and the activeVUPool of ramping_arrival_rate.go).
 import type { ScenarioRecorder } from '../metrics/recorder';
-import { now, type IterationRunner, type VUIdSequence } from './types';
+import type { Clock } from './clock';
+import type { IterationRunner, VUIdSequence } from './types';
 
 export type VUState =
   /** Allocated, not running: on the idle list (arrival-rate) or parked by its executor. */
@@ -91,6 +92,7 @@ export class VUPool<V> {
      * from. Closed model: the owner decides whether it loops, and an idle VU stays with its executor.
      */
     private readonly useIdleList: boolean,
+    private readonly clock: Clock,
     /** Whether a background-initialised VU is still wanted. */
     private readonly accepting: () => boolean = () => true,
   ) {}
@@ -134,7 +136,7 @@ export class VUPool<V> {
   growInBackground(): void {
     if (this.initPending || this.closed || this.handles.length >= this.maxVUs) return;
     this.initPending = true;
-    setImmediate(this.initInBackground);
+    this.clock.setImmediate(this.initInBackground);
   }
 
   get canGrow(): boolean {
@@ -161,7 +163,7 @@ export class VUPool<V> {
   private launch(handle: VUHandle<V>): void {
     handle.state = 'running';
     handle.interrupted = false;
-    handle.startedAt = now();
+    handle.startedAt = this.clock.now();
     const iteration = handle.iterations++;
     let promise: Promise<boolean>;
     try {
@@ -176,9 +178,9 @@ export class VUPool<V> {
   settle(handle: VUHandle<V>, completed: boolean, error: unknown): void {
     if (handle.state !== 'running') return;
     if (error !== undefined) this.owner.failed(error);
-    if (completed) this.recorder.iteration(now() - handle.startedAt);
+    if (completed) this.recorder.iteration(this.clock.now() - handle.startedAt);
     else this.recorder.interrupted();
-    if (this.chained === 0) setImmediate(this.resetChain);
+    if (this.chained === 0) this.clock.setImmediate(this.resetChain);
     if (this.useIdleList) {
       // Open model: an iteration already due goes to this VU at once — the one the schedule would pop
       // from the top of the idle list anyway — instead of waiting for the schedule's next wake-up, which
@@ -192,7 +194,7 @@ export class VUPool<V> {
       else this.release(handle);
     } else {
       handle.state = 'pending';
-      setImmediate(handle.resume);
+      this.clock.setImmediate(handle.resume);
     }
   }
 
