@@ -3,9 +3,11 @@
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { docFor, docForExecutor, schemaAt, type PathSegment } from '../engine/scenario';
-import { parseMetricKey, parseThresholdExpression, aggregationName } from '../engine/scenario/threshold-expr';
+import { parseMetricKey, parseThresholdExpression, aggregationName, metricType } from '../engine/scenario/threshold-expr';
+import { COMPARISON_WORDS, METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import type { AnalysedDocument } from './documents';
-import { BUILTIN_DOCS, durationDoc, helperDoc, metricDoc } from './docs';
+import { durationDoc } from './docs';
+import { builtinDoc, helperDoc, metricDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
 import type { EstimateStore } from './estimates';
 import { nameAt, type NameSymbol } from './names';
 import { sizingDoc } from './sizing';
@@ -82,16 +84,6 @@ function thresholdKeyDoc(key: string): string | undefined {
   return `Only the samples of ${filter}.\n\n${doc}`;
 }
 
-const OPERATOR_WORDS: Record<string, string> = {
-  '<': 'below',
-  '<=': 'at most',
-  '>': 'above',
-  '>=': 'at least',
-  '==': 'equal to',
-  '===': 'equal to',
-  '!=': 'not equal to',
-};
-
 function thresholdExpressionDoc(key: string, expression: string): string | undefined {
   const parsed = parseThresholdExpression(expression);
   const metric = parseMetricKey(key);
@@ -105,8 +97,10 @@ function thresholdExpressionDoc(key: string, expression: string): string | undef
         : a.kind === 'rate'
           ? `the rate of ${metric.metric} is`
           : `the ${aggregationName(a)} of ${metric.metric} is`;
-  const unit = metric.metric.startsWith('http_req_') && metric.metric !== 'http_req_failed' || metric.metric.endsWith('_duration') || metric.metric === 'iteration_lateness' ? ' ms' : '';
-  return `**${expression}**: passes when ${subject} ${OPERATOR_WORDS[parsed.op] ?? parsed.op} ${parsed.value}${unit}.\n\n[k6 thresholds](https://grafana.com/docs/k6/latest/using-k6/thresholds/)`;
+  const type = metricType(metric.metric);
+  const symbol = type ? METRIC_TYPE_DESCRIPTIONS[type].symbol : undefined;
+  const unit = symbol ? ` ${symbol}` : '';
+  return `**${expression}**: passes when ${subject} ${COMPARISON_WORDS[parsed.op]} ${parsed.value}${unit}.\n\n[k6 thresholds](${THRESHOLDS_LINK})`;
 }
 
 function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
@@ -124,9 +118,9 @@ function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
       return [`**${symbol.name}**: capture in scenario ${symbol.scenario}`, '', ...lines, '', 'Later steps of the same iteration read it.'].join('\n');
     }
     case 'builtin':
-      return BUILTIN_DOCS[symbol.name] ?? symbol.name;
+      return builtinDoc(symbol.name) ?? symbol.name;
     case 'env':
-      return `**env.${symbol.name}**\n\n${BUILTIN_DOCS.env}`;
+      return builtinDoc('env', symbol.name) ?? symbol.name;
     case 'helper':
       return helperDoc(symbol.name) ?? symbol.name;
   }

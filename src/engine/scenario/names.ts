@@ -2,8 +2,10 @@
 // one definition read by the validator, the JSON Schema generator, rename, and the metrics registry, so
 // what one accepts the others accept.
 
-/** Names templates provide themselves; variables and captures may not take them. */
-export const RESERVED_TEMPLATE_NAMES = ['vu', 'iteration', 'scenario', 'env'] as const;
+import { TEMPLATE_BUILTIN_NAMES } from './format/builtins';
+
+/** Names templates provide themselves (the built-ins); variables and captures may not take them. */
+export const RESERVED_TEMPLATE_NAMES: readonly string[] = TEMPLATE_BUILTIN_NAMES;
 
 /** Words a template reads as literals: `{{ true }}` is the boolean, so no variable can be read by these names. */
 export const TEMPLATE_LITERALS = ['true', 'false', 'null'] as const;
@@ -20,7 +22,7 @@ export interface NameProblem {
 
 /** Why `name` cannot be a variable or capture name, or undefined when it can. */
 export function nameProblem(name: string, kind: NameKind): NameProblem | undefined {
-  if ((RESERVED_TEMPLATE_NAMES as readonly string[]).includes(name)) {
+  if (RESERVED_TEMPLATE_NAMES.includes(name)) {
     return { code: 'reserved-name', message: `"${name}" is a built-in template name (${RESERVED_TEMPLATE_NAMES.join(', ')}): rename the ${kind}` };
   }
   if ((TEMPLATE_LITERALS as readonly string[]).includes(name)) {

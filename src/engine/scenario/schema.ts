@@ -1,9 +1,12 @@
 // The scenario format's single source of truth: keys, types, defaults, enums, which executor takes which
-// key, and the markdown docs. The validator, the language server (completion, hover) and the generated
-// JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
+// key, and the markdown docs; with format/builtins.ts (template built-ins and helpers), format/metric-types.ts
+// (units and threshold aggregations) and the metric catalogue re-exported below, the description of
+// everything a scenario file can say. The validator, the language server (completion, hover), the JSON
+// Schema (scripts/gen-schema.ts), the TextMate grammar (scripts/gen-grammar.mjs) and docs/scenario-format.md
+// (scripts/gen-docs.ts) are derived from it; test/scenario/format-cross-check.test.ts holds them together.
 import type { ExecutorType } from './plan';
 import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
-import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../../protocol';
+import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
 
 export type PathSegment = string | number;
 export type SchemaPath = readonly PathSegment[];
@@ -149,7 +152,10 @@ export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
 
 export { RESERVED_TEMPLATE_NAMES, IDENTIFIER_PATTERN } from './names';
 
-export { METRIC_TAGS, THRESHOLD_TAGS };
+export { METRICS, METRIC_TAGS, THRESHOLD_TAGS };
+export type { MetricName, MetricType };
+export * from './format/builtins';
+export * from './format/metric-types';
 
 /** Each threshold tag and the metrics it filters, from METRIC_TAGS: for hovers and the generated docs. */
 export function thresholdTagsDoc(): string {
@@ -160,6 +166,12 @@ export function thresholdTagsDoc(): string {
   }).join('; ');
 }
 
+
+/** The names no variable or capture may take, for their docs: "`vu`, …, `false` or `null`". */
+export function unavailableNamesText(): string {
+  const names = UNAVAILABLE_NAMES.map((n) => `\`${n}\``);
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
 
 /** Go's time.ParseDuration syntax, as k6 takes it. */
 const DURATION_PATTERN = '^\\+?((\\d+(\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|μs|ns))+$';
@@ -539,8 +551,8 @@ export const SCHEMA: ObjectSchema = {
         ],
       },
       description:
-        'Constants every template can read as `{{ name }}`. Names are identifiers and may not be `vu`, ' +
-        '`iteration`, `scenario` or `env`.',
+        'Constants every template can read as `{{ name }}`. Names are identifiers and may not be ' +
+        `${unavailableNamesText()}.`,
     },
     scenarios: {
       type: 'map',

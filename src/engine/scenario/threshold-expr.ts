@@ -3,6 +3,7 @@
 import { METRICS, type MetricType } from '../../protocol';
 import type { Aggregation, Comparison } from './plan';
 import { didYouMean } from './suggest';
+import { METRIC_TYPE_DESCRIPTIONS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 
 export type ThresholdExprResult =
   | { ok: true; aggregation: Aggregation; op: Comparison; value: number }
@@ -12,7 +13,7 @@ export type MetricKeyResult =
   | { ok: true; metric: string; tags: Record<string, string> }
   | { ok: false; message: string; offset: number; length: number };
 
-const SIMPLE_AGGREGATIONS = ['count', 'rate', 'value', 'avg', 'min', 'med', 'max'] as const;
+const SIMPLE_AGGREGATIONS: readonly string[] = SIMPLE_AGGREGATION_NAMES;
 const AGGREGATION_WORDS: readonly string[] = [...SIMPLE_AGGREGATIONS, 'p'];
 /** Longest first, so `<=` is not read as `<`. */
 const OPERATORS: readonly Comparison[] = ['===', '==', '!=', '<=', '>=', '<', '>'];
@@ -66,8 +67,8 @@ export function parseThresholdExpression(text: string): ThresholdExprResult {
     if (text[i] !== ')') return fail('expected ")" to close p(', i, i < text.length ? 1 : 0);
     i++;
     aggregation = { kind: 'percentile', p };
-  } else if ((SIMPLE_AGGREGATIONS as readonly string[]).includes(word)) {
-    aggregation = { kind: word as (typeof SIMPLE_AGGREGATIONS)[number] };
+  } else if (SIMPLE_AGGREGATIONS.includes(word)) {
+    aggregation = { kind: word as (typeof SIMPLE_AGGREGATION_NAMES)[number] };
   } else {
     const percentile = /^p(\d+(?:\.\d+)?)$/.exec(word);
     const suggestion = percentile ? `p(${percentile[1]})` : didYouMean(word, AGGREGATION_WORDS);
@@ -156,22 +157,13 @@ export function parseMetricKey(text: string): MetricKeyResult {
   return { ok: true, metric, tags };
 }
 
-const AGGREGATIONS_BY_TYPE: Record<MetricType, readonly string[]> = {
-  counter: ['count', 'rate'],
-  gauge: ['value'],
-  rate: ['rate'],
-  trend: ['avg', 'min', 'med', 'max', 'p(N)'],
-};
-
-export function aggregationsFor(type: 'counter' | 'trend' | 'rate' | 'gauge'): readonly string[] {
-  return AGGREGATIONS_BY_TYPE[type] ?? [];
+export function aggregationsFor(type: MetricType): readonly string[] {
+  return METRIC_TYPE_DESCRIPTIONS[type]?.aggregations.map((a) => a.name) ?? [];
 }
 
 /** Whether k6 allows this aggregation on a metric of this type. */
 export function isAggregationAllowed(type: MetricType, aggregation: Aggregation): boolean {
-  const names = AGGREGATIONS_BY_TYPE[type];
-  if (names === undefined) return false;
-  return names.includes(aggregation.kind === 'percentile' ? 'p(N)' : aggregation.kind);
+  return aggregationsFor(type).includes(aggregation.kind === 'percentile' ? 'p(N)' : aggregation.kind);
 }
 
 /** The type of a metric Volley knows, undefined for any other name. */
