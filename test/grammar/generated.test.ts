@@ -9,6 +9,6 @@ import { join, resolve } from 'node:path';
 test('syntaxes/volley.tmLanguage.json is what scripts/gen-grammar.mjs writes', () => {
   const root = resolve(__dirname, '../..');
   const out = join(mkdtempSync(join(tmpdir(), 'volley-grammar-')), 'grammar.json');
-  execFileSync(process.execPath, [join(root, 'scripts/gen-grammar.mjs'), out]);
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/gen-grammar.mjs'), out], { cwd: root });
   assert.equal(readFileSync(out, 'utf8'), readFileSync(join(root, 'syntaxes/volley.tmLanguage.json'), 'utf8'));
 });

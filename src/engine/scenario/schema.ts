@@ -679,6 +679,30 @@ function childSchema(node: SchemaNode, segment: PathSegment): SchemaNode | undef
   }
 }
 
+/** Every key of every object the format describes, each once, in the description's order (for the grammar). */
+export function schemaKeyNames(node: SchemaNode = SCHEMA, out: Set<string> = new Set()): string[] {
+  switch (node.type) {
+    case 'object':
+      for (const [key, prop] of Object.entries(node.properties)) {
+        out.add(key);
+        schemaKeyNames(prop, out);
+      }
+      break;
+    case 'map':
+      schemaKeyNames(node.values, out);
+      break;
+    case 'array':
+      schemaKeyNames(node.items, out);
+      break;
+    case 'union':
+      for (const variant of node.variants) schemaKeyNames(variant, out);
+      break;
+    default:
+      break;
+  }
+  return [...out];
+}
+
 export interface KeyInfo {
   key: string;
   schema: PropertySchema;
