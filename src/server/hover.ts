@@ -35,7 +35,9 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   const scenario = top === 'scenarios' && typeof second === 'string' ? model.scenarios.find((s) => s.name === second) : undefined;
   const executor = scenario?.executor;
 
-  if (top === 'thresholds' && typeof second === 'string') {
+  // A key of the long form (`- threshold: …`, `abortOnFail`) has its own doc, below.
+  const optionKey = kind === 'key' && path.length > 3;
+  if (top === 'thresholds' && typeof second === 'string' && !optionKey) {
     const metric = thresholdKeyDoc(second);
     if (kind === 'key' || path.length === 2) return metric;
     if (typeof value === 'string') return thresholdExpressionDoc(second, value) ?? metric;
