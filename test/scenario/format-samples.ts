@@ -192,12 +192,17 @@ export function toYaml(doc: unknown): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
-/** ajv (draft-07) on the committed schema's source, the description's toJsonSchema(). */
-export function jsonSchemaValidator(): (doc: unknown) => { valid: boolean; errors: string } {
-  // The editor-only annotations VS Code reads are not validation keywords; strict mode refuses any other.
+/** ajv for draft-07 in strict mode, which refuses unknown keywords; VS Code's annotations are known. */
+export function newAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, strictTypes: false });
   ajv.addVocabulary(['markdownDescription', 'markdownEnumDescriptions']);
-  const validate = ajv.compile(toJsonSchema());
+  return ajv;
+}
+
+/** ajv on a JSON Schema, by default the description's toJsonSchema() (what gen:schema writes). */
+export function jsonSchemaValidator(schema: object = toJsonSchema()): (doc: unknown) => { valid: boolean; errors: string } {
+  const ajv = newAjv();
+  const validate = ajv.compile(schema);
   return (doc) => {
     const valid = validate(doc) as boolean;
     return { valid, errors: valid ? '' : ajv.errorsText(validate.errors) };

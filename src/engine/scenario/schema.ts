@@ -21,6 +21,14 @@ export type StringFormat =
   | 'captureSource'
   | 'stepName';
 
+/**
+ * Whether a string key takes a number or boolean as its text (`name: 2024`, `X-Version: 2`), as the validator
+ * reads every scalar: true for free text; false where a format or an enum leaves no number valid.
+ */
+export function takesScalarsAsText(node: StringSchema): boolean {
+  return node.enum === undefined && (node.format === undefined || node.format === 'template' || node.format === 'stepName');
+}
+
 interface Documented {
   /** Markdown. */
   description: string;
@@ -832,10 +840,12 @@ function docs(node: Documented): Record<string, Json> {
   return out;
 }
 
-function toJson(node: SchemaNode): Json {
+/** `inUnion`: a union's own number and boolean variants, not its text, take those (oneOf needs one match). */
+function toJson(node: SchemaNode, inUnion = false): Json {
   switch (node.type) {
     case 'string': {
-      const out: Record<string, Json> = { type: 'string', ...docs(node) };
+      const type: Json = takesScalarsAsText(node) && !inUnion ? ['string', 'number', 'boolean'] : 'string';
+      const out: Record<string, Json> = { type, ...docs(node) };
       if (node.enum) {
         out.enum = [...node.enum];
         if (node.enumDescriptions) out.markdownEnumDescriptions = [...node.enumDescriptions];
@@ -856,7 +866,7 @@ function toJson(node: SchemaNode): Json {
     case 'any':
       return { ...docs(node) };
     case 'union':
-      return { ...docs(node), oneOf: node.variants.map(toJson) };
+      return { ...docs(node), oneOf: node.variants.map((variant) => toJson(variant, true)) };
     case 'array': {
       const out: Record<string, Json> = { type: 'array', ...docs(node), items: toJson(node.items) };
       if (node.minItems !== undefined) out.minItems = node.minItems;

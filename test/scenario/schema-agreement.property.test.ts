@@ -1,0 +1,137 @@
+// The JSON Schema (schemas/volley.schema.json, run by ajv) and the validator (loadScenario) agree on whether a
+// document is structurally valid, on a fast-check stream of random documents built from the format's
+// description.
+//
+// How the documents are made: the smallest valid file for a random executor, then a random subset of the
+// description's keys (every key at every path, scenario keys of other executors included) set to a value
+// of the right type (the description's sample, or another variant of a union or enum) or of a wrong type
+// (a text, number, boolean, list, map or null the key's type does not take). Unknown keys are added at
+// random places too.
+//
+// What is compared: the JSON Schema's verdict against whether the validator reports any error. Rules the
+// JSON Schema cannot express are kept out by construction: right-typed values are the description's samples
+// (1 wherever a number may be 1, `1s` or the minimum for durations, `/sample`, `p(95)<500`, `json.id`), within
+// every limit and free of templates, so range checks, URL and expression syntax, template scopes and the
+// rules between values of different keys (maxVUs against preAllocatedVUs, vus against iterations, start
+// rate and targets) never fire. What remains is structural: types, unknown keys, keys of another executor,
+// required keys, one method per step, json with body — which both sides check. Should a rule between values
+// fire on these documents one day, the test fails and names its code: classify it here, with why.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { loadScenario } from '../../src/engine/scenario/index';
+import { EXECUTOR_TYPES, takesScalarsAsText, type SchemaNode } from '../../src/engine/scenario/schema';
+import { baseDocument, jsonSchemaValidator, keysAtEveryPath, sampleValue, toYaml, type KeyAtPath } from './format-samples';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const KEYS = keysAtEveryPath();
+const jsonSchema = jsonSchemaValidator();
+
+function fits(node: SchemaNode, value: Json): boolean {
+  switch (node.type) {
+    case 'string':
+      return typeof value === 'string' || (takesScalarsAsText(node) && (typeof value === 'number' || typeof value === 'boolean'));
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'any':
+      return true;
+    case 'union':
+      return node.variants.some((v) => fits(v, value));
+    case 'array':
+      return Array.isArray(value);
+    case 'map':
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+}
+
+/** Values of the right type within every limit: the sample, each enum value, each union variant's sample. */
+function rightValues(node: SchemaNode): Json[] {
+  if (node.type === 'string' && node.enum) return [...node.enum];
+  if (node.type === 'boolean') return [true, false];
+  if (node.type === 'union') return node.variants.map((v) => sampleValue(v));
+  return [sampleValue(node)];
+}
+
+const WRONG_CANDIDATES: Json[] = ['text', 7, 2.5, true, [], [1], {}, { a: 1 }, null];
+
+function wrongValues(node: SchemaNode): Json[] {
+  return WRONG_CANDIDATES.filter((v) => !fits(node, v));
+}
+
+interface Change {
+  entry: KeyAtPath;
+  right: boolean;
+  pick: number;
+}
+
+const change: fc.Arbitrary<Change> = fc.record({
+  entry: fc.constantFrom(...KEYS),
+  // Mostly right values, so that many documents stay valid.
+  right: fc.integer({ min: 0, max: 5 }).map((n) => n > 0),
+  pick: fc.nat(),
+});
+
+/** The object at `path`, created where missing; undefined when a change already put a non-object on it. */
+function objectOn(doc: Json, path: ReadonlyArray<string | number>): Json | undefined {
+  let at = doc;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    if (at[segment] === undefined) at[segment] = typeof path[i + 1] === 'number' ? [] : {};
+    at = at[segment];
+    if (at === null || typeof at !== 'object') return undefined;
+  }
+  return Array.isArray(at) ? undefined : at;
+}
+
+function build(executor: (typeof EXECUTOR_TYPES)[number], changes: Change[], unknownAt: number[]): Json {
+  const doc = baseDocument(executor);
+  for (const { entry, right, pick } of changes) {
+    const object = objectOn(doc, entry.parent);
+    if (!object) continue;
+    const values = right ? rightValues(entry.schema) : wrongValues(entry.schema);
+    object[entry.key] = values[pick % values.length];
+  }
+  for (const n of unknownAt) {
+    const object = objectOn(doc, KEYS[n % KEYS.length].parent);
+    if (object) object.unknownKey = 1;
+  }
+  return doc;
+}
+
+function errors(text: string): string[] {
+  return loadScenario(text, 'random.volley.yaml')
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => `${d.code}: ${d.message}`);
+}
+
+test('the JSON Schema and the validator agree on random documents built from the description', () => {
+  const verdicts = { accepted: 0, refused: 0 };
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...EXECUTOR_TYPES),
+      fc.array(change, { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 1 }),
+      (executor, changes, unknownAt) => {
+        const doc = build(executor, changes, unknownAt);
+        const text = toYaml(doc);
+        const verdict = jsonSchema(doc);
+        const refusals = errors(text);
+        verdicts[verdict.valid ? 'accepted' : 'refused']++;
+        assert.equal(
+          verdict.valid,
+          refusals.length === 0,
+          `${verdict.valid ? 'the JSON Schema accepts' : 'the JSON Schema refuses'} what the validator ${refusals.length === 0 ? 'accepts' : 'refuses'}:\n${text}\nJSON Schema: ${verdict.errors}\nvalidator: ${refusals.join('; ')}`,
+        );
+      },
+    ),
+    { numRuns: 400 },
+  );
+  // The stream holds both kinds of documents, or the agreement would say little.
+  assert.ok(verdicts.accepted >= 40 && verdicts.refused >= 40, JSON.stringify(verdicts));
+});
