@@ -6,6 +6,7 @@
 // (scripts/gen-docs.ts) are derived from it; test/scenario/format-cross-check.test.ts holds them together.
 import type { ExecutorType } from './plan';
 import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
+import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
 
 export type PathSegment = string | number;
@@ -175,10 +176,15 @@ export function thresholdTagsDoc(): string {
 }
 
 
+/** "`a`, `b` or `c`". */
+function orList(items: readonly string[]): string {
+  const spans = items.map((n) => `\`${n}\``);
+  return `${spans.slice(0, -1).join(', ')} or ${spans[spans.length - 1]}`;
+}
+
 /** The names no variable or capture may take, for their docs: "`vu`, …, `false` or `null`". */
 export function unavailableNamesText(): string {
-  const names = UNAVAILABLE_NAMES.map((n) => `\`${n}\``);
-  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return orList(UNAVAILABLE_NAMES);
 }
 
 /** Go's time.ParseDuration syntax, as k6 takes it. */
@@ -587,8 +593,8 @@ export const SCHEMA: ObjectSchema = {
               type: 'string',
               format: 'thresholdExpression',
               description:
-                'An expression: `count`, `rate`, `value`, `avg`, `min`, `med`, `max` or `p(N)`, then ' +
-                '`<`, `<=`, `>`, `>=`, `==`, `===` or `!=`, then a number.',
+                `An expression: ${orList([...SIMPLE_AGGREGATION_NAMES, 'p(N)'])}, then ` +
+                `${orList(Object.keys(COMPARISON_WORDS))}, then a number.`,
             },
             thresholdObject,
           ],
