@@ -99,9 +99,7 @@ const HELPERS: readonly HelperDef[] = TEMPLATE_HELPER_DESCRIPTIONS.map((h) => ({
 const HELPER_BY_NAME = new Map(HELPERS.map((h) => [h.name, h]));
 const HELPER_NAMES = HELPERS.map((h) => h.name);
 
-export const TEMPLATE_HELPERS: ReadonlyArray<{ name: string; signature: string; doc: string }> = HELPERS.map(
-  ({ name, signature, doc }) => ({ name, signature, doc }),
-);
+export const TEMPLATE_HELPERS: readonly HelperDescription[] = TEMPLATE_HELPER_DESCRIPTIONS;
 
 // ---------------------------------------------------------------------------------------------
 // Value semantics. Own rules rather than JS coercion: JS would call valueOf/toString on captured
