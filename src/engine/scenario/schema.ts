@@ -1,9 +1,10 @@
 // The scenario format's single source of truth: keys, types, defaults, enums, which executor takes which
-// key, and the markdown docs; with format/builtins.ts (template built-ins and helpers), format/metric-types.ts
-// (units and threshold aggregations) and the metric catalogue re-exported below, the description of
-// everything a scenario file can say. The validator, the language server (completion, hover), the JSON
-// Schema (scripts/gen-schema.ts), the TextMate grammar (scripts/gen-grammar.mjs) and docs/scenario-format.md
-// (scripts/gen-docs.ts) are derived from it; test/scenario/format-cross-check.test.ts holds them together.
+// key, and the markdown docs; with format/ (template built-ins and helpers, metric types and threshold
+// aggregations, capture sources) and the metric catalogue re-exported below, the description of everything
+// a scenario file can say. The validator, the language server (completion, hover), the JSON Schema
+// (scripts/gen-schema.ts), the TextMate grammar (scripts/gen-grammar.mjs), the executor snippets
+// (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
+// test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
 import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';

@@ -14,7 +14,7 @@ export type MetricKeyResult =
   | { ok: false; message: string; offset: number; length: number };
 
 const SIMPLE_AGGREGATIONS: readonly string[] = SIMPLE_AGGREGATION_NAMES;
-const AGGREGATION_WORDS: readonly string[] = [...SIMPLE_AGGREGATIONS, 'p'];
+const AGGREGATION_WORDS: readonly string[] = [...SIMPLE_AGGREGATION_NAMES, 'p'];
 /** Longest first, so `<=` is not read as `<`. */
 const OPERATORS: readonly Comparison[] = ['===', '==', '!=', '<=', '>=', '<', '>'];
 const NUMBER = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;

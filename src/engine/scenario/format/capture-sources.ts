@@ -1,5 +1,5 @@
 // Where a capture takes its value from (`capture: { id: json.items[0].id }`): the forms the capture parser
-// (json-path.ts parseCaptureSource) reads, described once for completion, hover and the docs.
+// (json-path.ts parseCaptureSource) reads, described once for completion and the docs.
 
 export interface CaptureSourceDescription {
   /** What the value starts with; completion offers it. */

@@ -28,7 +28,7 @@ export function helperDoc(name: string): string | undefined {
 }
 
 /** A metric's own sentence, with its unit where the type has one ("In milliseconds."). */
-export function metricMeaning(metric: MetricName): string {
+function metricMeaning(metric: MetricName): string {
   const type = METRIC_TYPE_DESCRIPTIONS[METRICS[metric]];
   return METRIC_DESCRIPTIONS[metric] + (type.symbol ? ` In ${type.unit}.` : '');
 }
