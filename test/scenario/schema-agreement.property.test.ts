@@ -5,17 +5,18 @@
 // How the documents are made: the smallest valid file for a random executor, then a random subset of the
 // description's keys (every key at every path, scenario keys of other executors included) set to a value
 // of the right type (the description's sample, or another variant of a union or enum) or of a wrong type
-// (a text, number, boolean, list, map or null the key's type does not take). Unknown keys are added at
-// random places too.
+// (a text, number, boolean, list, map or null the key's type does not take; for a duration, URL, threshold
+// expression, capture source or enum, a text of the wrong form). Unknown keys are added at random places too.
 //
 // What is compared: the JSON Schema's verdict against whether the validator reports any error. Rules the
 // JSON Schema cannot express are kept out by construction: right-typed values are the description's samples
-// (1 wherever a number may be 1, `1s` or the minimum for durations, `/sample`, `p(95)<500`, `json.id`), within
-// every limit and free of templates, so range checks, URL and expression syntax, template scopes and the
-// rules between values of different keys (maxVUs against preAllocatedVUs, vus against iterations, start
-// rate and targets) never fire. What remains is structural: types, unknown keys, keys of another executor,
-// required keys, one method per step, json with body — which both sides check. Should a rule between values
-// fire on these documents one day, the test fails and names its code: classify it here, with why.
+// (1 wherever a number may be 1, `1s` or the minimum for durations, `/sample`, `p(95)<500`, `json.id`),
+// within every limit and free of templates, and wrong forms are plain words, so range checks, the finer
+// syntax of JSON paths and regexes, template scopes and the rules between values of different keys (maxVUs
+// against preAllocatedVUs, vus against iterations, start rate and targets) never fire. What remains is
+// structural: types, forms, unknown keys, keys of another executor, required keys, one method per step,
+// json with body, which both sides check. Should a rule between values fire on these documents one day,
+// the test fails and names its code: keep it out by construction here, and say why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -61,7 +62,10 @@ function rightValues(node: SchemaNode): Json[] {
 const WRONG_CANDIDATES: Json[] = ['text', 7, 2.5, true, [], [1], {}, { a: 1 }, null];
 
 function wrongValues(node: SchemaNode): Json[] {
-  return WRONG_CANDIDATES.filter((v) => !fits(node, v));
+  const wrong = WRONG_CANDIDATES.filter((v) => !fits(node, v));
+  // A text that is no duration, URL, expression, capture source or allowed value: the form, not the type.
+  if (node.type === 'string' && !takesScalarsAsText(node)) wrong.push('text');
+  return wrong;
 }
 
 interface Change {

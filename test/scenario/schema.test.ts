@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderJsonSchema, SCHEMA_FILE } from '../../scripts/gen-schema';
 import { docFor, docForExecutor, keysAt, loadScenario, schemaAt, valuesAt } from '../../src/engine/scenario/index';
-import { jsonSchemaValidator, newAjv } from './format-samples';
+import { baseDocument, jsonSchemaValidator, newAjv, toYaml } from './format-samples';
 
 const ROOT = join(__dirname, '..', '..');
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -103,5 +103,47 @@ test('a number or boolean where the format takes text: the validator and the JSO
     const other = text.replace(from, to);
     assert.ok(loadScenario(other, 'scalars.volley.yaml').diagnostics.some((d) => d.severity === 'error'), to);
     assert.ok(check(schema, parse(other)), to);
+  }
+});
+
+test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression or a capture source)', () => {
+  const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+  type Put = (doc: Json, value: string) => void;
+  const step: Put = (doc, value) => (doc.scenarios.sample.flow[0].get = value);
+  const expression: Put = (doc, value) => (doc.thresholds = { http_req_duration: [value] });
+  const capture: Put = (doc, value) => (doc.scenarios.sample.flow[0].capture = { id: value });
+  const baseUrl: Put = (doc, value) => (doc.baseUrl = value);
+  const cases: Array<[Put, string, boolean]> = [
+    [step, '/products', true],
+    [step, 'HTTPS://127.0.0.1:1/x', true],
+    [step, '{{ target }}/x', true],
+    [step, 'products', false],
+    [step, '//127.0.0.1/x', false],
+    [step, 'ftp://127.0.0.1/x', false],
+    [expression, 'p(99.9) <= 5', true],
+    [expression, ' avg<1e3 ', true],
+    [expression, 'max===0', true],
+    [expression, 'p95<1', false],
+    [expression, 'avg<', false],
+    [expression, 'avg<300ms', false],
+    [expression, 'avg=1', false],
+    [capture, 'json', true],
+    [capture, 'json.items[0].id', true],
+    [capture, 'header.X-Request-Id', true],
+    [capture, 'regex:id=(\\d+)', true],
+    [capture, 'json.', false],
+    [capture, 'body.id', false],
+    [capture, 'header.X Id', false],
+    [capture, 'regex:', false],
+    [baseUrl, 'HTTP://127.0.0.1:1', true],
+    [baseUrl, '127.0.0.1:1', false],
+  ];
+  for (const [put, value, valid] of cases) {
+    const doc = baseDocument('constant-vus');
+    if (value.includes('{{ target }}')) doc.variables = { target: 'http://127.0.0.1:1' };
+    put(doc, value);
+    const errors = loadScenario(toYaml(doc), 'formats.volley.yaml').diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length === 0, valid, `the validator on ${JSON.stringify(value)}: ${errors.map((e) => e.message).join('; ')}`);
+    assert.equal(check(schema, doc) === undefined, valid, `the JSON Schema on ${JSON.stringify(value)}`);
   }
 });

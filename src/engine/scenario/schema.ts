@@ -191,6 +191,27 @@ export function unavailableNamesText(): string {
 /** Go's time.ParseDuration syntax, as k6 takes it. */
 const DURATION_PATTERN = '^\\+?((\\d+(\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|μs|ns))+$';
 
+/** k6's threshold syntax as threshold-expr.ts parses it (the percentile's range and the number's size aside). */
+function thresholdExpressionPattern(): string {
+  const number = '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?';
+  const aggregation = `(${SIMPLE_AGGREGATION_NAMES.join('|')}|p[ \\t]*\\([ \\t]*${number}[ \\t]*\\))`;
+  const comparison = `(${Object.keys(COMPARISON_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+  return `^[ \\t]*${aggregation}[ \\t]*${comparison}[ \\t]*${number}[ \\t]*$`;
+}
+
+/**
+ * What the JSON Schema checks of each string format: the form the validator's parser needs (the validator
+ * checks more: a JSON path's syntax, that a regex compiles, that a constant URL parses). A URL whose start is
+ * a template is checked when it is rendered; schemes are case-insensitive.
+ */
+const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
+  duration: DURATION_PATTERN,
+  baseUrl: '^[hH][tT][tT][pP][sS]?://',
+  url: '^(\\{\\{|/(?!/)|[hH][tT][tT][pP][sS]?:)',
+  thresholdExpression: thresholdExpressionPattern(),
+  captureSource: "^(json($|\\.(?!$)|\\[)|header\\.[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$|regex:.)",
+};
+
 const ARRIVAL: readonly ExecutorType[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
 const ITERATIONS: readonly ExecutorType[] = ['per-vu-iterations', 'shared-iterations'];
 
@@ -857,8 +878,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
         out.enum = [...node.enum];
         if (node.enumDescriptions) out.markdownEnumDescriptions = [...node.enumDescriptions];
       }
-      if (node.format === 'duration') out.pattern = DURATION_PATTERN;
-      if (node.format === 'baseUrl') out.pattern = '^https?://';
+      const pattern = node.format !== undefined ? FORMAT_PATTERNS[node.format] : undefined;
+      if (pattern !== undefined) out.pattern = pattern;
       return out;
     }
     case 'integer':
