@@ -29,7 +29,7 @@ import { metricType, parseMetricKey } from '../engine/scenario/threshold-expr';
 import type { AnalysedDocument } from './documents';
 import { cursorContext, type CursorContext } from './cursor';
 import { DURATION_SUGGESTIONS, durationDoc } from './docs';
-import { builtinDoc, helperDoc, metricDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
+import { builtinDoc, helperDoc, metricDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
 import { METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from '../engine/scenario/format/capture-sources';
 import { unquote } from './line-index';
@@ -141,7 +141,7 @@ function keyInsertText(key: string, schema: SchemaNode, inFlow: boolean): { text
     case 'map':
       return { text: `${key}:\n  $0`, retrigger: false };
     case 'array':
-      if (key === 'stages') return { text: `${key}:\n  - { duration: \${1:30s}, target: \${2:10} }`, retrigger: false };
+      if (key === 'stages') return { text: `${key}:\n  ${stageSnippet().body.replace(/\n\$0$/, '')}`, retrigger: false };
       if (key === 'flow') return { text: `${key}:\n  - $0`, retrigger: false };
       return { text: `${key}:\n  - $0`, retrigger: false };
     default:
@@ -316,7 +316,7 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
           label: key,
           kind: CompletionItemKind.Field,
           detail: `${f.tag} filter`,
-          documentation: markdown(`Only the samples of the ${f.tag} **${f.value}**.\n\n${metricDoc(metric) ?? ''}`),
+          documentation: markdown(thresholdKeyDoc(metric, { [f.tag]: f.value }) ?? ''),
           sortText: `1${String(i).padStart(3, '0')}`,
           filterText: context.quoted ? `"${key}` : key,
           textEdit: edit(context.range, `${open}${escapeSnippet(key)}"${valueSuffix}`),

@@ -7,7 +7,7 @@ import { parseMetricKey, parseThresholdExpression, aggregationName, metricType }
 import { COMPARISON_WORDS, METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import type { AnalysedDocument } from './documents';
 import { durationDoc } from './docs';
-import { builtinDoc, helperDoc, metricDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
+import { builtinDoc, helperDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
 import type { EstimateStore } from './estimates';
 import { nameAt, type NameSymbol } from './names';
 import { sizingDoc } from './sizing';
@@ -38,7 +38,7 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   // A key of the long form (`- threshold: …`, `abortOnFail`) has its own doc, below.
   const optionKey = kind === 'key' && path.length > 3;
   if (top === 'thresholds' && typeof second === 'string' && !optionKey) {
-    const metric = thresholdKeyDoc(second);
+    const metric = thresholdKeyHover(second);
     if (kind === 'key' || path.length === 2) return metric;
     if (typeof value === 'string') return thresholdExpressionDoc(second, value) ?? metric;
     return metric;
@@ -75,15 +75,9 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   return parts.join('\n');
 }
 
-function thresholdKeyDoc(key: string): string | undefined {
+function thresholdKeyHover(key: string): string | undefined {
   const parsed = parseMetricKey(key);
-  if (!parsed.ok) return undefined;
-  const doc = metricDoc(parsed.metric);
-  if (!doc) return undefined;
-  const tags = Object.entries(parsed.tags);
-  if (tags.length === 0) return doc;
-  const filter = tags.map(([k, v]) => `${k} **${v}**`).join(' and ');
-  return `Only the samples of ${filter}.\n\n${doc}`;
+  return parsed.ok ? thresholdKeyDoc(parsed.metric, parsed.tags) : undefined;
 }
 
 function thresholdExpressionDoc(key: string, expression: string): string | undefined {

@@ -355,3 +355,14 @@ test('every threshold tag: the validator and completion take it on exactly the m
     }
   }
 });
+
+test('a threshold key with a tag filter: completion and hover show one text (they worded the filter differently)', async () => {
+  const flow = 'baseUrl: http://127.0.0.1:1\nscenarios:\n  sample:\n    executor: constant-vus\n    duration: 1s\n    flow:\n      - name: a\n        get: /x\nthresholds:\n';
+  const { text, position } = withCursor(`${flow}  http_req_dur‸`);
+  const item = (await client.completion(await open(text), position)).find((i) => i.label === 'http_req_duration{step:a}');
+  assert.ok(item, 'completion offers the step filter');
+  const written = `${flow}  "http_req_duration{step:a}": [p(95)<1]\n`;
+  const at = written.indexOf('http_req_duration{');
+  const shown = markdown(await client.hover(await open(written), withCursor(written.slice(0, at + 1) + '‸' + written.slice(at + 1)).position));
+  assert.equal(typeof item.documentation === 'object' ? item.documentation.value : '', shown);
+});

@@ -47,3 +47,11 @@ export function metricDoc(metric: string): string | undefined {
     `[k6 docs](${METRICS_LINK})`,
   ].join('\n');
 }
+
+/** A threshold key's doc: the metric's, after the tags it keeps (`http_req_duration{step:add to cart}`). */
+export function thresholdKeyDoc(metric: string, tags: Readonly<Record<string, string>>): string | undefined {
+  const doc = metricDoc(metric);
+  const filters = Object.entries(tags);
+  if (!doc || filters.length === 0) return doc;
+  return `Only the samples of ${filters.map(([k, v]) => `${k} **${v}**`).join(' and ')}.\n\n${doc}`;
+}
