@@ -8,6 +8,7 @@
 import type { ExecutorType } from './plan';
 import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
+import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
 
 export type PathSegment = string | number;
@@ -360,9 +361,7 @@ const step: ObjectSchema = {
       values: {
         type: 'string',
         format: 'captureSource',
-        description:
-          'Where to take the value from: `json.<path>` (e.g. `json.items[0].id`), `header.<name>`, or ' +
-          '`regex:<pattern>` (the first group, else the whole match).',
+        description: `Where to take the value from: ${orList(CAPTURE_SOURCE_DESCRIPTIONS.map((c) => c.form))} (e.g. \`${CAPTURE_SOURCE_DESCRIPTIONS[0].example}\`).`,
       },
       description:
         'Values to take from the response for later steps of the same flow, which read them as `{{ name }}`.',
