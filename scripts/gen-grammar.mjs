@@ -1,11 +1,11 @@
 // Generates syntaxes/volley.tmLanguage.json: `npm run gen:grammar`
 // (`node --import tsx scripts/gen-grammar.mjs syntaxes/volley.tmLanguage.json`). The keys, methods,
-// executors, metrics and helpers it highlights come from the scenario format's description
+// executors, connection modes, metrics and helpers it highlights come from the scenario format's description
 // (src/engine/scenario/schema.ts), so a new key is highlighted without editing this file.
 import { writeFileSync } from 'node:fs';
 // tsx loads the TypeScript module as CommonJS, whose re-exports (`export *`) only its default export shows.
 import format from '../src/engine/scenario/schema.ts';
-const { EXECUTOR_TYPES, HTTP_METHOD_KEYS, METRICS: METRIC_CATALOGUE, TEMPLATE_HELPER_DESCRIPTIONS, schemaKeyNames } = format;
+const { EXECUTOR_TYPES, HTTP_METHOD_KEYS, METRICS: METRIC_CATALOGUE, TEMPLATE_HELPER_DESCRIPTIONS, schemaAt, schemaKeyNames } = format;
 const R = String.raw;
 
 const METHODS = [...HTTP_METHOD_KEYS];
@@ -14,6 +14,7 @@ const METRICS = Object.keys(METRIC_CATALOGUE);
 // Methods have their own pattern (a method pair highlights its URL).
 const KNOWN_KEYS = schemaKeyNames().filter((key) => !METHODS.includes(key));
 const HELPERS = TEMPLATE_HELPER_DESCRIPTIONS.map((h) => h.name);
+const CONNECTION_MODES = schemaAt(['http', 'connections']).enum;
 
 // The quoted strings and flow collections recur with other inner patterns (plain, in thresholds, …).
 const delimited = (begin, end, name, kind, patterns) => ({
@@ -247,7 +248,7 @@ const grammar = {
       },
       patterns: [
         { include: '#comment' },
-        { match: R`(?<![\w-])(?:per-vu|shared)${END_BLOCK}`, name: 'support.constant.connection-mode.volley' },
+        { match: R`(?<![\w-])(?:${alt(CONNECTION_MODES)})${END_BLOCK}`, name: 'support.constant.connection-mode.volley' },
         { include: '#block-value' },
       ],
     },
