@@ -18,6 +18,7 @@ import {
   METRICS,
   METRIC_TYPE_DESCRIPTIONS,
   SCHEMA,
+  metricUnit,
   TEMPLATE_BUILTIN_DESCRIPTIONS,
   TEMPLATE_HELPER_DESCRIPTIONS,
   thresholdTagsDoc,
@@ -319,7 +320,7 @@ function metricsSection(): string {
     '',
     table(
       ['Metric', 'Type', 'Unit', 'Meaning'],
-      names.map((n) => [codeSpan(n), METRICS[n], METRIC_TYPE_DESCRIPTIONS[METRICS[n]].unit, METRIC_DESCRIPTIONS[n]]),
+      names.map((n) => [codeSpan(n), METRICS[n], metricUnit(n, METRICS[n]), METRIC_DESCRIPTIONS[n]]),
     ),
     '',
     '#### Threshold aggregations by metric type',

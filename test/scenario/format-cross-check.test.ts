@@ -22,6 +22,7 @@ import {
   TEMPLATE_HELPER_DESCRIPTIONS,
   THRESHOLD_TAGS,
   executorsTaking,
+  metricUnit,
   type MetricName,
 } from '../../src/engine/scenario/schema';
 import { builtinDoc, helperDoc, metricDoc } from '../../src/engine/scenario/format/docs';
@@ -310,7 +311,7 @@ test('every metric: completion offers it and hover shows its doc; the docs list 
     const at = doc.indexOf(`${metric}:`);
     assert.equal(markdown(await client.hover(await open(doc), withCursor(doc.slice(0, at + 1) + '‸' + doc.slice(at + 1)).position)), metricDoc(metric));
     const type = METRICS[metric];
-    assert.equal(docsRow(table, metric), `| \`${metric}\` | ${type} | ${METRIC_TYPE_DESCRIPTIONS[type].unit} | ${cell(METRIC_DESCRIPTIONS[metric])} |`);
+    assert.equal(docsRow(table, metric), `| \`${metric}\` | ${type} | ${metricUnit(metric, type)} | ${cell(METRIC_DESCRIPTIONS[metric])} |`);
   }
 });
 

@@ -157,8 +157,13 @@ export function parseMetricKey(text: string): MetricKeyResult {
   return { ok: true, metric, tags };
 }
 
+// Computed once: thresholds are evaluated every second of a run.
+const AGGREGATIONS_BY_TYPE = new Map<string, readonly string[]>(
+  Object.entries(METRIC_TYPE_DESCRIPTIONS).map(([type, described]) => [type, described.aggregations.map((a) => a.name)]),
+);
+
 export function aggregationsFor(type: MetricType): readonly string[] {
-  return METRIC_TYPE_DESCRIPTIONS[type]?.aggregations.map((a) => a.name) ?? [];
+  return AGGREGATIONS_BY_TYPE.get(type) ?? [];
 }
 
 /** Whether k6 allows this aggregation on a metric of this type. */

@@ -3,7 +3,7 @@
 // completion and docs/scenario-format.md read this table; the metrics themselves (names, types, tags) are
 // the catalogue schema.ts re-exports.
 import type { Comparison } from '../plan';
-import type { MetricType } from '../schema';
+import type { MetricName, MetricType } from '../schema';
 
 export type AggregationName = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'med' | 'max' | 'p(N)';
 
@@ -81,6 +81,14 @@ export const METRIC_TYPE_DESCRIPTIONS: Readonly<Record<MetricType, MetricTypeDes
 };
 
 export const METRIC_TYPES = Object.keys(METRIC_TYPE_DESCRIPTIONS) as MetricType[];
+
+/** Counters whose count is not of events: what they add up. */
+const METRIC_UNITS: Partial<Record<MetricName, string>> = { data_sent: 'bytes', data_received: 'bytes' };
+
+/** The unit of a metric's values: its own where it has one, else its type's. */
+export function metricUnit(metric: MetricName, type: MetricType): string {
+  return METRIC_UNITS[metric] ?? METRIC_TYPE_DESCRIPTIONS[type].unit;
+}
 
 /** Every aggregation word a threshold may start with, `p(N)` excluded, in the table's order. */
 export const SIMPLE_AGGREGATION_NAMES: readonly Exclude<AggregationName, 'p(N)'>[] = [
