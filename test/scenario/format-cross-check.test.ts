@@ -23,6 +23,7 @@ import {
   THRESHOLD_TAGS,
   executorsTaking,
   metricUnit,
+  requiredScenarioKeysFor,
   type MetricName,
 } from '../../src/engine/scenario/schema';
 import { builtinDoc, helperDoc, metricDoc } from '../../src/engine/scenario/format/docs';
@@ -32,6 +33,7 @@ import { isAggregationAllowed, parseThresholdExpression } from '../../src/engine
 import { METRIC_DESCRIPTIONS } from '../../src/engine/metrics/descriptions';
 import { DOC_FILE } from '../../scripts/gen-docs';
 import { TestClient, withCursor } from '../server/lsp-client';
+import type { ExecutorType } from '../../src/engine/scenario/plan';
 import {
   baseDocument,
   documentUsing,
@@ -39,6 +41,7 @@ import {
   jsonSchemaValidator,
   keysAtEveryPath,
   objectAt,
+  objectSchemaAt,
   sampleValue,
   toYaml,
   type KeyAtPath,
@@ -124,6 +127,25 @@ for (const entry of KEYS) {
       const row = docsRow(docsSection(heading), entry.key);
       assert.ok(row, `no row for ${entry.key} under "${heading}"`);
       assert.ok(row.includes(cell(entry.schema.description)), `the row for ${entry.key} under "${heading}" does not hold its doc`);
+    }
+  });
+}
+
+/** The executors under which a scenario key is required; for another key its object requires, one to try it under. */
+function requiredUnder(entry: KeyAtPath): readonly ExecutorType[] {
+  if (entry.kind === 'scenario') return EXECUTOR_TYPES.filter((e) => requiredScenarioKeysFor(e).includes(entry.key));
+  return objectSchemaAt(entry.parent).required?.includes(entry.key) ? executorsFor(entry).slice(0, 1) : [];
+}
+
+for (const entry of KEYS) {
+  const executors = requiredUnder(entry);
+  if (executors.length === 0) continue;
+  test(`${where(entry)}: required${entry.kind === 'scenario' ? ` by ${executors.join(', ')}` : ''}; both refuse a document without it`, () => {
+    for (const executor of executors) {
+      const doc = documentUsing(entry, executor)!;
+      delete objectAt(doc, entry.parent)[entry.key];
+      assert.equal(jsonSchema(doc).valid, false, `the JSON Schema accepts no ${entry.key} under ${executor}`);
+      assert.ok(errorCodes(doc).length > 0, `the validator accepts no ${entry.key} under ${executor}`);
     }
   });
 }
