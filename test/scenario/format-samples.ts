@@ -13,6 +13,7 @@ import {
   schemaAt,
   stepSchema,
   toJsonSchema,
+  type MapSchema,
   type ObjectSchema,
   type PropertySchema,
   type SchemaNode,
@@ -22,7 +23,7 @@ import type { ExecutorType } from '../../src/engine/scenario/plan';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The names a document uses where the description has a map: any name of the right kind would do. */
-export const SAMPLE_MAP_KEY: Record<string, string> = {
+const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
   identifier: 'sample',
   name: 'sample',
   metricKey: 'http_req_duration',
@@ -30,7 +31,7 @@ export const SAMPLE_MAP_KEY: Record<string, string> = {
   jsonPath: 'id',
 };
 
-/** Where each object of the description is documented in docs/scenario-format.md. */
+/** The objects of the description; each has its section in docs/scenario-format.md. */
 export type ObjectKind = 'file' | 'http' | 'scenario' | 'stage' | 'step' | 'check' | 'threshold';
 
 export interface KeyAtPath {
@@ -126,11 +127,11 @@ export function sampleValue(node: SchemaNode): Json {
 }
 
 /** A scenario the executor runs: its required keys only. */
-export function sampleScenario(executor: ExecutorType): Record<string, Json> {
+function sampleScenario(executor: ExecutorType): Record<string, Json> {
   const properties = scenarioSchema().properties;
   const scenario: Record<string, Json> = {};
   for (const key of requiredScenarioKeysFor(executor)) scenario[key] = sampleValue(properties[key]);
-  return { ...scenario, executor, flow: [{ get: '/sample' }] };
+  return { ...scenario, executor };
 }
 
 /** The smallest file that runs, with one scenario of `executor` named `sample`. */
@@ -138,7 +139,7 @@ export function baseDocument(executor: ExecutorType = 'constant-vus'): Record<st
   return { baseUrl: 'http://127.0.0.1:1', scenarios: { sample: sampleScenario(executor) } };
 }
 
-/** The object at `path` in `doc`, created from the description's samples where missing. */
+/** The object (or list) at `path` in `doc`, created empty where missing or not a container. */
 export function objectAt(doc: Record<string, Json>, path: ReadonlyArray<string | number>): Record<string, Json> {
   let at: Json = doc;
   for (let i = 0; i < path.length; i++) {
@@ -154,8 +155,9 @@ export function objectAt(doc: Record<string, Json>, path: ReadonlyArray<string |
 
 /**
  * A valid document that uses `entry.key` in its object (for a scenario key, in a scenario of `executor`,
- * by default the first that takes the key), or undefined when `executor` does not take the key. A step
- * holds exactly one method or `think`, so another step key is added to a GET step.
+ * by default the first that takes the key), or undefined when `executor` does not take the key. An object
+ * created for it gets its required keys; a step holds exactly one method or `think`, so another step key
+ * is added to a GET step.
  */
 export function documentUsing(entry: KeyAtPath, executor?: ExecutorType): Record<string, Json> | undefined {
   const takers = executorsFor(entry);
