@@ -370,15 +370,26 @@ test('every aggregation: allowed exactly on its metric types by the validator, o
 
 const TAG_VALUE: Record<string, string> = { status: '200', expected_response: 'true', step: 'a', scenario: 'sample', method: 'GET' };
 
-test('every threshold tag: the validator and completion take it on exactly the metrics that carry it', async () => {
+test('every threshold tag: the validator, the JSON Schema and completion take it on exactly the metrics that carry it (the JSON Schema took any tag)', async () => {
   for (const metric of METRIC_NAMES) {
     const { text, position } = withCursor(`thresholds:\n  "${metric}{‸`);
     const labels = (await client.completion(await open(text), position)).map((i) => i.label);
     assert.deepEqual(labels, [...METRIC_TAGS[metric]], `${metric}: completion's tags`);
-    for (const tag of THRESHOLD_TAGS) {
-      const expression = METRIC_TYPE_DESCRIPTIONS[METRICS[metric]].suggestions[0].label + '1';
-      const codes = errorCodes(thresholdDocument(`${metric}{${tag}:${TAG_VALUE[tag]}}`, expression));
-      assert.equal(codes.length === 0, METRIC_TAGS[metric].includes(tag), `${metric}{${tag}}: ${codes.join(', ')}`);
+    const expression = METRIC_TYPE_DESCRIPTIONS[METRICS[metric]].suggestions[0].label + '1';
+    const keys: Array<[string, boolean]> = [
+      ...THRESHOLD_TAGS.map((tag): [string, boolean] => [`${metric}{${tag}:${TAG_VALUE[tag]}}`, METRIC_TAGS[metric].includes(tag)]),
+      [`${metric}{scenario: "sample" , method:GET}`, METRIC_TAGS[metric].includes('method')],
+      [`${metric}{nope:1}`, false],
+      [`${metric}{}`, false],
+      [`${metric}{scenario:}`, false],
+    ];
+    if (METRIC_TAGS[metric].includes('status')) keys.push([`${metric}{status:99}`, false], [`${metric}{status:'503'}`, true]);
+    if (METRIC_TAGS[metric].includes('expected_response')) keys.push([`${metric}{expected_response:maybe}`, false]);
+    for (const [key, valid] of keys) {
+      const doc = thresholdDocument(key, expression);
+      const codes = errorCodes(doc);
+      assert.equal(codes.length === 0, valid, `the validator on ${key}: ${codes.join(', ')}`);
+      assert.equal(jsonSchema(doc).valid, valid, `the JSON Schema on ${key}`);
     }
   }
 });

@@ -40,9 +40,14 @@ export const UNAVAILABLE_NAMES: readonly string[] = [...RESERVED_TEMPLATE_NAMES,
 /** A threshold's `status` tag: an HTTP status code, as the engine records it. */
 export const STATUS_TAG_PATTERN = /^[1-5]\d\d$/;
 
+/** The threshold tags with a closed set of values, and those values (the JSON Schema reads them too). */
+export const TAG_VALUE_PATTERNS: Readonly<Record<string, RegExp>> = {
+  status: STATUS_TAG_PATTERN,
+  expected_response: /^(true|false)$/,
+};
+
 /** Why `value` cannot be the value of threshold tag `tag` (only tags with a closed set of values are checked). */
 export function tagValueProblem(tag: string, value: string): string | undefined {
-  if (tag === 'status' && !STATUS_TAG_PATTERN.test(value)) return `status "${value}" is not an HTTP status code such as 200`;
-  if (tag === 'expected_response' && value !== 'true' && value !== 'false') return `expected_response is true or false, not "${value}"`;
-  return undefined;
+  if (!Object.hasOwn(TAG_VALUE_PATTERNS, tag) || TAG_VALUE_PATTERNS[tag].test(value)) return undefined;
+  return tag === 'status' ? `status "${value}" is not an HTTP status code such as 200` : `${tag} is true or false, not "${value}"`;
 }

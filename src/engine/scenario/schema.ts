@@ -6,7 +6,7 @@
 // (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
 // test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
-import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
+import { IDENTIFIER_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
@@ -905,7 +905,7 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       if (node.keyFormat === 'identifier') {
         out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...UNAVAILABLE_NAMES] } };
       } else if (node.keyFormat === 'metricKey') {
-        out.propertyNames = { pattern: `^(${metricNames.join('|')})(\\{[^{}]*\\})?$` };
+        out.propertyNames = { anyOf: metricKeyPatterns() };
       }
       return out;
     }
@@ -924,6 +924,30 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       return out;
     }
   }
+}
+
+/**
+ * A threshold key as parseMetricKey reads it (spaces and quotes around a tag's name and value are trimmed),
+ * with only the tags the metric's samples carry and, for tags with a closed set of values, one of those.
+ * Metrics that carry the same tags share a pattern. What a pattern cannot say: a tag given twice, and that a
+ * `step` or `scenario` value names one of the file's.
+ */
+function metricKeyPatterns(): Json[] {
+  const byTags = new Map<string, string[]>();
+  for (const metric of metricNames) {
+    const tags = METRIC_TAGS[metric as MetricName].join(',');
+    byTags.set(tags, [...(byTags.get(tags) ?? []), metric]);
+  }
+  const around = (inner: string) => `\\s*["']*\\s*${inner}\\s*["']*\\s*`;
+  return [...byTags].map(([tags, metrics]) => {
+    const pieces = tags.split(',').map((tag) => {
+      const closed = Object.hasOwn(TAG_VALUE_PATTERNS, tag) ? TAG_VALUE_PATTERNS[tag].source.replace(/^\^|\$$/g, '') : undefined;
+      // A value is trimmed, then stripped of quotes; a name is trimmed again after that.
+      return `${around(tag)}:${closed !== undefined ? `\\s*["']*(${closed})["']*\\s*` : `[^,{}]*[^,{}"'\\s][^,{}]*`}`;
+    });
+    const piece = `(${pieces.join('|')})`;
+    return { pattern: `^\\s*(${metrics.join('|')})\\s*(\\{${piece}(,${piece})*\\}\\s*)?$` };
+  });
 }
 
 /** Each executor: its required keys, and no key of another executor. */
