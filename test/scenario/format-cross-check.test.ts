@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseDocument, isMap, isSeq, type Node } from 'yaml';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { loadScenario } from '../../src/engine/scenario/index';
 import {
   EXECUTOR_TYPES,
   METRICS,
@@ -32,7 +31,7 @@ import { parseCaptureSource } from '../../src/engine/scenario/json-path';
 import { isAggregationAllowed, parseThresholdExpression } from '../../src/engine/scenario/threshold-expr';
 import { METRIC_DESCRIPTIONS } from '../../src/engine/metrics/descriptions';
 import { DOC_FILE } from '../../scripts/gen-docs';
-import { TestClient, withCursor } from '../server/lsp-client';
+import { TestClient, positionAt, withCursor } from '../server/lsp-client';
 import type { ExecutorType } from '../../src/engine/scenario/plan';
 import {
   baseDocument,
@@ -44,6 +43,7 @@ import {
   objectSchemaAt,
   sampleValue,
   toYaml,
+  validatorErrors,
   type KeyAtPath,
   type ObjectKind,
 } from './format-samples';
@@ -59,9 +59,7 @@ function where(entry: KeyAtPath): string {
 }
 
 function errorCodesIn(text: string): string[] {
-  return loadScenario(text, 'cross-check.volley.yaml')
-    .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => d.code);
+  return validatorErrors(text).map((d) => d.code);
 }
 
 function errorCodes(doc: unknown): string[] {
@@ -188,6 +186,11 @@ function markdown(hover: Hover | null): string {
   return hover ? (hover.contents as MarkupContent).value : '';
 }
 
+/** Hover's markdown on the character after `offset` in `text`. */
+async function hoverAt(text: string, offset: number): Promise<string> {
+  return markdown(await client.hover(await open(text), positionAt(text, offset + 1)));
+}
+
 const CURSOR = '__cursor__';
 
 /** Completion labels (and docs) with the cursor on a new key line of the object at `parent`. */
@@ -245,7 +248,7 @@ test('hover on every key shows its doc, and for scenario keys the executors that
   for (const entry of KEYS) {
     const text = toYaml(documentUsing(entry));
     const at = keyOffset(text, [...entry.parent, entry.key]);
-    const shown = markdown(await client.hover(await open(text), withCursor(text.slice(0, at + 1) + '‸' + text.slice(at + 1)).position));
+    const shown = await hoverAt(text, at);
     assert.ok(shown.includes(`**${entry.key}**`), `hover on ${where(entry)}: ${shown}`);
     assert.ok(shown.includes(entry.schema.description), `hover on ${where(entry)} lacks its description: ${shown}`);
     const executors = executorsFor(entry);
@@ -264,7 +267,7 @@ const TEMPLATE_STEP = (template: string): string =>
 async function hoverOn(template: string, word: string): Promise<string> {
   const text = TEMPLATE_STEP(template);
   const at = text.indexOf(word, text.indexOf('{{'));
-  return markdown(await client.hover(await open(text), withCursor(text.slice(0, at + 1) + '‸' + text.slice(at + 1)).position));
+  return await hoverAt(text, at);
 }
 
 test('template completion offers every built-in and helper with the doc hover shows', async () => {
@@ -335,7 +338,7 @@ test('every metric: completion offers it and hover shows its doc; the docs list 
     assert.equal(typeof item.documentation === 'object' ? item.documentation.value : '', metricDoc(metric));
     const doc = toYaml(thresholdDocument(metric, METRIC_TYPE_DESCRIPTIONS[METRICS[metric]].suggestions[0].label + '1'));
     const at = doc.indexOf(`${metric}:`);
-    assert.equal(markdown(await client.hover(await open(doc), withCursor(doc.slice(0, at + 1) + '‸' + doc.slice(at + 1)).position)), metricDoc(metric));
+    assert.equal(await hoverAt(doc, at), metricDoc(metric));
     const type = METRICS[metric];
     assert.equal(docsRow(table, metric), `| \`${metric}\` | ${type} | ${metricUnit(metric, type)} | ${cell(METRIC_DESCRIPTIONS[metric])} |`);
   }
@@ -401,6 +404,6 @@ test('a threshold key with a tag filter: completion and hover show one text (the
   assert.ok(item, 'completion offers the step filter');
   const written = `${flow}  "http_req_duration{step:a}": [p(95)<1]\n`;
   const at = written.indexOf('http_req_duration{');
-  const shown = markdown(await client.hover(await open(written), withCursor(written.slice(0, at + 1) + '‸' + written.slice(at + 1)).position));
+  const shown = await hoverAt(written, at);
   assert.equal(typeof item.documentation === 'object' ? item.documentation.value : '', shown);
 });

@@ -19,6 +19,7 @@ import {
   type SchemaNode,
 } from '../../src/engine/scenario/schema';
 import type { ExecutorType } from '../../src/engine/scenario/plan';
+import { loadScenario, type ScenarioDiagnostic } from '../../src/engine/scenario/index';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -188,6 +189,11 @@ export function objectSchemaAt(path: ReadonlyArray<string | number>): ObjectSche
   const object = node?.type === 'union' ? node.variants.find((v) => v.type === 'object') : node;
   if (object?.type !== 'object') throw new Error(`format-samples: no object at ${JSON.stringify(path)}`);
   return object;
+}
+
+/** The validator's errors on a file's text (warnings aside). */
+export function validatorErrors(text: string): ScenarioDiagnostic[] {
+  return loadScenario(text, 'sample.volley.yaml').diagnostics.filter((d) => d.severity === 'error');
 }
 
 export function toYaml(doc: unknown): string {

@@ -21,7 +21,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { loadScenario } from '../../src/engine/scenario/index';
 import {
   EXECUTOR_TYPES,
   METRICS,
@@ -32,7 +31,7 @@ import {
   type MetricName,
   type SchemaNode,
 } from '../../src/engine/scenario/schema';
-import { baseDocument, jsonSchemaValidator, keysAtEveryPath, sampleValue, toYaml, type KeyAtPath } from './format-samples';
+import { baseDocument, jsonSchemaValidator, keysAtEveryPath, sampleValue, toYaml, validatorErrors, type KeyAtPath } from './format-samples';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -154,12 +153,6 @@ function build(executor: (typeof EXECUTOR_TYPES)[number], changes: Change[], unk
   return doc;
 }
 
-function errors(text: string): string[] {
-  return loadScenario(text, 'random.volley.yaml')
-    .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => `${d.code}: ${d.message}`);
-}
-
 test('the JSON Schema and the validator agree on random documents built from the description', () => {
   const verdicts = { accepted: 0, refused: 0 };
   fc.assert(
@@ -172,7 +165,7 @@ test('the JSON Schema and the validator agree on random documents built from the
         const doc = build(executor, changes, unknownAt, thresholds);
         const text = toYaml(doc);
         const verdict = jsonSchema(doc);
-        const refusals = errors(text);
+        const refusals = validatorErrors(text).map((d) => `${d.code}: ${d.message}`);
         verdicts[verdict.valid ? 'accepted' : 'refused']++;
         assert.equal(
           verdict.valid,
