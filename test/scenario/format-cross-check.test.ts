@@ -24,6 +24,7 @@ import {
   metricUnit,
   requiredScenarioKeysFor,
   type MetricName,
+  type StringSchema,
 } from '../../src/engine/scenario/schema';
 import { builtinDoc, helperDoc, metricDoc } from '../../src/engine/scenario/format/docs';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from '../../src/engine/scenario/format/capture-sources';
@@ -406,4 +407,26 @@ test('a threshold key with a tag filter: completion and hover show one text (the
   const at = written.indexOf('http_req_duration{');
   const shown = await hoverAt(written, at);
   assert.equal(typeof item.documentation === 'object' ? item.documentation.value : '', shown);
+});
+
+test('every enum key: completion offers exactly its values, and hover on a value shows that value\'s doc', async () => {
+  const enums = KEYS.filter((k) => k.schema.type === 'string' && k.schema.enum);
+  assert.ok(enums.length >= 2, 'executor and http.connections at least');
+  for (const entry of enums) {
+    const schema = entry.schema as StringSchema;
+    const doc = documentUsing(entry)!;
+    const text = toYaml(doc);
+    const at = keyOffset(text, [...entry.parent, entry.key]);
+    const valueStart = text.indexOf(':', at) + 2;
+    const lineEnd = text.indexOf('\n', valueStart);
+    const marked = `${text.slice(0, valueStart)}‸${text.slice(lineEnd)}`;
+    const { text: plain, position } = withCursor(marked);
+    const labels = (await client.completion(await open(plain), position)).map((i) => i.label);
+    assert.deepEqual(labels, [...schema.enum!], `completion of ${where(entry)}`);
+    for (const [i, value] of schema.enum!.entries()) {
+      const written = `${text.slice(0, valueStart)}${value}${text.slice(lineEnd)}`;
+      const shown = await hoverAt(written, valueStart);
+      assert.ok(shown.includes(schema.enumDescriptions![i]), `hover on ${where(entry)}: ${value}: ${shown}`);
+    }
+  }
 });
