@@ -1,10 +1,11 @@
 // The generated cross-check: walks the scenario format's description (schema.ts and format/) and proves that
-// what is derived from it agrees, for every key at every path and every built-in, helper, metric,
-// aggregation and threshold tag:
+// what is derived from it agrees, for every key at every path and every built-in, helper, capture source,
+// metric, aggregation and threshold tag:
 // - the JSON Schema (run by ajv, draft-07) and the validator accept a document using the key, and both refuse
-//   an unknown sibling and (scenario keys) the key under an executor that does not take it;
+//   an unknown sibling, the key missing where it is required, and (scenario keys) the key under an executor
+//   that does not take it; both take a threshold tag on exactly the metrics that carry it;
 // - completion, through the real language server, offers the key where it may appear, for exactly the
-//   executors that take it, and hover on it shows its doc;
+//   executors that take it, and its enum values; hover on the key (and on each value) shows its doc;
 // - docs/scenario-format.md has its row, with the same doc, in the section of its object.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
