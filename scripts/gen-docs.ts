@@ -174,7 +174,8 @@ function guideTemplateExamples(guide: string): string[] {
   for (const row of rows) {
     if (!row.startsWith('|')) break;
     const first = row.split(' | ')[0];
-    for (const span of first.matchAll(/`([^`]+)`/g)) examples.push(span[1]);
+    // A table cell escapes `|` as `\|`, inside code spans too.
+    for (const span of first.matchAll(/`([^`]+)`/g)) examples.push(span[1].replace(/\\\|/g, '|'));
   }
   if (examples.length === 0) throw new Error('gen-docs: the guide\'s template table has no examples');
   return examples;
