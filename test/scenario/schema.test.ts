@@ -106,13 +106,15 @@ test('a number or boolean where the format takes text: the validator and the JSO
   }
 });
 
-test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression or a capture source)', () => {
+test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression, a capture source or a header name)', () => {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
   type Put = (doc: Json, value: string) => void;
   const step: Put = (doc, value) => (doc.scenarios.sample.flow[0].get = value);
   const expression: Put = (doc, value) => (doc.thresholds = { http_req_duration: [value] });
   const capture: Put = (doc, value) => (doc.scenarios.sample.flow[0].capture = { id: value });
   const baseUrl: Put = (doc, value) => (doc.baseUrl = value);
+  const header: Put = (doc, value) => (doc.scenarios.sample.flow[0].headers = { [value]: 'x' });
+  const checkedHeader: Put = (doc, value) => (doc.scenarios.sample.flow[0].check = { header: { [value]: 'x' } });
   const cases: Array<[Put, string, boolean]> = [
     [step, '/products', true],
     [step, 'HTTPS://127.0.0.1:1/x', true],
@@ -137,6 +139,10 @@ test('string formats: the JSON Schema checks the form the validator parses (it t
     [capture, 'regex:', false],
     [baseUrl, 'HTTP://127.0.0.1:1', true],
     [baseUrl, '127.0.0.1:1', false],
+    [header, 'X-Request-Id', true],
+    [header, 'X Request', false],
+    [checkedHeader, 'Content-Type', true],
+    [checkedHeader, 'Content:Type', false],
   ];
   for (const [put, value, valid] of cases) {
     const doc = baseDocument('constant-vus');

@@ -3,6 +3,7 @@
 
 import type { Comparison, JsonPath } from './plan';
 import { didYouMean } from './suggest';
+import { HEADER_NAME_PATTERN } from './names';
 
 export type JsonPathResult = { ok: true; path: JsonPath } | { ok: false; message: string; offset: number; length: number };
 
@@ -148,7 +149,7 @@ export function evalJsonPath(value: unknown, path: JsonPath): unknown {
 }
 
 /** RFC 9110 token characters: what a header field name may contain. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_NAME = HEADER_NAME_PATTERN;
 const CAPTURE_KINDS = ['json', 'header', 'regex'];
 
 export function parseCaptureSource(text: string): CaptureSourceResult {

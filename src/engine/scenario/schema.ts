@@ -6,7 +6,7 @@
 // (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
 // test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
-import { IDENTIFIER_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
+import { HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
@@ -210,7 +210,7 @@ const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
   baseUrl: '^[hH][tT][tT][pP][sS]?://',
   url: '^(\\{\\{|/(?!/)|[hH][tT][tT][pP][sS]?:)',
   thresholdExpression: thresholdExpressionPattern(),
-  captureSource: "^(json($|\\.(?!$)|\\[)|header\\.[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$|regex:.)",
+  captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|regex:.)`,
 };
 
 const ARRIVAL: readonly ExecutorType[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
@@ -904,6 +904,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       if (node.minProperties !== undefined) out.minProperties = node.minProperties;
       if (node.keyFormat === 'identifier') {
         out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...UNAVAILABLE_NAMES] } };
+      } else if (node.keyFormat === 'header') {
+        out.propertyNames = { pattern: HEADER_NAME_PATTERN.source };
       } else if (node.keyFormat === 'metricKey') {
         out.propertyNames = { anyOf: metricKeyPatterns() };
       }
