@@ -26,6 +26,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The names a document uses where the description has a map: any name of the right kind would do. */
 const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
   identifier: 'sample',
+  scenarioName: 'sample',
   name: 'sample',
   metricKey: 'http_req_duration',
   header: 'X-Sample',

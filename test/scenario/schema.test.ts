@@ -106,7 +106,7 @@ test('a number or boolean where the format takes text: the validator and the JSO
   }
 });
 
-test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression, a capture source or a header name)', () => {
+test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression, a capture source, a header or a scenario name)', () => {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
   type Put = (doc: Json, value: string) => void;
   const step: Put = (doc, value) => (doc.scenarios.sample.flow[0].get = value);
@@ -115,6 +115,7 @@ test('string formats: the JSON Schema checks the form the validator parses (it t
   const baseUrl: Put = (doc, value) => (doc.baseUrl = value);
   const header: Put = (doc, value) => (doc.scenarios.sample.flow[0].headers = { [value]: 'x' });
   const checkedHeader: Put = (doc, value) => (doc.scenarios.sample.flow[0].check = { header: { [value]: 'x' } });
+  const scenarioName: Put = (doc, value) => (doc.scenarios = { [value]: doc.scenarios.sample });
   const cases: Array<[Put, string, boolean]> = [
     [step, '/products', true],
     [step, 'HTTPS://127.0.0.1:1/x', true],
@@ -143,6 +144,9 @@ test('string formats: the JSON Schema checks the form the validator parses (it t
     [header, 'X Request', false],
     [checkedHeader, 'Content-Type', true],
     [checkedHeader, 'Content:Type', false],
+    [scenarioName, 'checkout-2_b', true],
+    [scenarioName, 'check out', false],
+    [scenarioName, 'a.b', false],
   ];
   for (const [put, value, valid] of cases) {
     const doc = baseDocument('constant-vus');

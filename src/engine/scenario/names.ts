@@ -37,6 +37,9 @@ export function nameProblem(name: string, kind: NameKind): NameProblem | undefin
 /** Names no variable or capture may take, for the JSON Schema's `propertyNames.not.enum`. */
 export const UNAVAILABLE_NAMES: readonly string[] = [...RESERVED_TEMPLATE_NAMES, ...TEMPLATE_LITERALS];
 
+/** A scenario name: k6's rule (letters, digits, `-` and `_`). */
+export const SCENARIO_NAME_PATTERN = /^[0-9a-zA-Z_-]+$/;
+
 /** An HTTP header name (RFC 9110's token): request headers, checked response headers, `header.NAME` captures. */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -6,7 +6,7 @@
 // (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
 // test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
-import { HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
+import { HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, SCENARIO_NAME_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../../protocol';
@@ -52,7 +52,7 @@ export interface MapSchema extends Documented {
   type: 'map';
   /** What the keys are, for docs and messages: "scenario name", "variable name". */
   keyName: string;
-  keyFormat: 'identifier' | 'name' | 'metricKey' | 'header' | 'jsonPath';
+  keyFormat: 'identifier' | 'scenarioName' | 'name' | 'metricKey' | 'header' | 'jsonPath';
   values: SchemaNode;
   minProperties?: number;
 }
@@ -592,7 +592,7 @@ export const SCHEMA: ObjectSchema = {
     scenarios: {
       type: 'map',
       keyName: 'scenario name',
-      keyFormat: 'name',
+      keyFormat: 'scenarioName',
       minProperties: 1,
       values: scenario,
       description: 'The scenarios of the test, by name. They run in parallel, each from its `startTime`.',
@@ -904,6 +904,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       if (node.minProperties !== undefined) out.minProperties = node.minProperties;
       if (node.keyFormat === 'identifier') {
         out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...UNAVAILABLE_NAMES] } };
+      } else if (node.keyFormat === 'scenarioName') {
+        out.propertyNames = { pattern: SCENARIO_NAME_PATTERN.source };
       } else if (node.keyFormat === 'header') {
         out.propertyNames = { pattern: HEADER_NAME_PATTERN.source };
       } else if (node.keyFormat === 'metricKey') {
