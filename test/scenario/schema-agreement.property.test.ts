@@ -7,7 +7,8 @@
 // of the right type (the description's sample, or another variant of a union or enum) or of a wrong type
 // (a text, number, boolean, list, map or null the key's type does not take; for a duration, URL, threshold
 // expression, capture source or enum, a text of the wrong form). Unknown keys are added at random places too,
-// and thresholds on random metrics filtered by random tags, with right or wrong tag values.
+// thresholds on random metrics filtered by random tags, with right or wrong tag values, and names the user
+// chooses (variables, captures, headers, checked headers, scenarios), right or wrong by names.ts's rules.
 //
 // What is compared: the JSON Schema's verdict against whether the validator reports any error. Rules the
 // JSON Schema cannot express are kept out by construction: right-typed values are the description's samples
@@ -16,7 +17,7 @@
 // syntax of JSON paths and regexes, template scopes and the rules between values of different keys (maxVUs
 // against preAllocatedVUs, vus against iterations, start rate and targets) never fire. What remains is
 // structural: types, forms, unknown keys, keys of another executor, required keys, one method per step,
-// json with body, the tags a metric carries and their closed values, which both sides check. Should a rule between values fire on these documents one day,
+// json with body, the tags a metric carries and their closed values, chosen names, which both sides check. Should a rule between values fire on these documents one day,
 // the test fails and names its code: keep it out by construction here, and say why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,6 +122,25 @@ function thresholdKey({ metric, tags: all, carriedOnly, right }: ThresholdChange
   return `${metric}{${tags.map((t) => `${t}:${(right ? undefined : TAG_VALUES[t].wrong) ?? TAG_VALUES[t].right}`).join(',')}}`;
 }
 
+/** Names the user chooses, right or wrong by names.ts's rules, put into the base document before any change. */
+interface NameSite {
+  right: readonly string[];
+  wrong: readonly string[];
+  put: (doc: Json, name: string) => void;
+}
+
+const firstStep = (doc: Json): Json => doc.scenarios.sample.flow[0];
+
+const NAME_SITES: readonly NameSite[] = [
+  { right: ['user_id', '_x'], wrong: ['1x', 'vu', 'env', 'true', 'null', 'a-b', '$x'], put: (doc, name) => (doc.variables = { [name]: 'x' }) },
+  { right: ['token'], wrong: ['iteration', 'false', 'a b'], put: (doc, name) => (firstStep(doc).capture = { [name]: 'json.id' }) },
+  { right: ['X-Token'], wrong: ['X Token', 'a:b', 'é'], put: (doc, name) => (firstStep(doc).headers = { [name]: 'x' }) },
+  { right: ['Content-Type'], wrong: ['Content Type'], put: (doc, name) => (firstStep(doc).check = { header: { [name]: 'x' } }) },
+  { right: ['checkout-2', 'B_1'], wrong: ['check out', 'a.b', 'é'], put: (doc, name) => (doc.scenarios[name] = structuredClone(doc.scenarios.sample)) },
+];
+
+const nameChange = fc.record({ site: fc.constantFrom(...NAME_SITES), right: fc.integer({ min: 0, max: 3 }).map((n) => n > 0), pick: fc.nat() });
+
 /** The object at `path`, created where missing; undefined when a change already put a non-object on it. */
 function objectOn(doc: Json, path: ReadonlyArray<string | number>): Json | undefined {
   let at = doc;
@@ -133,8 +153,18 @@ function objectOn(doc: Json, path: ReadonlyArray<string | number>): Json | undef
   return Array.isArray(at) ? undefined : at;
 }
 
-function build(executor: (typeof EXECUTOR_TYPES)[number], changes: Change[], unknownAt: number[], thresholds: ThresholdChange[]): Json {
+function build(
+  executor: (typeof EXECUTOR_TYPES)[number],
+  changes: Change[],
+  unknownAt: number[],
+  thresholds: ThresholdChange[],
+  names: Array<{ site: NameSite; right: boolean; pick: number }>,
+): Json {
   const doc = baseDocument(executor);
+  for (const { site, right, pick } of names) {
+    const choices = right ? site.right : site.wrong;
+    site.put(doc, choices[pick % choices.length]);
+  }
   for (const threshold of thresholds) {
     // An aggregation the metric's type takes: which aggregation fits which type is no JSON Schema matter.
     const expression = METRIC_TYPE_DESCRIPTIONS[METRICS[threshold.metric]].suggestions[0];
@@ -161,8 +191,9 @@ test('the JSON Schema and the validator agree on random documents built from the
       fc.array(change, { maxLength: 6 }),
       fc.array(fc.nat(), { maxLength: 1 }),
       fc.array(thresholdChange, { maxLength: 1 }),
-      (executor, changes, unknownAt, thresholds) => {
-        const doc = build(executor, changes, unknownAt, thresholds);
+      fc.array(nameChange, { maxLength: 1 }),
+      (executor, changes, unknownAt, thresholds, names) => {
+        const doc = build(executor, changes, unknownAt, thresholds, names);
         const text = toYaml(doc);
         const verdict = jsonSchema(doc);
         const refusals = validatorErrors(text).map((d) => `${d.code}: ${d.message}`);
