@@ -1,6 +1,6 @@
-// The rules for names the format lets a user choose (variables, captures) and for threshold tag values:
-// one definition read by the validator, the JSON Schema generator, rename, and the metrics registry, so
-// what one accepts the others accept.
+// The rules for names the format lets a user choose (variables, captures, scenarios, headers) and for
+// threshold tag values: one definition read by the validator, the JSON Schema generator, rename, and the
+// metrics registry, so what one accepts the others accept.
 
 import { TEMPLATE_BUILTIN_NAMES } from './format/builtins';
 
