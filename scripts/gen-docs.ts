@@ -1,22 +1,30 @@
-// Writes docs/scenario-format.md: a hand-written guide (below, as template text) followed by reference
-// tables generated from the scenario module, so the reference cannot drift from what the validator
-// accepts and what hover shows. test/scenario/docs-sync.test.ts keeps the committed file equal to the
-// output: run `npm run gen:docs` after changing the schema, the template helpers or the metrics.
+// Writes docs/scenario-format.md: the hand-written guide, docs/src/scenario-format.md, with its
+// `<!-- generated: NAME -->` placeholders filled and the reference tables appended, all from the scenario
+// format's description (src/engine/scenario/schema.ts and format/), so the reference cannot drift from what
+// the validator accepts and what hover shows. test/scenario/docs-sync.test.ts keeps the committed file equal
+// to the output: run `npm run gen:docs` after changing the guide or the description.
 //
-// Everything the guide shows is checked here, at generation time: template examples compile, capture
-// sources parse, durations parse; a failed check stops the generator instead of publishing a wrong doc.
+// What the guide shows is checked here, at generation time: its table of template examples compiles,
+// capture sources parse, durations parse; a failed check stops the generator instead of publishing a wrong
+// doc.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type MetricName, type MetricType } from '../src/engine/metrics/catalogue';
 import type { ExecutorType } from '../src/engine/scenario/plan';
 import {
   COMMON_SCENARIO_KEYS,
   EXECUTORS,
   EXECUTOR_TYPES,
   HTTP_METHOD_KEYS,
-  RESERVED_TEMPLATE_NAMES,
+  METRICS,
+  METRIC_TYPE_DESCRIPTIONS,
   SCHEMA,
+  metricUnit,
+  TEMPLATE_BUILTIN_DESCRIPTIONS,
+  TEMPLATE_HELPER_DESCRIPTIONS,
   thresholdTagsDoc,
+  unavailableNamesText,
+  type MetricName,
+  type MetricType,
   keysAt,
   requiredScenarioKeysFor,
   scenarioKeysFor,
@@ -27,17 +35,17 @@ import {
   type SchemaPath,
   type StringSchema,
 } from '../src/engine/scenario/schema';
-import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS, compileTemplate } from '../src/engine/scenario/template';
-import { aggregationsFor } from '../src/engine/scenario/threshold-expr';
+import { compileTemplate } from '../src/engine/scenario/template';
 import { parseCaptureSource } from '../src/engine/scenario/json-path';
 import { parseDuration } from '../src/engine/scenario/duration';
 import { scenarioDuration } from '../src/format';
 import { METRIC_DESCRIPTIONS } from '../src/engine/metrics/descriptions';
+import { CAPTURE_SOURCE_DESCRIPTIONS } from '../src/engine/scenario/format/capture-sources';
+import { METRICS_LINK } from '../src/engine/scenario/format/docs';
 
 const ROOT = join(__dirname, '..');
 export const DOC_FILE = join(ROOT, 'docs', 'scenario-format.md');
-
-const K6 = 'https://grafana.com/docs/k6/latest';
+export const GUIDE_FILE = join(ROOT, 'docs', 'src', 'scenario-format.md');
 
 // Paths into the schema. The scenario name and metric are placeholders: maps take any key.
 const SCENARIO: SchemaPath = ['scenarios', 'example'];
@@ -47,347 +55,13 @@ const CHECK: SchemaPath = [...STEP, 'check'];
 const THRESHOLD_OPTIONS: SchemaPath = ['thresholds', 'http_req_duration', 0];
 
 // ---------------------------------------------------------------------------------------------------------
-// What the scenario module does not hold as text. Each table is keyed by the module's own list, and the
-// generator fails when the two disagree, so a new metric or built-in cannot go undocumented.
+// What the guide shows that the description does not hold.
 
-
-const METRIC_UNITS: Record<MetricType, string> = {
-  trend: 'milliseconds',
-  counter: 'count',
-  rate: '0 to 1',
-  gauge: 'count',
-};
-
-/** What an aggregation computes; `rate` means different things on counters and rates, as in k6. */
-function aggregationMeaning(type: MetricType, aggregation: string): string {
-  switch (aggregation) {
-    case 'count':
-      return 'the total';
-    case 'rate':
-      return type === 'counter' ? 'the total per second' : 'the share of non-zero values, 0 to 1';
-    case 'value':
-      return 'the last value';
-    case 'avg':
-      return 'the mean';
-    case 'min':
-      return 'the smallest value';
-    case 'med':
-      return 'the median';
-    case 'max':
-      return 'the largest value';
-    case 'p(N)':
-      return 'the N-th percentile: `p(95)`, `p(99.9)`';
-    default:
-      throw new Error(`gen-docs: no meaning for the aggregation ${aggregation} of ${type} metrics`);
-  }
-}
-
-const BUILTIN_MEANINGS: Record<string, { read: string; meaning: string }> = {
-  vu: { read: '`vu`', meaning: 'The VU\'s number, from 1 (k6\'s `__VU`).' },
-  iteration: {
-    read: '`iteration`',
-    meaning: 'The VU\'s iteration number in this scenario, from 0 (k6\'s `__ITER`).',
-  },
-  scenario: { read: '`scenario`', meaning: 'The name of the running scenario.' },
-  env: {
-    read: '`env.NAME`, `env[\'NAME\']`',
-    meaning:
-      'An environment variable: `volley run -e NAME=VALUE`, else the process environment; empty when unset ' +
-      '(k6\'s `__ENV`). Values read this way are secrets: they are redacted in all output.',
-  },
-};
-
-/** Template expressions the guide shows; each must compile with these names in scope. */
-const TEMPLATE_EXAMPLES: ReadonlyArray<{ templates: readonly string[]; reads: string }> = [
-  { templates: ['{{ prefix }}'], reads: 'a variable or a capture' },
-  { templates: ['{{ user.name }}', '{{ items[0].id }}', '{{ items.length }}'], reads: 'fields, list items and lengths of captured JSON' },
-  { templates: ['{{ vu }}-{{ iteration }}', '{{ scenario }}'], reads: 'built-ins' },
-  { templates: ['{{ env.TOKEN }}'], reads: 'an environment variable' },
-  { templates: ['{{ iteration % 10 }}', '{{ vu * 1000 + iteration }}'], reads: 'arithmetic: `+ - * / %` and parentheses' },
-  { templates: ["{{ 'item-' + vu }}"], reads: 'text in single or double quotes; `+` joins text' },
-  { templates: ['{{ firstId != null ? firstId : 1 }}'], reads: 'comparisons `== != === !== < <= > >=`, `&& || !`, and `? :`' },
-  { templates: ['{{ randomInt(1, 1000) }}', '{{ upper(scenario) }}'], reads: 'helpers (see the reference)' },
-];
+/** Names the guide's template examples read besides the built-ins: its variables and captures. */
 const TEMPLATE_EXAMPLE_NAMES = new Set(['prefix', 'user', 'items', 'firstId']);
-
-/** Capture sources with an example each; the examples must parse. */
-const CAPTURE_SOURCES: ReadonlyArray<{ form: string; example: string; takes: string }> = [
-  {
-    form: '`json.PATH`',
-    example: 'json.items[0].id',
-    takes:
-      'A value of the JSON response body, by path: `.field`, `[index]` (negative counts from the end), ' +
-      '`["field with spaces"]`. `json` alone takes the whole body. Keeps the JSON type.',
-  },
-  {
-    form: '`header.NAME`',
-    example: 'header.X-Request-Id',
-    takes: 'A response header\'s value (the name is case-insensitive).',
-  },
-  {
-    form: '`regex:PATTERN`',
-    example: 'regex:session=(\\w+)',
-    takes:
-      'From the response body: the pattern\'s capture group, else the whole match (a JavaScript regular ' +
-      'expression with at most one capture group).',
-  },
-];
 
 /** Duration examples; their values in milliseconds are computed by the parser. */
 const DURATION_EXAMPLES = ['500ms', '30s', '1.5s', '1m30s', '2h', '250us'];
-
-// ---------------------------------------------------------------------------------------------------------
-// The guide. `{{ }}` in this text is Volley's template syntax, not a placeholder of this generator.
-
-const INTRODUCTION = `# Scenario file format
-
-<!-- Generated by scripts/gen-docs.ts from src/engine/scenario (schema.ts and friends).
-     Do not edit by hand: change the script or the schema, then run \`npm run gen:docs\`. -->
-
-A Volley scenario file describes an HTTP load test in YAML, with the vocabulary of
-[k6](${K6}/using-k6/scenarios/): executors, \`rate\`, \`timeUnit\`, \`preAllocatedVUs\`, \`maxVUs\`, \`stages\`,
-\`gracefulStop\`, thresholds. Name it \`*.volley.yaml\` (\`*.volley.yml\` works too): VS Code then opens it as a
-Volley file, with completion, hover docs and diagnostics as you type, and the \`volley\` command line runs it
-(\`volley run checkout.volley.yaml\`).
-
-The first part of this page is a guide; the [reference](#reference) after it is generated from the schema
-the editor and the engine use, so it lists exactly what they accept.
-
-- [A complete example](#a-complete-example)
-- [Scenarios and executors](#scenarios-and-executors)
-- [Steps](#steps)
-- [Templates](#templates)
-- [Checks](#checks)
-- [Captures](#captures)
-- [Thresholds](#thresholds)
-- [Compatibility with k6](#compatibility-with-k6)
-- [Reference](#reference)
-
-## A complete example
-
-Start the demo target with \`volley demo\` (it serves a small shop on http://127.0.0.1:7878), then run this
-file with \`volley run\`, or press Run above \`scenarios:\` in the editor.
-
-\`\`\`yaml
-# checkout.volley.yaml
-name: checkout                      # optional: defaults to the file name without .volley.yaml
-baseUrl: http://127.0.0.1:7878      # relative step URLs are joined to it
-http:
-  connections: per-vu               # each VU keeps its own keep-alive connections, as in k6
-  timeout: 10s                      # a request taking longer fails with a request timeout
-variables:                          # constants every template can read: {{ password }}
-  password: demo
-scenarios:
-  browse:                           # open model: a fixed arrival rate, however slow the responses
-    executor: constant-arrival-rate
-    rate: 20                        # 20 iterations ...
-    timeUnit: 1s                    # ... per second
-    duration: 30s
-    preAllocatedVUs: 5              # VUs ready at the start; with none idle, an iteration is dropped
-    maxVUs: 20                      # ... and one more VU is started, up to this many
-    flow:
-      - name: list products         # the step's name: its "step" tag in results and thresholds
-        get: /products?page={{ iteration % 10 }}
-        check: { status: 200, json: { "items[0].id": "> 0" } }
-        capture: { firstId: json.items[0].id }     # readable by the next steps of this iteration
-      - name: product detail
-        get: /products/{{ firstId }}
-        check: { status: 200 }
-  shoppers:                         # closed model: 3 VUs loop over the flow
-    executor: constant-vus
-    vus: 3
-    duration: 30s
-    startTime: 5s                   # starts 5 s after browse
-    gracefulStop: 5s                # iterations still running at the end get 5 s to finish
-    flow:
-      - name: login
-        post: /login
-        json: { user: "shopper-{{ vu }}", password: "{{ password }}" }
-        check: { status: 200, json: { token: "!= null" } }
-        capture: { token: json.token }
-      - name: add to cart
-        post: /cart
-        headers:
-          Authorization: Bearer {{ token }}
-        json: { id: "{{ randomInt(1, 1000) }}", user: "shopper-{{ vu }}" }   # id is sent as a number
-        check: { status: 201 }
-        capture: { cartId: json.cartId }
-      - think: 500ms                # pause, like k6's sleep
-      - name: view cart
-        get: /cart/{{ cartId }}
-        check: { status: 200, bodyContains: cartId }
-thresholds:
-  http_req_duration: [p(95)<500]                       # all requests
-  "http_req_duration{step:add to cart}": [p(99)<800]   # one step
-  http_req_failed:
-    - threshold: rate<0.01
-      abortOnFail: true                                # stop the run as soon as it fails ...
-      delayAbortEval: 10s                              # ... but not in the first 10 s
-  checks: [rate>0.99]
-  dropped_iterations: [count==0]
-\`\`\`
-
-The smallest file that runs:
-
-\`\`\`yaml
-baseUrl: http://127.0.0.1:7878
-scenarios:
-  smoke:
-    executor: per-vu-iterations
-    flow:
-      - get: /health
-\`\`\`
-
-## Scenarios and executors
-
-\`scenarios\` maps names to scenarios; all of them run in parallel, each from its \`startTime\`. A scenario
-name may hold letters, digits, \`-\` and \`_\` (k6's rule). Each scenario has an \`executor\`, which decides
-when iterations start, and a \`flow\`, the steps one iteration runs. The executors are k6's:
-
-- **Open model** (\`constant-arrival-rate\`, \`ramping-arrival-rate\`): iterations start on a schedule, whether
-  or not earlier ones have finished. This is how users arrive at a public service, and it keeps a slow system
-  from slowing the load down. An iteration that finds no idle VU is dropped (\`dropped_iterations\`): give
-  enough \`preAllocatedVUs\` (the editor's *Estimate VUs* code lens computes k6's rule from measured
-  iteration durations).
-- **Closed model** (\`constant-vus\`, \`ramping-vus\`, \`per-vu-iterations\`, \`shared-iterations\`): a fixed or
-  ramping number of VUs loop over the flow; each starts its next iteration when the previous one ends.
-
-Each executor takes its own keys; a key of another executor is an error. The
-[reference](#scenario-keys-by-executor) lists them.
-
-## Steps
-
-\`flow\` is a list of steps run in order, once per iteration. A step is either a request, with exactly one
-of ${HTTP_METHOD_KEYS.map((m) => `\`${m}\``).join(', ')} giving its URL, or a \`think\` pause:
-
-\`\`\`yaml
-flow:
-  - name: search                   # optional; defaults to "GET /search"
-    get: /search
-    query: { q: "{{ term }}", limit: 10 }
-    headers: { Accept: application/json }
-    timeout: 5s                    # this request only; default http.timeout
-  - think: 1s
-  - post: /orders
-    json: { sku: "{{ sku }}", quantity: 2 }   # or body: for a text body
-\`\`\`
-
-A failed request (a transport error or an error status) does not stop the iteration: the next step runs,
-and the failure is counted in \`http_req_failed\` and shown per error class in the results.
-
-## Templates
-
-Text between \`{{\` and \`}}\` in URLs, header and query values, \`json\` string values and \`body\` is an
-expression, rendered for every request. A template can read:
-
-- the \`variables\` of the file;
-- captures of earlier steps of the same iteration (a step cannot read its own captures or later ones; every
-  capture is reset when an iteration starts);
-- the built-ins ${TEMPLATE_BUILTINS.map((b) => `\`${b === 'env' ? 'env.NAME' : b}\``).join(', ')};
-- a few pure helpers such as \`randomInt(1, 100)\` and \`uuid()\`.
-
-| Template | What it reads |
-|---|---|
-${TEMPLATE_EXAMPLES.map((e) => `| ${cell(e.templates.map(codeSpan).join(', '))} | ${cell(e.reads)} |`).join('\n')}
-
-Templates are compiled once, before the run; an unknown name or a syntax error is a diagnostic in the editor
-and \`volley validate\`, never a failure halfway through a test. They are never evaluated as JavaScript:
-the expression language has no assignments, no loops and no functions of its own, and it reads only data
-(own fields of captured JSON, list items, \`length\`), so a scenario file from a repository cannot run code.
-
-Rendering: a missing value (for example a capture whose response had no such field) renders as empty text,
-an object or list as JSON. In a \`json\` body, a string that is exactly one \`{{ … }}\` keeps the value's type,
-so \`id: "{{ randomInt(1, 1000) }}"\` sends a number; any other text stays a string.
-
-YAML reads a plain value starting with \`{\` as a map, so quote a value that *starts* with a template:
-\`json: { id: "{{ firstId }}" }\`. Inside a value (\`/products/{{ firstId }}\`, \`Bearer {{ token }}\`), no quotes
-are needed.
-
-## Checks
-
-\`check\` asserts on the response. A failed check never fails the request or stops the iteration: checks are
-counted in the \`checks\` metric (passed / all), which thresholds can hold to a rate, like k6's \`check()\`.
-
-\`\`\`yaml
-check:
-  status: [200, 201]                     # one code or a list of allowed codes
-  header: { Content-Type: application/json; charset=utf-8 }   # exact value; the name is case-insensitive
-  bodyContains: '"items"'                # text the body must contain
-  json:                                  # JSON paths of the body and what they must hold
-    items[0].id: "> 0"
-    page: 0                              # equality
-    currency: EUR                        # equality with a text
-    "items[0].name": "!= null"
-    "items[0].status": "!= 'sold out'"   # after an operator, quote a text
-\`\`\`
-
-A \`json\` expectation is a value (equality; \`5\` also matches \`"5"\`) or a string holding a comparison
-\`==\`, \`===\` (same JSON type), \`!=\`, \`<\`, \`<=\`, \`>\`, \`>=\` and a number, a quoted text, \`true\`,
-\`false\` or \`null\`. A missing value passes only \`!=\`.
-
-## Captures
-
-\`capture\` takes values from a response for the next steps of the same iteration, which read them as
-\`{{ name }}\`:
-
-\`\`\`yaml
-capture:
-  firstId: json.items[0].id             # from the JSON body
-  requestId: header.X-Request-Id        # from a response header
-  session: regex:session=(\\w+)          # from the body text, the first group
-\`\`\`
-
-Capture names are identifiers and may not be ${RESERVED_TEMPLATE_NAMES.map((n) => `\`${n}\``).join(', ')}.
-When the source finds nothing, or the request got no response, the capture is empty for the rest of the
-iteration.
-
-## Thresholds
-
-\`thresholds\` are the test's pass/fail criteria, in k6's syntax: a metric, optionally filtered by tags, and
-a list of expressions that must all hold at the end of the run. \`volley run\` exits with code 99 when one
-fails, as k6 does.
-
-\`\`\`yaml
-thresholds:
-  http_req_duration: [p(95)<300, avg<100]
-  "http_req_duration{scenario:browse}": [p(99)<500]
-  "http_req_duration{step:add to cart,method:POST}": [max<2000]
-  "http_reqs{status:500}": [count==0]
-  http_req_failed:
-    - threshold: rate<0.01
-      abortOnFail: true
-      delayAbortEval: 30s
-\`\`\`
-
-- An expression is an aggregation, a comparison and a number: \`p(95)<300\`. Which aggregations a metric
-  takes depends on its type; see [metrics](#metrics). Times are in milliseconds.
-- Tags filter the samples: ${thresholdTagsDoc()}. A tag a metric's samples do not carry is an error.
-  Write the key in quotes, since it holds \`{\`, \`:\` or spaces: \`"http_req_duration{step:add to cart}"\`.
-  Several tags are joined with \`,\` and must all match; \`expected_response:true\` keeps the requests
-  that did not fail (a response with a status below 400, as in k6's \`http_req_duration{expected_response:true}\`).
-- The long form \`{ threshold, abortOnFail, delayAbortEval }\` stops the whole run as soon as the threshold
-  fails (\`abortOnFail\`), but not before \`delayAbortEval\` into the run, when too few samples exist to judge.
-
-## Compatibility with k6
-
-Volley takes k6's names wherever k6 has one, so k6's documentation applies: executors and their options,
-\`gracefulStop\`, threshold expressions and tag filters, metric names and their timing definitions, duration
-syntax, exit code 99 for failed thresholds, \`--summary-export\`. Moving a k6 test over:
-
-- k6's \`options.scenarios\` and \`options.thresholds\` carry over key by key; the scenario's \`exec\` function
-  becomes its \`flow\`, and \`sleep()\` becomes a \`think\` step.
-- k6's shortcut options (\`vus\`, \`duration\`, \`iterations\`, \`stages\` at the top level) are not accepted: write a
-  scenario with its executor.
-- There is no JavaScript. Requests, checks and captures are declarative, and templates are a small
-  expression language (above).
-- \`http_req_failed\` counts transport errors and statuses ≥ 400, k6's default expected statuses.
-- Volley adds two metrics: \`iteration_lateness\` and \`interrupted_iterations\`.
-- YAML: Volley accepts a flow map whose values hold brackets, such as
-  \`capture: { firstId: json.items[0].id }\`, the way people write it, although strict YAML tools (yamllint,
-  other editors' YAML support) report it as an error. If other tools read your files, quote such values:
-  \`capture: { firstId: "json.items[0].id" }\`, or use block style. Other editors can validate files with the
-  generated JSON Schema, \`schemas/volley.schema.json\`.
-`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Markdown helpers.
@@ -492,22 +166,32 @@ function anchor(heading: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Checks on the guide's examples.
 
-function checkGuideExamples(): void {
-  for (const example of TEMPLATE_EXAMPLES) {
-    for (const part of example.templates) {
-      const compiled = compileTemplate(part, { names: TEMPLATE_EXAMPLE_NAMES });
-      if (compiled.problems.length > 0) {
-        throw new Error(`gen-docs: template example ${part} does not compile: ${compiled.problems[0].message}`);
-      }
+/** The templates of the guide's "| Template | What it reads |" table, which must compile. */
+function guideTemplateExamples(guide: string): string[] {
+  const start = guide.indexOf('| Template | What it reads |');
+  if (start < 0) throw new Error('gen-docs: the guide has no "| Template | What it reads |" table');
+  const rows = guide.slice(start).split('\n').slice(2);
+  const examples: string[] = [];
+  for (const row of rows) {
+    if (!row.startsWith('|')) break;
+    const first = row.split(' | ')[0];
+    // A table cell escapes `|` as `\|`, inside code spans too.
+    for (const span of first.matchAll(/`([^`]+)`/g)) examples.push(span[1].replace(/\\\|/g, '|'));
+  }
+  if (examples.length === 0) throw new Error('gen-docs: the guide\'s template table has no examples');
+  return examples;
+}
+
+function checkGuideExamples(guide: string): void {
+  for (const example of guideTemplateExamples(guide)) {
+    const compiled = compileTemplate(example, { names: TEMPLATE_EXAMPLE_NAMES });
+    if (compiled.problems.length > 0) {
+      throw new Error(`gen-docs: template example ${example} does not compile: ${compiled.problems[0].message}`);
     }
   }
-  for (const source of CAPTURE_SOURCES) {
+  for (const source of CAPTURE_SOURCE_DESCRIPTIONS) {
     const parsed = parseCaptureSource(source.example);
     if (!parsed.ok) throw new Error(`gen-docs: capture example ${source.example}: ${parsed.message}`);
-  }
-  const builtins = [...TEMPLATE_BUILTINS].sort().join(',');
-  if (builtins !== Object.keys(BUILTIN_MEANINGS).sort().join(',')) {
-    throw new Error(`gen-docs: BUILTIN_MEANINGS must describe exactly the template built-ins ${builtins}`);
   }
 }
 
@@ -607,7 +291,7 @@ function captureSection(): string {
     '',
     table(
       ['Source', 'Example', 'Takes'],
-      CAPTURE_SOURCES.map((s) => [s.form, codeSpan(s.example), s.takes]),
+      CAPTURE_SOURCE_DESCRIPTIONS.map((s) => [codeSpan(s.form), codeSpan(s.example), s.takes]),
     ),
   ].join('\n');
 }
@@ -618,12 +302,12 @@ function templateSection(): string {
     '',
     table(
       ['Built-in', 'Value'],
-      TEMPLATE_BUILTINS.map((b) => [BUILTIN_MEANINGS[b].read, BUILTIN_MEANINGS[b].meaning]),
+      TEMPLATE_BUILTIN_DESCRIPTIONS.map((b) => [b.forms.map(codeSpan).join(', '), b.doc]),
     ),
     '',
     table(
       ['Helper', 'Returns'],
-      TEMPLATE_HELPERS.map((h) => [codeSpan(h.signature), h.doc]),
+      TEMPLATE_HELPER_DESCRIPTIONS.map((h) => [codeSpan(h.signature), h.doc]),
     ),
   ].join('\n');
 }
@@ -634,11 +318,11 @@ function metricsSection(): string {
   return [
     '### Metrics',
     '',
-    `Metric names, types and timing definitions are k6's.${k6Link(`${K6}/using-k6/metrics/reference/`)}`,
+    `Metric names, types and timing definitions are k6's.${k6Link(METRICS_LINK)}`,
     '',
     table(
       ['Metric', 'Type', 'Unit', 'Meaning'],
-      names.map((n) => [codeSpan(n), METRICS[n], METRIC_UNITS[METRICS[n]], METRIC_DESCRIPTIONS[n]]),
+      names.map((n) => [codeSpan(n), METRICS[n], metricUnit(n, METRICS[n]), METRIC_DESCRIPTIONS[n]]),
     ),
     '',
     '#### Threshold aggregations by metric type',
@@ -647,7 +331,7 @@ function metricsSection(): string {
       ['Type', 'Aggregations', 'Metrics'],
       types.map((t) => [
         t,
-        aggregationsFor(t).map((a) => `${codeSpan(a)}: ${aggregationMeaning(t, a)}`).join('; '),
+        METRIC_TYPE_DESCRIPTIONS[t].aggregations.map((a) => `${codeSpan(a.name)}: ${a.meaning}`).join('; '),
         names.filter((n) => METRICS[n] === t).map(codeSpan).join(', '),
       ]),
     ),
@@ -729,9 +413,22 @@ function durationSection(): string {
   ].join('\n');
 }
 
-export function renderScenarioFormatDoc(): string {
-  checkGuideExamples();
-  const reference = [
+/** The guide's placeholders and what fills them. */
+function placeholders(): Record<string, () => string> {
+  return {
+    notice: () =>
+      '<!-- Generated by scripts/gen-docs.ts from docs/src/scenario-format.md and the format\'s description\n' +
+      '     (src/engine/scenario/schema.ts and format/). Do not edit by hand: edit those, then run `npm run gen:docs`. -->',
+    methods: () => HTTP_METHOD_KEYS.map(codeSpan).join(', '),
+    builtins: () => TEMPLATE_BUILTIN_DESCRIPTIONS.map((b) => codeSpan(b.forms[0])).join(', '),
+    'unavailable-names': unavailableNamesText,
+    'threshold-tags': thresholdTagsDoc,
+    reference,
+  };
+}
+
+function reference(): string {
+  return [
     '## Reference\n\n' +
       'Generated from `src/engine/scenario/schema.ts` and the modules beside it: the same definitions give the\n' +
       'editor its completion, hover and diagnostics, and `schemas/volley.schema.json`.',
@@ -746,7 +443,21 @@ export function renderScenarioFormatDoc(): string {
     thresholdSection(),
     durationSection(),
   ].join('\n\n');
-  return `${INTRODUCTION}\n${reference}\n`;
+}
+
+export function renderScenarioFormatDoc(): string {
+  // The source's own first comment says how to edit it; the output says it is generated.
+  const guide = readFileSync(GUIDE_FILE, 'utf8').replace(/^<!--[\s\S]*?-->\n/, '');
+  checkGuideExamples(guide);
+  const fill = placeholders();
+  const unused = new Set(Object.keys(fill));
+  const out = guide.replace(/<!-- generated: ([a-z-]+) -->/g, (_, name: string) => {
+    if (!Object.hasOwn(fill, name)) throw new Error(`gen-docs: ${GUIDE_FILE} has an unknown placeholder "${name}"`);
+    unused.delete(name);
+    return fill[name]();
+  });
+  if (unused.size > 0) throw new Error(`gen-docs: ${GUIDE_FILE} lacks the placeholders ${[...unused].join(', ')}`);
+  return out;
 }
 
 if (require.main === module) {

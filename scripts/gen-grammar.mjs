@@ -1,25 +1,20 @@
-// Generates syntaxes/volley.tmLanguage.json: `node scripts/gen-grammar.mjs syntaxes/volley.tmLanguage.json`.
-// The key, executor and metric lists are repeated in several patterns, so edit them here, not in the JSON.
+// Generates syntaxes/volley.tmLanguage.json: `npm run gen:grammar`
+// (`node --import tsx scripts/gen-grammar.mjs syntaxes/volley.tmLanguage.json`). The keys, methods,
+// executors, connection modes, metrics and helpers it highlights come from the scenario format's description
+// (src/engine/scenario/schema.ts), so a new key is highlighted without editing this file.
 import { writeFileSync } from 'node:fs';
+// tsx loads the TypeScript module as CommonJS, whose re-exports (`export *`) only its default export shows.
+import format from '../src/engine/scenario/schema.ts';
+const { EXECUTOR_TYPES, HTTP_METHOD_KEYS, METRICS: METRIC_CATALOGUE, TEMPLATE_HELPER_DESCRIPTIONS, schemaAt, schemaKeyNames } = format;
 const R = String.raw;
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
-const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus', 'per-vu-iterations', 'shared-iterations'];
-const METRICS = ['http_req_duration', 'http_reqs', 'http_req_failed', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'iterations', 'iteration_duration', 'iteration_lateness', 'dropped_iterations', 'interrupted_iterations', 'vus', 'vus_max', 'checks', 'data_sent', 'data_received'];
-const KNOWN_KEYS = [
-  // file
-  'name', 'baseUrl', 'http', 'variables', 'scenarios', 'thresholds',
-  // http
-  'connections', 'maxConnectionsPerHost', 'timeout', 'noVUConnectionReuse', 'insecureSkipTLSVerify',
-  // scenario
-  'executor', 'rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs', 'startRate', 'stages', 'target',
-  'vus', 'startVUs', 'iterations', 'maxDuration', 'gracefulStop', 'gracefulRampDown', 'startTime', 'flow',
-  // steps
-  'think', 'query', 'headers', 'json', 'body', 'check', 'capture', 'status', 'header', 'bodyContains', 'regex',
-  // threshold objects
-  'threshold', 'abortOnFail', 'delayAbortEval',
-];
-const HELPERS = ['randomInt', 'randomString', 'uuid', 'now', 'isoTime', 'lower', 'upper', 'base64', 'urlencode', 'json', 'length', 'pick'];
+const METHODS = [...HTTP_METHOD_KEYS];
+const EXECUTORS = [...EXECUTOR_TYPES];
+const METRICS = Object.keys(METRIC_CATALOGUE);
+// Methods have their own pattern (a method pair highlights its URL).
+const KNOWN_KEYS = schemaKeyNames().filter((key) => !METHODS.includes(key));
+const HELPERS = TEMPLATE_HELPER_DESCRIPTIONS.map((h) => h.name);
+const CONNECTION_MODES = schemaAt(['http', 'connections']).enum;
 
 // The quoted strings and flow collections recur with other inner patterns (plain, in thresholds, …).
 const delimited = (begin, end, name, kind, patterns) => ({
@@ -253,7 +248,7 @@ const grammar = {
       },
       patterns: [
         { include: '#comment' },
-        { match: R`(?<![\w-])(?:per-vu|shared)${END_BLOCK}`, name: 'support.constant.connection-mode.volley' },
+        { match: R`(?<![\w-])(?:${alt(CONNECTION_MODES)})${END_BLOCK}`, name: 'support.constant.connection-mode.volley' },
         { include: '#block-value' },
       ],
     },

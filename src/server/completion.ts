@@ -25,10 +25,13 @@ import {
   type SchemaNode,
 } from '../engine/scenario';
 import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS } from '../engine/scenario/template';
-import { parseMetricKey } from '../engine/scenario/threshold-expr';
+import { metricType, parseMetricKey } from '../engine/scenario/threshold-expr';
 import type { AnalysedDocument } from './documents';
 import { cursorContext, type CursorContext } from './cursor';
-import { AGGREGATIONS, BUILTIN_DOCS, DURATION_SUGGESTIONS, durationDoc, metricDoc, metricTypeOf } from './docs';
+import { DURATION_SUGGESTIONS, durationDoc } from './docs';
+import { builtinDoc, helperDoc, metricDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
+import { METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
+import { CAPTURE_SOURCE_DESCRIPTIONS } from '../engine/scenario/format/capture-sources';
 import { unquote } from './line-index';
 import { scenarioSnippet, stageSnippet, stepSnippets, withoutDash } from './snippets';
 
@@ -138,7 +141,7 @@ function keyInsertText(key: string, schema: SchemaNode, inFlow: boolean): { text
     case 'map':
       return { text: `${key}:\n  $0`, retrigger: false };
     case 'array':
-      if (key === 'stages') return { text: `${key}:\n  - { duration: \${1:30s}, target: \${2:10} }`, retrigger: false };
+      if (key === 'stages') return { text: `${key}:\n  ${stageSnippet().body.replace(/\n\$0$/, '')}`, retrigger: false };
       if (key === 'flow') return { text: `${key}:\n  - $0`, retrigger: false };
       return { text: `${key}:\n  - $0`, retrigger: false };
     default:
@@ -236,15 +239,11 @@ function valueItems(path: PathSegment[], range: Range, inFlow: boolean): Complet
     }));
   }
   if (schema.type === 'string' && schema.format === 'captureSource') {
-    return [
-      { label: 'json.', insert: 'json.${1:id}', doc: 'A value from the JSON body by path, e.g. `json.items[0].id`.' },
-      { label: 'header.', insert: 'header.${1:Location}', doc: 'A response header, e.g. `header.Location`.' },
-      { label: 'regex:', insert: 'regex:${1:pattern}', doc: 'The first group of a regular expression on the body (else the whole match).' },
-    ].map((s) => ({
-      label: s.label,
+    return CAPTURE_SOURCE_DESCRIPTIONS.map((s) => ({
+      label: s.prefix,
       kind: CompletionItemKind.Value,
-      documentation: markdown(s.doc),
-      textEdit: edit(range, s.insert),
+      documentation: markdown(`${s.takes} Example: \`${s.example}\`.`),
+      textEdit: edit(range, `${s.prefix}\${1:${s.placeholder}}`),
       insertTextFormat: InsertTextFormat.Snippet,
     }));
   }
@@ -265,21 +264,24 @@ function valueItems(path: PathSegment[], range: Range, inFlow: boolean): Complet
 function thresholdValueItems(path: PathSegment[], range: Range, inFlow: boolean): CompletionItem[] {
   const key = String(path[1]);
   const parsed = parseMetricKey(key);
-  const type = parsed.ok ? metricTypeOf(parsed.metric) : undefined;
+  const type = parsed.ok ? metricType(parsed.metric) : undefined;
   if (type === undefined) return [];
   // `metric: |` alone: the value must be a list.
   const wrap = path.length === 2 && !inFlow;
   if (path.length > 3 && path[3] !== 'threshold') return [];
-  return AGGREGATIONS[type].map((a, i) => ({
-    label: a.label,
-    kind: CompletionItemKind.Operator,
-    detail: `${parsed.ok ? parsed.metric : key} (${type})`,
-    documentation: markdown(`${a.doc}\n\n[k6 thresholds](https://grafana.com/docs/k6/latest/using-k6/thresholds/)`),
-    sortText: String(i),
-    filterText: a.label,
-    textEdit: edit(range, wrap ? `[${a.insert}]` : a.insert),
-    insertTextFormat: InsertTextFormat.Snippet,
-  }));
+  return METRIC_TYPE_DESCRIPTIONS[type].suggestions.map((a, i) => {
+    const insert = `${a.label}\${1:${a.example}}`;
+    return {
+      label: a.label,
+      kind: CompletionItemKind.Operator,
+      detail: `${parsed.ok ? parsed.metric : key} (${type})`,
+      documentation: markdown(`${a.doc}\n\n[k6 thresholds](${THRESHOLDS_LINK})`),
+      sortText: String(i),
+      filterText: a.label,
+      textEdit: edit(range, wrap ? `[${insert}]` : insert),
+      insertTextFormat: InsertTextFormat.Snippet,
+    };
+  });
 }
 
 function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'threshold-key' }>): CompletionItem[] {
@@ -292,7 +294,7 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
     const items: CompletionItem[] = METRIC_NAMES.filter((m) => !present.has(m)).map((m, i) => ({
       label: m,
       kind: CompletionItemKind.Field,
-      detail: metricTypeOf(m),
+      detail: metricType(m),
       documentation: markdown(metricDoc(m) ?? ''),
       sortText: `0${String(i).padStart(2, '0')}`,
       textEdit: edit(context.range, `${m}${context.quoted ? '"' : ''}${valueSuffix}`),
@@ -314,7 +316,7 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
           label: key,
           kind: CompletionItemKind.Field,
           detail: `${f.tag} filter`,
-          documentation: markdown(`Only the samples of the ${f.tag} **${f.value}**.\n\n${metricDoc(metric) ?? ''}`),
+          documentation: markdown(thresholdKeyDoc(metric, { [f.tag]: f.value }) ?? ''),
           sortText: `1${String(i).padStart(3, '0')}`,
           filterText: context.quoted ? `"${key}` : key,
           textEdit: edit(context.range, `${open}${escapeSnippet(key)}"${valueSuffix}`),
@@ -402,7 +404,7 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
       label: name,
       kind: CompletionItemKind.Keyword,
       detail: 'built-in',
-      documentation: markdown(BUILTIN_DOCS[name] ?? ''),
+      documentation: markdown(builtinDoc(name) ?? ''),
       sortText: `1${name}`,
       textEdit: edit(context.range, name === 'env' ? 'env.' : name),
     });
@@ -419,7 +421,7 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
       label: helper.name,
       kind: CompletionItemKind.Function,
       detail: helper.signature,
-      documentation: markdown(`\`\`\`\n${helper.signature}\n\`\`\`\n${helper.doc}`),
+      documentation: markdown(helperDoc(helper.name) ?? ''),
       sortText: `2${helper.name}`,
       textEdit: edit(context.range, `${helper.name}(${args})`),
       insertTextFormat: InsertTextFormat.Snippet,

@@ -3,9 +3,11 @@
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { docFor, docForExecutor, schemaAt, type PathSegment } from '../engine/scenario';
-import { parseMetricKey, parseThresholdExpression, aggregationName } from '../engine/scenario/threshold-expr';
+import { parseMetricKey, parseThresholdExpression, aggregationName, metricType } from '../engine/scenario/threshold-expr';
+import { COMPARISON_WORDS, METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import type { AnalysedDocument } from './documents';
-import { BUILTIN_DOCS, durationDoc, helperDoc, metricDoc } from './docs';
+import { durationDoc } from './docs';
+import { builtinDoc, helperDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
 import type { EstimateStore } from './estimates';
 import { nameAt, type NameSymbol } from './names';
 import { sizingDoc } from './sizing';
@@ -33,8 +35,10 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   const scenario = top === 'scenarios' && typeof second === 'string' ? model.scenarios.find((s) => s.name === second) : undefined;
   const executor = scenario?.executor;
 
-  if (top === 'thresholds' && typeof second === 'string') {
-    const metric = thresholdKeyDoc(second);
+  // A key of the long form (`- threshold: …`, `abortOnFail`) has its own doc, below.
+  const optionKey = kind === 'key' && path.length > 3;
+  if (top === 'thresholds' && typeof second === 'string' && !optionKey) {
+    const metric = thresholdKeyHover(second);
     if (kind === 'key' || path.length === 2) return metric;
     if (typeof value === 'string') return thresholdExpressionDoc(second, value) ?? metric;
     return metric;
@@ -71,26 +75,10 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   return parts.join('\n');
 }
 
-function thresholdKeyDoc(key: string): string | undefined {
+function thresholdKeyHover(key: string): string | undefined {
   const parsed = parseMetricKey(key);
-  if (!parsed.ok) return undefined;
-  const doc = metricDoc(parsed.metric);
-  if (!doc) return undefined;
-  const tags = Object.entries(parsed.tags);
-  if (tags.length === 0) return doc;
-  const filter = tags.map(([k, v]) => `${k} **${v}**`).join(' and ');
-  return `Only the samples of ${filter}.\n\n${doc}`;
+  return parsed.ok ? thresholdKeyDoc(parsed.metric, parsed.tags) : undefined;
 }
-
-const OPERATOR_WORDS: Record<string, string> = {
-  '<': 'below',
-  '<=': 'at most',
-  '>': 'above',
-  '>=': 'at least',
-  '==': 'equal to',
-  '===': 'equal to',
-  '!=': 'not equal to',
-};
 
 function thresholdExpressionDoc(key: string, expression: string): string | undefined {
   const parsed = parseThresholdExpression(expression);
@@ -105,8 +93,10 @@ function thresholdExpressionDoc(key: string, expression: string): string | undef
         : a.kind === 'rate'
           ? `the rate of ${metric.metric} is`
           : `the ${aggregationName(a)} of ${metric.metric} is`;
-  const unit = metric.metric.startsWith('http_req_') && metric.metric !== 'http_req_failed' || metric.metric.endsWith('_duration') || metric.metric === 'iteration_lateness' ? ' ms' : '';
-  return `**${expression}**: passes when ${subject} ${OPERATOR_WORDS[parsed.op] ?? parsed.op} ${parsed.value}${unit}.\n\n[k6 thresholds](https://grafana.com/docs/k6/latest/using-k6/thresholds/)`;
+  const type = metricType(metric.metric);
+  const symbol = type ? METRIC_TYPE_DESCRIPTIONS[type].symbol : undefined;
+  const unit = symbol ? ` ${symbol}` : '';
+  return `**${expression}**: passes when ${subject} ${COMPARISON_WORDS[parsed.op]} ${parsed.value}${unit}.\n\n[k6 thresholds](${THRESHOLDS_LINK})`;
 }
 
 function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
@@ -124,9 +114,9 @@ function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
       return [`**${symbol.name}**: capture in scenario ${symbol.scenario}`, '', ...lines, '', 'Later steps of the same iteration read it.'].join('\n');
     }
     case 'builtin':
-      return BUILTIN_DOCS[symbol.name] ?? symbol.name;
+      return builtinDoc(symbol.name) ?? symbol.name;
     case 'env':
-      return `**env.${symbol.name}**\n\n${BUILTIN_DOCS.env}`;
+      return builtinDoc('env', symbol.name) ?? symbol.name;
     case 'helper':
       return helperDoc(symbol.name) ?? symbol.name;
   }

@@ -1,5 +1,6 @@
 // The snippets of snippets/volley.json (contributed to VS Code as a snippets file) are the one source of
-// snippet text; the server offers the same bodies through completion, but only where they fit.
+// snippet text (its executor templates are generated from the format's description by
+// scripts/gen-snippets.ts); the server offers the same bodies through completion, but only where they fit.
 //
 // Duplicates: VS Code lists contributed snippets by prefix anywhere in the file (`scenario-…`, `step-…`).
 // The server's items are the in-place variants: offered only at the position the snippet is valid for

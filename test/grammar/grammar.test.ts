@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
+import { HTTP_METHOD_KEYS, schemaKeyNames } from '../../src/engine/scenario/schema';
 
 const root = join(__dirname, '..', '..');
 const require = createRequire(__filename);
@@ -322,6 +323,22 @@ test('keys: well-known keys are keywords, others plain tags', async () => {
   assertScope(tokenOn(doc, EXAMPLE, 'check: { status', 'status'), 'meta.flow-mapping.yaml', 'keyword.other.key.volley');
   assertScope(tokenOn(doc, EXAMPLE, 'capture: {', 'firstId'), 'meta.flow-mapping.yaml', 'entity.name.tag.yaml');
   assertScope(tokenOn(doc, EXAMPLE, '- name: add to cart', 'add to cart'), 'string.unquoted.plain.out.yaml');
+});
+
+test('keys: exactly the keys of the format\'s description are keywords (the grammar listed `regex`, which is no key)', async () => {
+  const keys = schemaKeyNames().filter((k) => !(HTTP_METHOD_KEYS as readonly string[]).includes(k));
+  // Each key as a block key and as a flow key; `regex` (a capture source's prefix) and a user's name are not keys.
+  const text = [...keys.map((k) => `${k}: x`), 'regex: x', 'session: { regex: x }', `all: { ${keys.map((k) => `${k}: x`).join(', ')} }`].join('\n');
+  const doc = await tokenize(text);
+  for (const key of keys) assertScope(tokenOn(doc, text, `${key}: x`, key), 'keyword.other.key.volley');
+  assertNoScope(tokenOn(doc, text, 'regex: x', 'regex'), 'keyword.other.key.volley');
+  assertNoScope(tokenOn(doc, text, 'session: { regex', 'regex'), 'keyword.other.key.volley');
+  const flowLine = text.split('\n').length - 1;
+  for (const key of keys) {
+    const token = doc[flowLine].find((t) => t.text === key);
+    assert.ok(token, `no token ${key} in the flow mapping`);
+    assertScope(token, 'meta.flow-mapping.yaml', 'keyword.other.key.volley');
+  }
 });
 
 test('YAML scalars: booleans, null, numbers, strings, connection modes', async () => {

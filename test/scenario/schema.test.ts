@@ -1,12 +1,13 @@
 // schemas/volley.schema.json is generated from schema.ts and kept in sync; it has draft-07's shape, and
-// the examples validate against it (a small checker for the keywords the generator uses).
+// the examples validate against it (with ajv, a real JSON Schema validator).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { renderJsonSchema, SCHEMA_FILE } from '../../scripts/gen-schema';
-import { docFor, docForExecutor, keysAt, schemaAt, valuesAt } from '../../src/engine/scenario/index';
+import { docFor, docForExecutor, keysAt, loadScenario, schemaAt, valuesAt } from '../../src/engine/scenario/index';
+import { baseDocument, jsonSchemaValidator, newAjv, toYaml } from './format-samples';
 
 const ROOT = join(__dirname, '..', '..');
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,76 +16,18 @@ test('schemas/volley.schema.json is what gen-schema writes (run npm run gen:sche
   assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), renderJsonSchema());
 });
 
-const DRAFT7_KEYWORDS = new Set([
-  '$schema', '$id', 'title', 'description', 'markdownDescription', 'markdownEnumDescriptions', 'default',
-  'type', 'properties', 'additionalProperties', 'required', 'enum', 'const', 'pattern', 'minimum',
-  'exclusiveMinimum', 'items', 'minItems', 'minProperties', 'oneOf', 'allOf', 'if', 'then', 'not',
-  'propertyNames',
-]);
-
-test('the JSON Schema has draft-07 shape', () => {
+test('the JSON Schema has draft-07 shape: ajv compiles it in strict mode (no unknown keyword) and the meta-schema accepts it', () => {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  const walk = (node: Json, where: string): void => {
-    assert.equal(typeof node, 'object', where);
-    for (const [key, value] of Object.entries<Json>(node)) {
-      assert.ok(DRAFT7_KEYWORDS.has(key), `${where}: unknown keyword ${key}`);
-      if (key === 'properties') for (const [k, v] of Object.entries(value)) walk(v, `${where}.properties.${k}`);
-      else if (['items', 'additionalProperties', 'if', 'then', 'not', 'propertyNames'].includes(key) && typeof value === 'object') walk(value, `${where}.${key}`);
-      else if (key === 'oneOf' || key === 'allOf') {
-        assert.ok(Array.isArray(value), `${where}.${key} is an array`);
-        value.forEach((v: Json, i: number) => walk(v, `${where}.${key}[${i}]`));
-      } else if (key === 'type') assert.ok(['object', 'array', 'string', 'integer', 'number', 'boolean'].includes(value), where);
-      else if (key === 'required' || key === 'enum') assert.ok(Array.isArray(value), `${where}.${key}`);
-      else if (key === 'pattern') new RegExp(value, 'u');
-      else if (key === 'exclusiveMinimum' || key === 'minimum') assert.equal(typeof value, 'number', 'draft-07 numeric bounds');
-    }
-  };
-  walk(schema, '#');
+  const ajv = newAjv();
+  assert.equal(ajv.validateSchema(schema), true, ajv.errorsText(ajv.errors));
+  ajv.compile(schema);
 });
 
-/** Enough of draft-07 to run the generated schema: returns the first failure's path, or undefined. */
-function check(schema: Json, value: Json, path = '#'): string | undefined {
-  if (schema.type) {
-    const type = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-    const ok =
-      schema.type === type || (schema.type === 'integer' && Number.isInteger(value)) || (schema.type === 'number' && type === 'number');
-    if (!ok) return `${path}: expected ${schema.type}`;
-  }
-  if (schema.const !== undefined && value !== schema.const) return `${path}: const`;
-  if (schema.enum && !schema.enum.includes(value)) return `${path}: enum`;
-  if (schema.pattern && typeof value === 'string' && !new RegExp(schema.pattern, 'u').test(value)) return `${path}: pattern`;
-  if (schema.minimum !== undefined && typeof value === 'number' && value < schema.minimum) return `${path}: minimum`;
-  if (schema.exclusiveMinimum !== undefined && typeof value === 'number' && value <= schema.exclusiveMinimum) return `${path}: exclusiveMinimum`;
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return `${path}: minItems`;
-    if (schema.items) for (let i = 0; i < value.length; i++) { const e = check(schema.items, value[i], `${path}/${i}`); if (e) return e; }
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (schema.minProperties !== undefined && keys.length < schema.minProperties) return `${path}: minProperties`;
-    for (const r of schema.required ?? []) if (!(r in value)) return `${path}: required ${r}`;
-    for (const k of keys) {
-      if (schema.propertyNames) { const e = check(schema.propertyNames, k, `${path}/${k} (name)`); if (e) return e; }
-      const sub = schema.properties?.[k] ?? schema.additionalProperties;
-      if (sub === false) return `${path}: additional property ${k}`;
-      if (sub && sub !== true && !(schema.properties?.[k] === undefined && schema.additionalProperties === undefined)) {
-        const e = check(sub, value[k], `${path}/${k}`);
-        if (e) return e;
-      }
-    }
-  }
-  if (schema.not && check(schema.not, value, path) === undefined) return `${path}: not`;
-  if (schema.oneOf) {
-    const passing = schema.oneOf.filter((s: Json) => check(s, value, path) === undefined).length;
-    if (passing !== 1) return `${path}: oneOf matched ${passing}`;
-  }
-  for (const s of schema.allOf ?? []) {
-    if (s.if) {
-      if (check(s.if, value, path) === undefined && s.then) { const e = check(s.then, value, path); if (e) return e; }
-    } else { const e = check(s, value, path); if (e) return e; }
-  }
-  return undefined;
+/** ajv's verdict on a document: its failures, or undefined when it validates. */
+function check(schema: Json, value: Json): string | undefined {
+  const result = jsonSchemaValidator(schema)(value);
+  return result.valid ? undefined : result.errors;
 }
 
 test('the examples validate against the JSON Schema, and typical mistakes do not', () => {
@@ -132,4 +75,85 @@ test('schema helpers for the language server: keys, docs and values at a path', 
   ]);
   assert.deepEqual(valuesAt(['http', 'insecureSkipTLSVerify']).map((v) => v.value), ['true', 'false']);
   assert.equal(schemaAt(['thresholds', 'http_reqs', 0])?.type, 'union');
+});
+
+test('a number or boolean where the format takes text: the validator and the JSON Schema both accept it', () => {
+  // The validator reads any scalar as text (`name: 2024`); the JSON Schema refused numbers and booleans there.
+  const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+  const text = [
+    'name: 2024',
+    'baseUrl: http://127.0.0.1:1',
+    'scenarios:',
+    '  s:',
+    '    executor: constant-vus',
+    '    duration: 1s',
+    '    flow:',
+    '      - name: 42',
+    '        post: /x',
+    '        headers: { X-Version: 2, X-Debug: true }',
+    '        body: 12',
+    '        check: { bodyContains: 7, header: { X-Count: 3 } }',
+    '',
+  ].join('\n');
+  const errors = loadScenario(text, 'scalars.volley.yaml').diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors, []);
+  assert.equal(check(schema, parse(text)), undefined);
+  // Where a format leaves no number valid, both refuse one.
+  for (const [from, to] of [['duration: 1s', 'duration: 5'], ['executor: constant-vus', 'executor: 7']]) {
+    const other = text.replace(from, to);
+    assert.ok(loadScenario(other, 'scalars.volley.yaml').diagnostics.some((d) => d.severity === 'error'), to);
+    assert.ok(check(schema, parse(other)), to);
+  }
+});
+
+test('string formats: the JSON Schema checks the form the validator parses (it took any text for a URL, an expression, a capture source, a header or a scenario name)', () => {
+  const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+  type Put = (doc: Json, value: string) => void;
+  const step: Put = (doc, value) => (doc.scenarios.sample.flow[0].get = value);
+  const expression: Put = (doc, value) => (doc.thresholds = { http_req_duration: [value] });
+  const capture: Put = (doc, value) => (doc.scenarios.sample.flow[0].capture = { id: value });
+  const baseUrl: Put = (doc, value) => (doc.baseUrl = value);
+  const header: Put = (doc, value) => (doc.scenarios.sample.flow[0].headers = { [value]: 'x' });
+  const checkedHeader: Put = (doc, value) => (doc.scenarios.sample.flow[0].check = { header: { [value]: 'x' } });
+  const scenarioName: Put = (doc, value) => (doc.scenarios = { [value]: doc.scenarios.sample });
+  const cases: Array<[Put, string, boolean]> = [
+    [step, '/products', true],
+    [step, 'HTTPS://127.0.0.1:1/x', true],
+    [step, '{{ target }}/x', true],
+    [step, 'products', false],
+    [step, '//127.0.0.1/x', false],
+    [step, 'ftp://127.0.0.1/x', false],
+    [expression, 'p(99.9) <= 5', true],
+    [expression, ' avg<1e3 ', true],
+    [expression, 'max===0', true],
+    [expression, 'p95<1', false],
+    [expression, 'avg<', false],
+    [expression, 'avg<300ms', false],
+    [expression, 'avg=1', false],
+    [capture, 'json', true],
+    [capture, 'json.items[0].id', true],
+    [capture, 'header.X-Request-Id', true],
+    [capture, 'regex:id=(\\d+)', true],
+    [capture, 'json.', false],
+    [capture, 'body.id', false],
+    [capture, 'header.X Id', false],
+    [capture, 'regex:', false],
+    [baseUrl, 'HTTP://127.0.0.1:1', true],
+    [baseUrl, '127.0.0.1:1', false],
+    [header, 'X-Request-Id', true],
+    [header, 'X Request', false],
+    [checkedHeader, 'Content-Type', true],
+    [checkedHeader, 'Content:Type', false],
+    [scenarioName, 'checkout-2_b', true],
+    [scenarioName, 'check out', false],
+    [scenarioName, 'a.b', false],
+  ];
+  for (const [put, value, valid] of cases) {
+    const doc = baseDocument('constant-vus');
+    if (value.includes('{{ target }}')) doc.variables = { target: 'http://127.0.0.1:1' };
+    put(doc, value);
+    const errors = loadScenario(toYaml(doc), 'formats.volley.yaml').diagnostics.filter((d) => d.severity === 'error');
+    assert.equal(errors.length === 0, valid, `the validator on ${JSON.stringify(value)}: ${errors.map((e) => e.message).join('; ')}`);
+    assert.equal(check(schema, doc) === undefined, valid, `the JSON Schema on ${JSON.stringify(value)}`);
+  }
 });

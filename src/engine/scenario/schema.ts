@@ -1,9 +1,15 @@
 // The scenario format's single source of truth: keys, types, defaults, enums, which executor takes which
-// key, and the markdown docs. The validator, the language server (completion, hover) and the generated
-// JSON Schema (scripts/gen-schema.ts → schemas/volley.schema.json) all read it from here.
+// key, and the markdown docs; with format/ (template built-ins and helpers, metric types and threshold
+// aggregations, capture sources) and the metric catalogue re-exported below, the description of everything
+// a scenario file can say. The validator, the language server (completion, hover), the JSON Schema
+// (scripts/gen-schema.ts), the TextMate grammar (scripts/gen-grammar.mjs), the executor snippets
+// (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
+// test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
-import { IDENTIFIER_PATTERN, UNAVAILABLE_NAMES } from './names';
-import { METRIC_TAGS, METRICS, THRESHOLD_TAGS } from '../metrics/catalogue';
+import { HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, SCENARIO_NAME_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
+import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
+import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
+import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../metrics/catalogue';
 
 export type PathSegment = string | number;
 export type SchemaPath = readonly PathSegment[];
@@ -17,6 +23,14 @@ export type StringFormat =
   | 'thresholdExpression'
   | 'captureSource'
   | 'stepName';
+
+/**
+ * Whether a string key takes a number or boolean as its text (`name: 2024`, `X-Version: 2`), as the validator
+ * reads every scalar: true for free text; false where a format or an enum leaves no number valid.
+ */
+export function takesScalarsAsText(node: StringSchema): boolean {
+  return node.enum === undefined && (node.format === undefined || node.format === 'template' || node.format === 'stepName');
+}
 
 interface Documented {
   /** Markdown. */
@@ -38,7 +52,7 @@ export interface MapSchema extends Documented {
   type: 'map';
   /** What the keys are, for docs and messages: "scenario name", "variable name". */
   keyName: string;
-  keyFormat: 'identifier' | 'name' | 'metricKey' | 'header' | 'jsonPath';
+  keyFormat: 'identifier' | 'scenarioName' | 'name' | 'metricKey' | 'header' | 'jsonPath';
   values: SchemaNode;
   minProperties?: number;
 }
@@ -149,7 +163,10 @@ export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
 
 export { RESERVED_TEMPLATE_NAMES, IDENTIFIER_PATTERN } from './names';
 
-export { METRIC_TAGS, THRESHOLD_TAGS };
+export { METRICS, METRIC_TAGS, THRESHOLD_TAGS };
+export type { MetricName, MetricType };
+export * from './format/builtins';
+export * from './format/metric-types';
 
 /** Each threshold tag and the metrics it filters, from METRIC_TAGS: for hovers and the generated docs. */
 export function thresholdTagsDoc(): string {
@@ -161,8 +178,40 @@ export function thresholdTagsDoc(): string {
 }
 
 
+/** "`a`, `b` or `c`". */
+function orList(items: readonly string[]): string {
+  const spans = items.map((n) => `\`${n}\``);
+  return `${spans.slice(0, -1).join(', ')} or ${spans[spans.length - 1]}`;
+}
+
+/** The names no variable or capture may take, for their docs: "`vu`, …, `false` or `null`". */
+export function unavailableNamesText(): string {
+  return orList(UNAVAILABLE_NAMES);
+}
+
 /** Go's time.ParseDuration syntax, as k6 takes it. */
 const DURATION_PATTERN = '^\\+?((\\d+(\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|μs|ns))+$';
+
+/** k6's threshold syntax as threshold-expr.ts parses it (the percentile's range and the number's size aside). */
+function thresholdExpressionPattern(): string {
+  const number = '[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?';
+  const aggregation = `(${SIMPLE_AGGREGATION_NAMES.join('|')}|p[ \\t]*\\([ \\t]*${number}[ \\t]*\\))`;
+  const comparison = `(${Object.keys(COMPARISON_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+  return `^[ \\t]*${aggregation}[ \\t]*${comparison}[ \\t]*${number}[ \\t]*$`;
+}
+
+/**
+ * What the JSON Schema checks of each string format: the form the validator's parser needs (the validator
+ * checks more: a JSON path's syntax, that a regex compiles, that a constant URL parses). A URL whose start is
+ * a template is checked when it is rendered; schemes are case-insensitive.
+ */
+const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
+  duration: DURATION_PATTERN,
+  baseUrl: '^[hH][tT][tT][pP][sS]?://',
+  url: '^(\\{\\{|/(?!/)|[hH][tT][tT][pP][sS]?:)',
+  thresholdExpression: thresholdExpressionPattern(),
+  captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|regex:.)`,
+};
 
 const ARRIVAL: readonly ExecutorType[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
 const ITERATIONS: readonly ExecutorType[] = ['per-vu-iterations', 'shared-iterations'];
@@ -312,9 +361,7 @@ const step: ObjectSchema = {
       values: {
         type: 'string',
         format: 'captureSource',
-        description:
-          'Where to take the value from: `json.<path>` (e.g. `json.items[0].id`), `header.<name>`, or ' +
-          '`regex:<pattern>` (the first group, else the whole match).',
+        description: `Where to take the value from: ${orList(CAPTURE_SOURCE_DESCRIPTIONS.map((c) => c.form))} (e.g. \`${CAPTURE_SOURCE_DESCRIPTIONS[0].example}\`).`,
       },
       description:
         'Values to take from the response for later steps of the same flow, which read them as `{{ name }}`.',
@@ -539,13 +586,13 @@ export const SCHEMA: ObjectSchema = {
         ],
       },
       description:
-        'Constants every template can read as `{{ name }}`. Names are identifiers and may not be `vu`, ' +
-        '`iteration`, `scenario` or `env`.',
+        'Constants every template can read as `{{ name }}`. Names are identifiers and may not be ' +
+        `${unavailableNamesText()}.`,
     },
     scenarios: {
       type: 'map',
       keyName: 'scenario name',
-      keyFormat: 'name',
+      keyFormat: 'scenarioName',
       minProperties: 1,
       values: scenario,
       description: 'The scenarios of the test, by name. They run in parallel, each from its `startTime`.',
@@ -567,8 +614,8 @@ export const SCHEMA: ObjectSchema = {
               type: 'string',
               format: 'thresholdExpression',
               description:
-                'An expression: `count`, `rate`, `value`, `avg`, `min`, `med`, `max` or `p(N)`, then ' +
-                '`<`, `<=`, `>`, `>=`, `==`, `===` or `!=`, then a number.',
+                `An expression: ${orList([...SIMPLE_AGGREGATION_NAMES, 'p(N)'])}, then ` +
+                `${orList(Object.keys(COMPARISON_WORDS))}, then a number.`,
             },
             thresholdObject,
           ],
@@ -665,6 +712,30 @@ function childSchema(node: SchemaNode, segment: PathSegment): SchemaNode | undef
     default:
       return undefined;
   }
+}
+
+/** Every key of every object the format describes, each once, in the description's order (for the grammar). */
+export function schemaKeyNames(node: SchemaNode = SCHEMA, out: Set<string> = new Set()): string[] {
+  switch (node.type) {
+    case 'object':
+      for (const [key, prop] of Object.entries(node.properties)) {
+        out.add(key);
+        schemaKeyNames(prop, out);
+      }
+      break;
+    case 'map':
+      schemaKeyNames(node.values, out);
+      break;
+    case 'array':
+      schemaKeyNames(node.items, out);
+      break;
+    case 'union':
+      for (const variant of node.variants) schemaKeyNames(variant, out);
+      break;
+    default:
+      break;
+  }
+  return [...out];
 }
 
 export interface KeyInfo {
@@ -796,16 +867,18 @@ function docs(node: Documented): Record<string, Json> {
   return out;
 }
 
-function toJson(node: SchemaNode): Json {
+/** `inUnion`: a union's own number and boolean variants, not its text, take those (oneOf needs one match). */
+function toJson(node: SchemaNode, inUnion = false): Json {
   switch (node.type) {
     case 'string': {
-      const out: Record<string, Json> = { type: 'string', ...docs(node) };
+      const type: Json = takesScalarsAsText(node) && !inUnion ? ['string', 'number', 'boolean'] : 'string';
+      const out: Record<string, Json> = { type, ...docs(node) };
       if (node.enum) {
         out.enum = [...node.enum];
         if (node.enumDescriptions) out.markdownEnumDescriptions = [...node.enumDescriptions];
       }
-      if (node.format === 'duration') out.pattern = DURATION_PATTERN;
-      if (node.format === 'baseUrl') out.pattern = '^https?://';
+      const pattern = node.format !== undefined ? FORMAT_PATTERNS[node.format] : undefined;
+      if (pattern !== undefined) out.pattern = pattern;
       return out;
     }
     case 'integer':
@@ -820,7 +893,7 @@ function toJson(node: SchemaNode): Json {
     case 'any':
       return { ...docs(node) };
     case 'union':
-      return { ...docs(node), oneOf: node.variants.map(toJson) };
+      return { ...docs(node), oneOf: node.variants.map((variant) => toJson(variant, true)) };
     case 'array': {
       const out: Record<string, Json> = { type: 'array', ...docs(node), items: toJson(node.items) };
       if (node.minItems !== undefined) out.minItems = node.minItems;
@@ -831,8 +904,12 @@ function toJson(node: SchemaNode): Json {
       if (node.minProperties !== undefined) out.minProperties = node.minProperties;
       if (node.keyFormat === 'identifier') {
         out.propertyNames = { pattern: IDENTIFIER_PATTERN.source, not: { enum: [...UNAVAILABLE_NAMES] } };
+      } else if (node.keyFormat === 'scenarioName') {
+        out.propertyNames = { pattern: SCENARIO_NAME_PATTERN.source };
+      } else if (node.keyFormat === 'header') {
+        out.propertyNames = { pattern: HEADER_NAME_PATTERN.source };
       } else if (node.keyFormat === 'metricKey') {
-        out.propertyNames = { pattern: `^(${metricNames.join('|')})(\\{[^{}]*\\})?$` };
+        out.propertyNames = { anyOf: metricKeyPatterns() };
       }
       return out;
     }
@@ -851,6 +928,30 @@ function toJson(node: SchemaNode): Json {
       return out;
     }
   }
+}
+
+/**
+ * A threshold key as parseMetricKey reads it (spaces and quotes around a tag's name and value are trimmed),
+ * with only the tags the metric's samples carry and, for tags with a closed set of values, one of those.
+ * Metrics that carry the same tags share a pattern. What a pattern cannot say: a tag given twice, and that a
+ * `step` or `scenario` value names one of the file's.
+ */
+function metricKeyPatterns(): Json[] {
+  const byTags = new Map<string, string[]>();
+  for (const metric of metricNames) {
+    const tags = METRIC_TAGS[metric as MetricName].join(',');
+    byTags.set(tags, [...(byTags.get(tags) ?? []), metric]);
+  }
+  const around = (inner: string) => `\\s*["']*\\s*${inner}\\s*["']*\\s*`;
+  return [...byTags].map(([tags, metrics]) => {
+    const pieces = tags.split(',').map((tag) => {
+      const closed = Object.hasOwn(TAG_VALUE_PATTERNS, tag) ? TAG_VALUE_PATTERNS[tag].source.replace(/^\^|\$$/g, '') : undefined;
+      // A value is trimmed, then stripped of quotes; a name is trimmed again after that.
+      return `${around(tag)}:${closed !== undefined ? `\\s*["']*(${closed})["']*\\s*` : `[^,{}]*[^,{}"'\\s][^,{}]*`}`;
+    });
+    const piece = `(${pieces.join('|')})`;
+    return { pattern: `^\\s*(${metrics.join('|')})\\s*(\\{${piece}(,${piece})*\\}\\s*)?$` };
+  });
 }
 
 /** Each executor: its required keys, and no key of another executor. */

@@ -5,6 +5,7 @@
 import { randomBytes, randomInt as cryptoRandomInt, randomUUID } from 'node:crypto';
 import type { Template, TemplateContext } from './plan';
 import { didYouMean } from './suggest';
+import { TEMPLATE_BUILTIN_NAMES, TEMPLATE_HELPER_DESCRIPTIONS, type HelperDescription, type HelperName } from './format/builtins';
 
 export interface TemplateScope {
   /** Names a template may read, besides the built-ins vu, iteration, scenario, env.NAME and helpers. */
@@ -33,16 +34,11 @@ export interface CompiledTemplate {
   references: TemplateReference[];
 }
 
-export const TEMPLATE_BUILTINS: readonly string[] = ['vu', 'iteration', 'scenario', 'env'];
+export const TEMPLATE_BUILTINS: readonly string[] = TEMPLATE_BUILTIN_NAMES;
 
 type Evaluator = (ctx: TemplateContext) => unknown;
 
-interface HelperDef {
-  name: string;
-  signature: string;
-  doc: string;
-  minArgs: number;
-  maxArgs: number;
+interface HelperDef extends HelperDescription {
   fn: (args: unknown[]) => unknown;
 }
 
@@ -82,27 +78,28 @@ function lengthOf(x: unknown): number | undefined {
   return undefined;
 }
 
-const HELPERS: readonly HelperDef[] = [
-  { name: 'randomInt', signature: 'randomInt(min, max)', doc: 'A random integer between min and max, both included.', minArgs: 2, maxArgs: 2, fn: (a) => randomIntInclusive(a[0], a[1]) },
-  { name: 'randomString', signature: 'randomString(length)', doc: 'A random string of letters and digits.', minArgs: 1, maxArgs: 1, fn: (a) => randomAlphanumeric(a[0]) },
-  { name: 'uuid', signature: 'uuid()', doc: 'A random UUID (version 4).', minArgs: 0, maxArgs: 0, fn: () => randomUUID() },
-  { name: 'now', signature: 'now()', doc: 'The current time in milliseconds since the Unix epoch.', minArgs: 0, maxArgs: 0, fn: () => Date.now() },
-  { name: 'isoTime', signature: 'isoTime()', doc: 'The current time as ISO 8601 text, e.g. 2024-05-01T12:00:00.000Z.', minArgs: 0, maxArgs: 0, fn: () => new Date().toISOString() },
-  { name: 'lower', signature: 'lower(text)', doc: 'The text in lower case.', minArgs: 1, maxArgs: 1, fn: (a) => toText(a[0]).toLowerCase() },
-  { name: 'upper', signature: 'upper(text)', doc: 'The text in upper case.', minArgs: 1, maxArgs: 1, fn: (a) => toText(a[0]).toUpperCase() },
-  { name: 'base64', signature: 'base64(text)', doc: 'The UTF-8 bytes of the text in base64, e.g. for a Basic Authorization header.', minArgs: 1, maxArgs: 1, fn: (a) => Buffer.from(toText(a[0]), 'utf8').toString('base64') },
-  { name: 'urlencode', signature: 'urlencode(text)', doc: 'The text escaped for a URL query or path segment (encodeURIComponent).', minArgs: 1, maxArgs: 1, fn: (a) => encodeURIComponent(toText(a[0])) },
-  { name: 'json', signature: 'json(value)', doc: 'The value as JSON text.', minArgs: 1, maxArgs: 1, fn: (a) => JSON.stringify(a[0]) },
-  { name: 'length', signature: 'length(value)', doc: 'The length of a text or list, or the number of keys of an object.', minArgs: 1, maxArgs: 1, fn: (a) => lengthOf(a[0]) },
-  { name: 'pick', signature: 'pick(a, b, ...)', doc: 'One of its arguments, chosen at random.', minArgs: 1, maxArgs: Infinity, fn: (a) => a[Math.floor(Math.random() * a.length)] },
-];
+// The helpers' names, signatures, docs and arity are described in format/builtins.ts; here, what each does.
+const HELPER_FUNCTIONS: Record<HelperName, (args: unknown[]) => unknown> = {
+  randomInt: (a) => randomIntInclusive(a[0], a[1]),
+  randomString: (a) => randomAlphanumeric(a[0]),
+  uuid: () => randomUUID(),
+  now: () => Date.now(),
+  isoTime: () => new Date().toISOString(),
+  lower: (a) => toText(a[0]).toLowerCase(),
+  upper: (a) => toText(a[0]).toUpperCase(),
+  base64: (a) => Buffer.from(toText(a[0]), 'utf8').toString('base64'),
+  urlencode: (a) => encodeURIComponent(toText(a[0])),
+  json: (a) => JSON.stringify(a[0]),
+  length: (a) => lengthOf(a[0]),
+  pick: (a) => a[Math.floor(Math.random() * a.length)],
+};
+
+const HELPERS: readonly HelperDef[] = TEMPLATE_HELPER_DESCRIPTIONS.map((h) => ({ ...h, fn: HELPER_FUNCTIONS[h.name] }));
 
 const HELPER_BY_NAME = new Map(HELPERS.map((h) => [h.name, h]));
 const HELPER_NAMES = HELPERS.map((h) => h.name);
 
-export const TEMPLATE_HELPERS: ReadonlyArray<{ name: string; signature: string; doc: string }> = HELPERS.map(
-  ({ name, signature, doc }) => ({ name, signature, doc }),
-);
+export const TEMPLATE_HELPERS: readonly HelperDescription[] = TEMPLATE_HELPER_DESCRIPTIONS;
 
 // ---------------------------------------------------------------------------------------------
 // Value semantics. Own rules rather than JS coercion: JS would call valueOf/toString on captured

@@ -4,6 +4,7 @@ import { METRICS, type MetricType } from '../metrics/catalogue';
 import type { Aggregation, Comparison } from './plan';
 import { IDENTIFIER_PATTERN } from './names';
 import { didYouMean } from './suggest';
+import { METRIC_TYPE_DESCRIPTIONS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 
 export type ThresholdExprResult =
   | { ok: true; aggregation: Aggregation; op: Comparison; value: number }
@@ -21,8 +22,8 @@ export type MetricKeyResult =
   | { ok: true; metric: string; tags: Record<string, string>; spans: TagSpan[] }
   | { ok: false; message: string; offset: number; length: number };
 
-const SIMPLE_AGGREGATIONS = ['count', 'rate', 'value', 'avg', 'min', 'med', 'max'] as const;
-const AGGREGATION_WORDS: readonly string[] = [...SIMPLE_AGGREGATIONS, 'p'];
+const SIMPLE_AGGREGATIONS: readonly string[] = SIMPLE_AGGREGATION_NAMES;
+const AGGREGATION_WORDS: readonly string[] = [...SIMPLE_AGGREGATION_NAMES, 'p'];
 /** Longest first, so `<=` is not read as `<`. */
 const OPERATORS: readonly Comparison[] = ['===', '==', '!=', '<=', '>=', '<', '>'];
 const NUMBER = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
@@ -75,8 +76,8 @@ export function parseThresholdExpression(text: string): ThresholdExprResult {
     if (text[i] !== ')') return fail('expected ")" to close p(', i, i < text.length ? 1 : 0);
     i++;
     aggregation = { kind: 'percentile', p };
-  } else if ((SIMPLE_AGGREGATIONS as readonly string[]).includes(word)) {
-    aggregation = { kind: word as (typeof SIMPLE_AGGREGATIONS)[number] };
+  } else if (SIMPLE_AGGREGATIONS.includes(word)) {
+    aggregation = { kind: word as (typeof SIMPLE_AGGREGATION_NAMES)[number] };
   } else {
     const percentile = /^p(\d+(?:\.\d+)?)$/.exec(word);
     const suggestion = percentile ? `p(${percentile[1]})` : didYouMean(word, AGGREGATION_WORDS);
@@ -168,22 +169,18 @@ export function parseMetricKey(text: string): MetricKeyResult {
   return { ok: true, metric, tags, spans };
 }
 
-const AGGREGATIONS_BY_TYPE: Record<MetricType, readonly string[]> = {
-  counter: ['count', 'rate'],
-  gauge: ['value'],
-  rate: ['rate'],
-  trend: ['avg', 'min', 'med', 'max', 'p(N)'],
-};
+// Computed once: thresholds are evaluated every second of a run.
+const AGGREGATIONS_BY_TYPE = new Map<string, readonly string[]>(
+  Object.entries(METRIC_TYPE_DESCRIPTIONS).map(([type, described]) => [type, described.aggregations.map((a) => a.name)]),
+);
 
-export function aggregationsFor(type: 'counter' | 'trend' | 'rate' | 'gauge'): readonly string[] {
-  return AGGREGATIONS_BY_TYPE[type] ?? [];
+export function aggregationsFor(type: MetricType): readonly string[] {
+  return AGGREGATIONS_BY_TYPE.get(type) ?? [];
 }
 
 /** Whether k6 allows this aggregation on a metric of this type. */
 export function isAggregationAllowed(type: MetricType, aggregation: Aggregation): boolean {
-  const names = AGGREGATIONS_BY_TYPE[type];
-  if (names === undefined) return false;
-  return names.includes(aggregation.kind === 'percentile' ? 'p(N)' : aggregation.kind);
+  return aggregationsFor(type).includes(aggregation.kind === 'percentile' ? 'p(N)' : aggregation.kind);
 }
 
 /** The type of a metric Volley knows, undefined for any other name. */
