@@ -3,7 +3,9 @@
 // - k6…: k6's end-of-test summary (its jslib summary's humanize functions): the text summary, the CLI's
 //   progress line, the doctor's evidence;
 // - scenario…: what a scenario file would say (k6's duration literals), in messages and docs about it;
-// - editor…: the editor's short figures (line ends, code lenses, status bar, results panel).
+// - editor…: the editor's short figures (line ends, code lenses, status bar, results panel);
+// - explain…: figures inside a sentence that reasons (the VU estimator, its editor hint, dropped
+//   iterations explained): significant digits, rounded the way a reader checks arithmetic by hand.
 
 /** k6's toFixedNoTrailingZeros: at most `digits` decimals, trailing zeros dropped. */
 export function k6Number(value: number, digits = 6): string {
@@ -129,4 +131,25 @@ export function editorPercent(fraction: number): string {
 export function editorRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';
   return String(+perSecond.toFixed(perSecond >= 100 ? 1 : 2));
+}
+
+/** At most `digits` significant digits, no exponent for everyday magnitudes, no trailing zeros: `117`, `0.35`, `12,345`. */
+export function explainNumber(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  if (Math.abs(x) >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** Milliseconds in a sentence: `117 ms`. */
+export function explainMs(x: number): string {
+  return `${explainNumber(x)} ms`;
+}
+
+/** A probability in a sentence: `0.1%`, `8.3e-8`, `≈100%`. */
+export function explainProbability(p: number): string {
+  if (p >= 0.995) return p >= 1 ? '100%' : '≈100%';
+  if (p >= 0.0001) return `${explainNumber(p * 100, 2)}%`;
+  if (p === 0) return '0';
+  return p.toExponential(1);
 }

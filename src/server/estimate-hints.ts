@@ -7,12 +7,9 @@ import type { AnalysedDocument } from './documents';
 import type { EstimateStore, IterationEstimate } from './estimates';
 import type { ScenarioInfo } from './model';
 import { contains } from './names';
+import { explainNumber } from '../format';
 
 export const BELOW_ESTIMATE_CODE = 'preallocated-vus-below-estimate';
-
-function fmt(x: number): string {
-  return String(Number(x.toPrecision(3)));
-}
 
 /** The range of a scenario key's scalar value on its line, as written (a bare number). */
 function valueRange(doc: AnalysedDocument, scenario: ScenarioInfo, key: string): Range | undefined {
@@ -44,7 +41,7 @@ function belowEstimate(doc: AnalysedDocument, estimates: EstimateStore): BelowEs
     const range = valueRange(doc, scenario, 'preAllocatedVUs');
     if (!range) continue;
     const rule = estimate.k6Rule !== undefined ? `k6's rule gives ${estimate.k6Rule}, ` : '';
-    const target = estimate.targetDropProbability !== undefined ? ` to keep the chance of a dropped iteration below ${fmt(estimate.targetDropProbability * 100)}%` : '';
+    const target = estimate.targetDropProbability !== undefined ? ` to keep the chance of a dropped iteration below ${explainNumber(estimate.targetDropProbability * 100)}%` : '';
     out.push({
       scenario,
       estimate: estimate as BelowEstimate['estimate'],
@@ -53,8 +50,8 @@ function belowEstimate(doc: AnalysedDocument, estimates: EstimateStore): BelowEs
         code: BELOW_ESTIMATE_CODE,
         range,
         message:
-          `preAllocatedVUs ${pre} is below the estimate from the ${estimate.source}: iterations took ${fmt(estimate.medianMs)} ms at the median` +
-          `${estimate.p99Ms !== undefined ? ` and ${fmt(estimate.p99Ms)} ms at p99` : ''}; ${rule}the measured spread needs ${suggested}${target}.`,
+          `preAllocatedVUs ${pre} is below the estimate from the ${estimate.source}: iterations took ${explainNumber(estimate.medianMs)} ms at the median` +
+          `${estimate.p99Ms !== undefined ? ` and ${explainNumber(estimate.p99Ms)} ms at p99` : ''}; ${rule}the measured spread needs ${suggested}${target}.`,
       },
     });
   }

@@ -20,7 +20,7 @@ import {
   type VUEstimate,
 } from '../estimate';
 import { arrivalsOf } from '../estimate/arrivals';
-import { num } from '../estimate/format';
+import { explainNumber } from '../../format';
 import { openStoredRun } from '../runs/record';
 import { readRunSummary } from '../runs/read';
 import { RunStore, TRIAL_RUN_ID_PREFIX } from '../runs/store';
@@ -232,7 +232,7 @@ function runWarnings(summary: RunSummary, scenario: string): string[] {
   }
   if (requests > 0 && failed / requests > 0.1) {
     warnings.push(
-      `${num((100 * failed) / requests)}% of the measured requests failed: the durations may be those of errors, not of a working system`,
+      `${explainNumber((100 * failed) / requests)}% of the measured requests failed: the durations may be those of errors, not of a working system`,
     );
   }
   if (figures.interrupted > 0) {
@@ -275,8 +275,8 @@ async function trial(plan: Plan, scenario: ScenarioPlan & { executor: ArrivalRat
     : undefined;
   if (!options.quiet) {
     display.message(
-      `volley estimate: trial of ${scenario.name} at ${num(rate)}/s for ${num(options.trialMs / 1000)}s` +
-        (rate < peak ? ` (its peak is ${num(peak)}/s)` : '') +
+      `volley estimate: trial of ${scenario.name} at ${explainNumber(rate)}/s for ${explainNumber(options.trialMs / 1000)}s` +
+        (rate < peak ? ` (its peak is ${explainNumber(peak)}/s)` : '') +
         (stored ? `, kept in ${stored.path}` : ''),
     );
   }
@@ -307,7 +307,7 @@ async function trial(plan: Plan, scenario: ScenarioPlan & { executor: ArrivalRat
   if (!result.summary) throw new Refusal(`the trial run failed: ${result.error ?? 'no summary'}`, EXIT.engineError);
   const durations = iterationDurationsOf(result.summary, scenario.name);
   if (!durations) {
-    throw new Refusal(`the trial run completed no iteration of ${scenario.name} in ${num(options.trialMs / 1000)}s: nothing to estimate from`, EXIT.engineError);
+    throw new Refusal(`the trial run completed no iteration of ${scenario.name} in ${explainNumber(options.trialMs / 1000)}s: nothing to estimate from`, EXIT.engineError);
   }
   const warnings = runWarnings(result.summary, scenario.name);
   const dropped = result.summary.scenarios.find((s) => s.scenario === scenario.name)?.dropped ?? 0;
@@ -340,7 +340,7 @@ function textOf(e: VUEstimate, scenario: ScenarioPlan & { executor: ArrivalRateP
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 3;
   return [
-    `${scenario.name} (${e.executor}, ${num(e.peakRatePerSecond)}/s at its peak), from the ${source.description}`,
+    `${scenario.name} (${e.executor}, ${explainNumber(e.peakRatePerSecond)}/s at its peak), from the ${source.description}`,
     '',
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',

@@ -5,7 +5,7 @@ import type { ScenarioPlan } from '../scenario/plan';
 import { isArrivalRate, type ArrivalRatePlan } from './arrivals';
 import { survivalAt } from './distribution';
 import { estimateVUs, toDistribution, type DurationsInput, type EstimateOptions, type VUEstimate } from './estimate';
-import { ms, num, probability } from './format';
+import { explainMs, explainNumber, explainProbability } from '../../format';
 import { iterationDurationsOf } from './from-run';
 
 export interface DroppedIterationsInput {
@@ -34,12 +34,12 @@ export function explainDroppedIterations(input: DroppedIterationsInput): Dropped
   const { preAllocatedVUs, maxVUs } = input.executor;
   const pre = preAllocatedVUs;
   const max = Math.max(maxVUs, preAllocatedVUs);
-  const rate = `${num(e.peakRatePerSecond)}/s`;
+  const rate = `${explainNumber(e.peakRatePerSecond)}/s`;
   const head =
-    `${num(input.dropped)} iteration${input.dropped === 1 ? '' : 's'} dropped in ${input.scenario}: with median ${ms(e.medianIterationMs)} ` +
-    `and peak rate ${rate}, k6's rule gives ${ms(e.medianIterationMs)} × ${rate} = ${e.k6Rule} VUs; ` +
-    `the measured spread (p99 ${ms(e.p99IterationMs)}) needs preAllocatedVUs ${e.recommendedPreAllocatedVUs} ` +
-    `to keep the chance of any drop below ${probability(e.targetDropProbability)}, and maxVUs ${e.recommendedMaxVUs} leaves room for a ${num(e.slowdown)}× slowdown.`;
+    `${explainNumber(input.dropped)} iteration${input.dropped === 1 ? '' : 's'} dropped in ${input.scenario}: with median ${explainMs(e.medianIterationMs)} ` +
+    `and peak rate ${rate}, k6's rule gives ${explainMs(e.medianIterationMs)} × ${rate} = ${e.k6Rule} VUs; ` +
+    `the measured spread (p99 ${explainMs(e.p99IterationMs)}) needs preAllocatedVUs ${e.recommendedPreAllocatedVUs} ` +
+    `to keep the chance of any drop below ${explainProbability(e.targetDropProbability)}, and maxVUs ${e.recommendedMaxVUs} leaves room for a ${explainNumber(e.slowdown)}× slowdown.`;
   const had =
     ` The scenario had preAllocatedVUs ${pre} and maxVUs ${max}` +
     (input.vusReached !== undefined ? ` (${input.vusReached} initialised by the end${input.vusReached >= max ? ': the cap was reached' : ''})` : '') +
@@ -51,14 +51,14 @@ export function explainDroppedIterations(input: DroppedIterationsInput): Dropped
     ? ' That is already enough VUs for the durations this run measured, so the drops more likely come from a load generator that fell behind ' +
       '(late timers start several iterations at once: see its CPU and event-loop delay) or from a burst of slow iterations the totals average out.'
     : ` An iteration is dropped when every VU is busy at its start time; at this rate ${max} VUs keep up only while iterations take ` +
-      `at most ${ms(coveredMs)}, and ${num(100 * survivalAt(durations, [coveredMs])[0])}% of the measured ones took that long or longer.`;
+      `at most ${explainMs(coveredMs)}, and ${explainNumber(100 * survivalAt(durations, [coveredMs])[0])}% of the measured ones took that long or longer.`;
   const edits: Array<{ path: string[]; value: number }> = [];
   if (!enough) {
     edits.push({ path: ['scenarios', input.scenario, 'preAllocatedVUs'], value: e.recommendedPreAllocatedVUs });
     if (max < e.recommendedMaxVUs) edits.push({ path: ['scenarios', input.scenario, 'maxVUs'], value: e.recommendedMaxVUs });
   }
   return {
-    title: `${num(input.dropped)} dropped iteration${input.dropped === 1 ? '' : 's'}: too few VUs for the rate`,
+    title: `${explainNumber(input.dropped)} dropped iteration${input.dropped === 1 ? '' : 's'}: too few VUs for the rate`,
     explanation: head + had + why,
     fix: enough
       ? 'Check the load generator\'s health, or run the scenario from several workers/machines.'

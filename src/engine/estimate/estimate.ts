@@ -10,8 +10,7 @@ import {
   quantile,
   type DurationDistribution,
 } from './distribution';
-import { scenarioDuration } from '../../format';
-import { ms, num, probability } from './format';
+import { explainMs, explainNumber, explainProbability, scenarioDuration } from '../../format';
 import { dropProbabilityBound, inFlight, vusForTarget, type InFlight } from './in-flight';
 
 export const DEFAULT_TARGET_DROP_PROBABILITY = 0.001;
@@ -130,46 +129,46 @@ export function estimateVUs(plan: ArrivalRatePlan, durations: DurationsInput, op
 function dropOdds(model: InFlight, arrivals: number, vus: number): string {
   const perArrival = model.tail(vus);
   const bound = dropProbabilityBound(model, arrivals, vus);
-  if (bound < 0.5) return `with ${vus} VUs the chance of any dropped iteration is at most ${probability(bound)}.`;
+  if (bound < 0.5) return `with ${vus} VUs the chance of any dropped iteration is at most ${explainProbability(bound)}.`;
   // P(some drop) ≥ P(in flight ≥ vus) at any one arrival: that many busy iterations means a drop by then.
   return (
-    `with ${vus} VUs an iteration finds them all busy with probability ${probability(perArrival)}` +
-    (perArrival * arrivals >= 1 ? `, so over ${num(arrivals)} iterations drops are all but certain.` : ', so drops are likely.')
+    `with ${vus} VUs an iteration finds them all busy with probability ${explainProbability(perArrival)}` +
+    (perArrival * arrivals >= 1 ? `, so over ${explainNumber(arrivals)} iterations drops are all but certain.` : ', so drops are likely.')
   );
 }
 
 function explain(e: VUEstimate, arrivals: Arrivals, model: InFlight, plan: ArrivalRatePlan): string {
-  const perUnit = `${num(e.rate)}/${e.timeUnit === '1s' ? 's' : e.timeUnit}`;
-  const rateText = `${perUnit}${e.timeUnit === '1s' ? '' : ` (${num(e.peakRatePerSecond)}/s)`}`;
+  const perUnit = `${explainNumber(e.rate)}/${e.timeUnit === '1s' ? 's' : e.timeUnit}`;
+  const rateText = `${perUnit}${e.timeUnit === '1s' ? '' : ` (${explainNumber(e.peakRatePerSecond)}/s)`}`;
   const lines: string[] = [];
   const peak = plan.type === 'ramping-arrival-rate' ? 'at its peak rate' : 'at';
   lines.push(
-    `${e.scenario ? `Scenario ${e.scenario}` : 'The scenario'} starts ${num(e.arrivals)} iterations, ${peak} ${rateText}: one every ${ms(arrivals.spacingMs)}.`,
+    `${e.scenario ? `Scenario ${e.scenario}` : 'The scenario'} starts ${explainNumber(e.arrivals)} iterations, ${peak} ${rateText}: one every ${explainMs(arrivals.spacingMs)}.`,
   );
   lines.push(
-    `Measured iteration durations (${num(e.samples)} samples): median ${ms(e.medianIterationMs)}, mean ${ms(e.meanIterationMs)}, ` +
-      `p95 ${ms(e.p95IterationMs)}, p99 ${ms(e.p99IterationMs)}, max ${ms(e.maxIterationMs)}.`,
+    `Measured iteration durations (${explainNumber(e.samples)} samples): median ${explainMs(e.medianIterationMs)}, mean ${explainMs(e.meanIterationMs)}, ` +
+      `p95 ${explainMs(e.p95IterationMs)}, p99 ${explainMs(e.p99IterationMs)}, max ${explainMs(e.maxIterationMs)}.`,
   );
   lines.push(
-    `k6's rule: median × rate = ${ms(e.medianIterationMs)} × ${perUnit} = ${num((e.medianIterationMs * e.rate) / e.timeUnitMs)} → ${e.k6Rule} VUs. ` +
+    `k6's rule: median × rate = ${explainMs(e.medianIterationMs)} × ${perUnit} = ${explainNumber((e.medianIterationMs * e.rate) / e.timeUnitMs)} → ${e.k6Rule} VUs. ` +
       `It covers a typical iteration, not the spread: ${dropOdds(model, e.arrivals, e.k6Rule)}`,
   );
   lines.push(
-    `In flight: when an iteration is due, the one started k × ${ms(arrivals.spacingMs)} earlier still runs with probability P(duration ≥ k × ${ms(arrivals.spacingMs)}); ` +
-      `summed over k, ${num(model.mean)} iterations are in flight on average (sd ${num(Math.sqrt(model.variance))}, never more than ${model.max}` +
-      `${model.certain > 0 ? `, at least ${model.certain}` : ''}). Mean duration × rate gives the same average: ${num(e.meanConcurrency)}.`,
+    `In flight: when an iteration is due, the one started k × ${explainMs(arrivals.spacingMs)} earlier still runs with probability P(duration ≥ k × ${explainMs(arrivals.spacingMs)}); ` +
+      `summed over k, ${explainNumber(model.mean)} iterations are in flight on average (sd ${explainNumber(Math.sqrt(model.variance))}, never more than ${model.max}` +
+      `${model.certain > 0 ? `, at least ${model.certain}` : ''}). Mean duration × rate gives the same average: ${explainNumber(e.meanConcurrency)}.`,
   );
   const perArrival = e.targetDropProbability / Math.max(1, e.arrivals);
   lines.push(
-    `Target: at most ${probability(e.targetDropProbability)} chance of any dropped iteration over ${num(e.arrivals)} iterations, ` +
-      `so each may find every VU busy with probability at most ${probability(e.targetDropProbability)} / ${num(e.arrivals)} = ${probability(perArrival)}: ` +
-      `P(in flight ≥ ${e.recommendedPreAllocatedVUs}) ${model.method === 'exact' ? '=' : '≤'} ${probability(model.tail(e.recommendedPreAllocatedVUs))} → ` +
+    `Target: at most ${explainProbability(e.targetDropProbability)} chance of any dropped iteration over ${explainNumber(e.arrivals)} iterations, ` +
+      `so each may find every VU busy with probability at most ${explainProbability(e.targetDropProbability)} / ${explainNumber(e.arrivals)} = ${explainProbability(perArrival)}: ` +
+      `P(in flight ≥ ${e.recommendedPreAllocatedVUs}) ${model.method === 'exact' ? '=' : '≤'} ${explainProbability(model.tail(e.recommendedPreAllocatedVUs))} → ` +
       `preAllocatedVUs ${e.recommendedPreAllocatedVUs} (k6's rule ${e.recommendedPreAllocatedVUs >= e.k6Rule ? '+' : '−'} ${Math.abs(e.recommendedPreAllocatedVUs - e.k6Rule)} for variance).`,
   );
   const cushion = (e.p99IterationMs * e.rate * e.slowdown) / e.timeUnitMs;
   lines.push(
-    `maxVUs: p99 × rate × slowdown = ${ms(e.p99IterationMs)} × ${perUnit} × ${num(e.slowdown)} = ${num(cushion)} → ${e.recommendedMaxVUs}` +
-      `${e.recommendedMaxVUs > Math.ceil(cushion - 1e-9) ? ' (at least preAllocatedVUs)' : ''}, so the pool can grow if the system slows down ${num(e.slowdown)}×.`,
+    `maxVUs: p99 × rate × slowdown = ${explainMs(e.p99IterationMs)} × ${perUnit} × ${explainNumber(e.slowdown)} = ${explainNumber(cushion)} → ${e.recommendedMaxVUs}` +
+      `${e.recommendedMaxVUs > Math.ceil(cushion - 1e-9) ? ' (at least preAllocatedVUs)' : ''}, so the pool can grow if the system slows down ${explainNumber(e.slowdown)}×.`,
   );
   if (e.samples < 30) lines.push(`Only ${e.samples} iterations were measured: the tail is uncertain; measure longer for a firmer number.`);
   return lines.join('\n');
