@@ -98,15 +98,21 @@ describe('cookies', () => {
       set('foreign=5; Domain=example.com; Path=/') +
       '      - get: /cookies/in/a\n' +
       '      - get: /cookies/out\n' +
-      '      - think: 1100ms\n' +
-      '      - get: /cookies/in/b\n';
+      '      - think: 600ms\n' +
+      '      - get: /cookies/mid\n' +
+      '      - think: 600ms\n' +
+      '      - get: /cookies/in/b\n' +
+      '      - get: /cookies/out\n';
     const sent = await run(planOf(scenario(target.url, 'cookies: per-iteration', flow)), [target], 1);
     const at = (url: string) => sent(target, url)[0];
     // Path=/cookies/in reaches only its subtree; an expired, deleted or foreign-domain cookie never goes out.
     assert.deepEqual(at('/cookies/in/a').split('; ').sort(), ['inpath=1', 'short=2']);
     assert.equal(at('/cookies/out'), 'short=2');
-    // Max-Age=1 has run out after the 1.1 s think.
+    // Max-Age=1 counts from the Set-Cookie (RFC 6265 5.2.2), not from the last time the cookie was sent:
+    // sent at 0.6 s, gone at 1.2 s, also for a URL whose cookies were looked up before.
+    assert.equal(at('/cookies/mid'), 'short=2');
     assert.equal(at('/cookies/in/b'), 'inpath=1');
+    assert.deepEqual(sent(target, '/cookies/out'), ['short=2', '']);
   });
 
   it('a Secure cookie set over https is sent over https only', async () => {
