@@ -62,7 +62,7 @@ export class VUCookieJar {
         out += (out === '' ? '' : '; ') + c.cookieString();
       }
     }
-    for (const [name, value] of extra) out += (out === '' ? '' : '; ') + name + '=' + value;
+    for (const [name, value] of extra) out += (out === '' ? '' : '; ') + name + '=' + cookieValue(value);
     return out;
   }
 
@@ -102,6 +102,18 @@ function fixMaxAge(cookie: Cookie): void {
   if (typeof cookie.maxAge !== 'number' || cookie.maxAge <= 0) return;
   cookie.expires = new Date(Date.now() + cookie.maxAge * 1000);
   cookie.maxAge = null;
+}
+
+/** Bytes a cookie value may not carry (Go's validCookieValueByte, which k6's request cookies go through). */
+const INVALID_VALUE_BYTES = /[^\x20-\x7e]|[";\\]/g;
+
+/**
+ * A step's rendered cookie value as Go's net/http writes it for k6: bytes that would end or break the
+ * cookie (`;`, `"`, `\`, controls, non-ASCII) dropped, and quotes around a value with a space or a comma.
+ */
+export function cookieValue(value: string): string {
+  const clean = value.replace(INVALID_VALUE_BYTES, '');
+  return clean.includes(' ') || clean.includes(',') ? `"${clean}"` : clean;
 }
 
 /** The value of the last `Set-Cookie` for `name` in a response (k6's `res.cookies[name]`), else undefined. */
