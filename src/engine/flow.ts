@@ -7,7 +7,9 @@ import type { ScenarioRecorder, StepRecorder } from './metrics/recorder';
 import { compareValues, evalJsonPath, regexCaptureValue } from './scenario/json-path';
 import type { CapturePlan, CheckPlan, Plan, StepPlan, TemplateContext } from './scenario/plan';
 import type { HttpAgent, HttpSession } from './http/agent';
+import { setCookieValue, VUCookieJar } from './http/cookies';
 import { VolleyHttpError } from './http/errors';
+import type { Exchange } from './http/exchange';
 import type { Origin } from './http/origin';
 import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
@@ -51,6 +53,8 @@ class FlowVU implements VUState {
   readonly ctx: TemplateContext;
   readonly vars: Record<string, unknown> = {};
   readonly response = new ResponseView();
+  /** Null when `http.cookies` is off. */
+  readonly jar: VUCookieJar | null;
   interrupted = false;
   inRequest = false;
   private thinkTimer: NodeJS.Timeout | null = null;
@@ -70,8 +74,10 @@ class FlowVU implements VUState {
     readonly http: HttpSession,
     scenario: string,
     env: Record<string, string | undefined>,
+    cookies: boolean,
   ) {
     this.ctx = { vars: this.vars, vu: id, iteration: 0, scenario, env };
+    this.jar = cookies ? new VUCookieJar() : null;
   }
 
   think(ms: number): Promise<void> {
@@ -95,12 +101,16 @@ export class FlowRunner {
   private readonly scenarioName: string;
   private readonly variables: Array<[string, unknown]>;
   private readonly noReuse: boolean;
+  private readonly cookies: boolean;
+  private readonly cookiesPerIteration: boolean;
 
   constructor(private readonly deps: FlowDeps) {
     const scenario = deps.plan.scenarios[deps.scenarioIndex];
     if (!scenario) throw new Error(`no scenario at index ${deps.scenarioIndex}`);
     this.scenarioName = scenario.name;
     this.noReuse = deps.plan.http.noVUConnectionReuse;
+    this.cookies = deps.plan.http.cookies !== 'off';
+    this.cookiesPerIteration = deps.plan.http.cookies === 'per-iteration';
     const base = baseTarget(deps.plan.baseUrl, deps.agent);
     this.steps = scenario.steps.map((step: StepPlan): PreparedStep => {
       if (step.kind === 'think') return { kind: 'think', durationMs: step.durationMs };
@@ -121,7 +131,7 @@ export class FlowRunner {
   }
 
   newVU(id: number): VUState {
-    const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env);
+    const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies);
     this.resetVariables(vu);
     return vu;
   }
@@ -132,6 +142,7 @@ export class FlowRunner {
     vu.interrupted = false;
     vu.ctx.iteration = iteration;
     this.resetVariables(vu);
+    if (this.cookiesPerIteration) vu.jar!.clear();
     try {
       const steps = this.steps;
       for (let i = 0; i < steps.length; i++) {
@@ -182,7 +193,7 @@ export class FlowRunner {
     let origin: Origin | undefined;
     let problem = INVALID_URL;
     try {
-      origin = step.request.fill(ex, vu.ctx);
+      origin = step.request.fill(ex, vu.ctx, vu.jar);
     } catch {
       problem = RENDER_FAILED;
     }
@@ -199,6 +210,8 @@ export class FlowRunner {
     if (vu.interrupted && ex.errorClass === 'aborted') return false;
 
     const status = ex.status;
+    const jar = vu.jar;
+    if (jar !== null && ex.rawHeaders !== null) jar.store(ex.rawHeaders, origin!.key + ex.path);
     let errorClass: ErrorClass | undefined = ex.errorClass;
     if (status >= 400) errorClass = 'http-status';
     step.recorder.request(status, status === 0 || status >= 400, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
@@ -211,7 +224,7 @@ export class FlowRunner {
     const captures = step.captures;
     for (let i = 0; i < captures.length; i++) {
       const c = captures[i];
-      vu.vars[c.name] = status === 0 ? undefined : capture(c, response);
+      vu.vars[c.name] = status === 0 ? undefined : c.kind === 'cookie' ? cookieCapture(c.cookie, ex, origin!, jar) : capture(c, response);
     }
     return true;
   }
@@ -230,7 +243,12 @@ function runCheck(check: CheckPlan, response: ResponseView): boolean {
   }
 }
 
-function capture(c: CapturePlan, response: ResponseView): unknown {
+/** `cookie.NAME`: set by this response (k6's `res.cookies`), else what the jar holds for the request's URL. */
+function cookieCapture(name: string, ex: Exchange, origin: Origin, jar: VUCookieJar | null): string | undefined {
+  return setCookieValue(ex.rawHeaders, name) ?? jar?.value(name, origin.key + ex.path);
+}
+
+function capture(c: Exclude<CapturePlan, { kind: 'cookie' }>, response: ResponseView): unknown {
   switch (c.kind) {
     case 'json': {
       const json = response.bodyJson();

@@ -80,6 +80,7 @@ export interface RequestSpec {
   url: string;
   query?: Array<[string, string]>;
   headers?: Array<[string, string]>;
+  cookies?: Array<[string, string]>;
   json?: JsonTemplate;
   text?: string;
   timeoutMs?: number;
@@ -99,6 +100,7 @@ export function requestStep(index: number, spec: RequestSpec, names: string[] = 
     url: tpl(spec.url, names),
     query: (spec.query ?? []).map(([k, v]) => [k, tpl(v, names)]),
     headers: (spec.headers ?? []).map(([k, v]) => [k, tpl(v, names)]),
+    cookies: (spec.cookies ?? []).map(([k, v]) => [k, tpl(v, names)]),
     body: spec.json ? { kind: 'json', value: spec.json } : spec.text !== undefined ? { kind: 'text', template: tpl(spec.text, names) } : { kind: 'none' },
     timeoutMs: spec.timeoutMs ?? 0,
     checks: spec.checks ?? [],
@@ -117,6 +119,7 @@ export function httpPlan(overrides: Partial<HttpPlan> = {}): HttpPlan {
     timeoutMs: 60_000,
     noVUConnectionReuse: false,
     insecureSkipTLSVerify: false,
+    cookies: 'per-iteration',
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
     file: 'test.volley.yaml',
     name: 'test',
     baseUrl: 'http://127.0.0.1:1',
-    http: { connections: 'per-vu', maxConnectionsPerHost: 10, timeoutMs: 60_000, noVUConnectionReuse: false, insecureSkipTLSVerify: false },
+    http: { connections: 'per-vu', maxConnectionsPerHost: 10, timeoutMs: 60_000, noVUConnectionReuse: false, insecureSkipTLSVerify: false, cookies: 'per-iteration' },
     variables: {},
     thresholds,
     scenarios: Object.entries(scenarios).map(([name, specs]) => ({
@@ -37,6 +37,7 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
           url: constant('/x'),
           query: [],
           headers: [],
+          cookies: [],
           body: { kind: 'none' },
           timeoutMs: 60_000,
           checks,

@@ -30,6 +30,7 @@ const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
   name: 'sample',
   metricKey: 'http_req_duration',
   header: 'X-Sample',
+  cookie: 'sample',
   jsonPath: 'id',
 };
 

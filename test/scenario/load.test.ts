@@ -35,6 +35,7 @@ test('the DESIGN.md example validates without errors or warnings and compiles', 
     timeoutMs: 60_000,
     noVUConnectionReuse: false,
     insecureSkipTLSVerify: false,
+    cookies: 'per-iteration',
   });
   assert.deepEqual(plan.variables, { prefix: 'load' });
   assert.equal(plan.scenarios.length, 1);

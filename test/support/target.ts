@@ -13,6 +13,9 @@
 //   /hang               never answers (the client's timeout ends it)
 //   /reset              destroys the connection without answering (the client sees a reset or an EOF)
 //   /late?after=N       200 during the target's first N ms, then like /reset
+//   /cookies/set?N=V    a Set-Cookie header `N=V` per query parameter, V as decoded, so it may carry
+//                       attributes: ?sid=abc%3B%20Path%3D%2F → Set-Cookie: sid=abc; Path=/
+//   /cookies            the request's Cookie header as the body ('' without one)
 //
 // Per target: `https` (the fixture certificate in test/fixtures/tls), `keepAlive: false` (every answer
 // says Connection: close), `resetAfter: N` (every request after the first N is reset), `maxConnections`
@@ -137,6 +140,12 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
       case '/reset':
         req.socket.resetAndDestroy();
         return;
+      case '/cookies/set':
+        res.setHeader('set-cookie', [...query].map(([name, value]) => `${name}=${value}`));
+        break;
+      case '/cookies':
+        res.end(req.headers.cookie ?? '');
+        return;
       case '/late':
         if (performance.now() - startedAt > msOf(query.get('after'), 1000)) {
           req.socket.resetAndDestroy();
@@ -195,7 +204,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
 }
 
 /** Paths the target answers itself; a suite's '*' route does not take them over. */
-const BUILT_IN = new Set(['/ok', '/slow', '/tailed', '/products', '/cart', '/close', '/hang', '/reset', '/late']);
+const BUILT_IN = new Set(['/ok', '/slow', '/tailed', '/products', '/cart', '/close', '/hang', '/reset', '/late', '/cookies/set', '/cookies']);
 
 export interface TargetProcess {
   readonly url: string;

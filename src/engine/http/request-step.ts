@@ -2,6 +2,7 @@
 // header values, body bytes); per request only the templates are rendered into the VU's Exchange.
 import type { RequestStepPlan, Template, TemplateContext } from '../scenario/plan';
 import type { HttpAgent } from './agent';
+import { VUCookieJar } from './cookies';
 import type { Exchange } from './exchange';
 import { compileJsonBody, type CompiledJson } from './json-body';
 import type { Origin } from './origin';
@@ -27,6 +28,9 @@ export function baseTarget(baseUrl: string | undefined, agent: HttpAgent): BaseT
   return { origin: agent.origin(url.origin), path: url.pathname.replace(/\/+$/, '') };
 }
 
+/** Stands for the jar when `http.cookies` is off: never stored into, so only a step's `cookies:` are sent. */
+const NO_JAR = new VUCookieJar();
+
 /** Characters undici refuses in a request target: percent-encode them the way URL does. */
 const NEEDS_ENCODING = /[^\x21-\x7e]/;
 
@@ -46,6 +50,11 @@ export class RequestStep {
   private readonly headerNames: string[];
   private readonly headerValues: Template[];
   private readonly extraHeaders: string[];
+  private readonly cookieValues: Template[];
+  /** Scratch of fill(): the step's rendered cookies. */
+  private readonly cookies: Array<[string, string]>;
+  /** Where the step's own `Cookie` header is in `headers` (the jar's cookies join it), or -1. */
+  private readonly cookieHeaderAt: number;
   private readonly constantBody: Buffer | null | undefined;
   private readonly json: CompiledJson | undefined;
   private readonly text: Template | undefined;
@@ -66,6 +75,9 @@ export class RequestStep {
     this.headerNames = plan.headers.map(([k]) => k);
     this.headerValues = plan.headers.map(([, v]) => v);
     const given = new Set(plan.headers.map(([k]) => k.toLowerCase()));
+    this.cookieValues = plan.cookies.map(([, v]) => v);
+    this.cookies = plan.cookies.map(([k]) => [k, '']);
+    this.cookieHeaderAt = plan.headers.findIndex(([k]) => k.toLowerCase() === 'cookie');
     this.extraHeaders = [];
     if (!given.has('user-agent')) this.extraHeaders.push('user-agent', USER_AGENT);
     if (plan.body.kind === 'json' && !given.has('content-type')) this.extraHeaders.push('content-type', 'application/json');
@@ -83,7 +95,12 @@ export class RequestStep {
     this.keepBody =
       plan.checks.some((c) => c.kind === 'bodyContains' || c.kind === 'json') ||
       plan.captures.some((c) => c.kind === 'json' || c.kind === 'regex');
-    this.keepHeaders = this.keepBody || plan.checks.some((c) => c.kind === 'header') || plan.captures.some((c) => c.kind === 'header');
+    // With a jar, every response is searched for Set-Cookie (keeping undici's array costs no copy).
+    this.keepHeaders =
+      this.keepBody ||
+      agent.plan.cookies !== 'off' ||
+      plan.checks.some((c) => c.kind === 'header') ||
+      plan.captures.some((c) => c.kind === 'header' || c.kind === 'cookie');
 
     if (plan.url.constant !== undefined && plan.query.length === 0) {
       this.constantPath = this.resolve(plan.url.constant);
@@ -92,10 +109,11 @@ export class RequestStep {
   }
 
   /**
-   * Renders the request into `ex`. Returns its origin, or undefined when the URL does not make an
-   * http(s) request (relative without baseUrl, unknown scheme, malformed).
+   * Renders the request into `ex`, with the cookies of `jar` (null: `http.cookies` is off) and the step's.
+   * Returns its origin, or undefined when the URL does not make an http(s) request (relative without
+   * baseUrl, unknown scheme, malformed).
    */
-  fill(ex: Exchange, ctx: TemplateContext): Origin | undefined {
+  fill(ex: Exchange, ctx: TemplateContext, jar: VUCookieJar | null): Origin | undefined {
     let origin: Origin | undefined;
     let path: string | undefined;
     if (this.constantOrigin !== undefined) {
@@ -124,11 +142,26 @@ export class RequestStep {
     }
     const extra = this.extraHeaders;
     for (let i = 0; i < extra.length; i++) headers.push(extra[i]);
+    if (this.cookies.length > 0 || (jar !== null && !jar.empty)) this.addCookies(headers, origin.key + path, jar ?? NO_JAR, ctx);
 
     if (this.constantBody !== undefined) ex.body = this.constantBody;
     else if (this.json) ex.body = this.json.write(ctx);
     else ex.body = this.text ? this.text.render(ctx) : null;
     return origin;
+  }
+
+  private addCookies(headers: string[], url: string, jar: VUCookieJar, ctx: TemplateContext): void {
+    const cookies = this.cookies;
+    for (let i = 0; i < cookies.length; i++) {
+      const t = this.cookieValues[i];
+      cookies[i][1] = t.constant ?? t.render(ctx);
+    }
+    const value = jar.header(url, cookies);
+    if (value === '') return;
+    const at = this.cookieHeaderAt;
+    // One Cookie header (RFC 6265 5.4): the step's own, then the jar's, as Go's AddCookie appends in k6.
+    if (at >= 0) headers[2 * at + 1] += '; ' + value;
+    else headers.push('cookie', value);
   }
 
   /** Splits a rendered URL into origin (in this.origin) and request target; undefined when invalid. */

@@ -2,7 +2,7 @@
 // one place they are written), durations in ms, templates already compiled, and the whole Plan frozen.
 import { basename } from 'node:path';
 import { parseDuration } from './duration';
-import type { ExecutorPlan, ExecutorType, Plan, ScenarioPlan, Stage, StepPlan } from './plan';
+import type { CookieMode, ExecutorPlan, ExecutorType, Plan, ScenarioPlan, Stage, StepPlan } from './plan';
 import { SCHEMA, scenarioSchema, type ObjectSchema, type SchemaNode } from './schema';
 import type { CheckedFile, CheckedScenario } from './validate';
 
@@ -23,6 +23,7 @@ export function compileScenario(checked: CheckedFile, file: string): Plan {
       timeoutMs,
       noVUConnectionReuse: checked.http.noVUConnectionReuse ?? false,
       insecureSkipTLSVerify: checked.http.insecureSkipTLSVerify ?? false,
+      cookies: checked.http.cookies ?? (httpSchema.properties.cookies.default as CookieMode),
     },
     variables: { ...checked.variables },
     scenarios: checked.scenarios.map((s) => compileScenarioPlan(s, timeoutMs)),

@@ -2,12 +2,16 @@
 // (`json.items[0].id`, `header.X-Token`, `regex:session=(\w+)`).
 
 import type { Comparison, JsonPath } from './plan';
-import { HEADER_NAME_PATTERN } from './names';
+import { COOKIE_NAME_PATTERN, HEADER_NAME_PATTERN } from './names';
 import { didYouMean } from './suggest';
 
 export type JsonPathResult = { ok: true; path: JsonPath } | { ok: false; message: string; offset: number; length: number };
 
-export type CaptureSource = { kind: 'json'; path: JsonPath } | { kind: 'header'; header: string } | { kind: 'regex'; regex: RegExp };
+export type CaptureSource =
+  | { kind: 'json'; path: JsonPath }
+  | { kind: 'header'; header: string }
+  | { kind: 'cookie'; cookie: string }
+  | { kind: 'regex'; regex: RegExp };
 
 export type CaptureSourceResult =
   | { ok: true; capture: CaptureSource }
@@ -148,11 +152,18 @@ export function evalJsonPath(value: unknown, path: JsonPath): unknown {
   return current;
 }
 
-const CAPTURE_KINDS = ['json', 'header', 'regex'];
+const CAPTURE_KINDS = ['json', 'header', 'cookie', 'regex'];
+
+/** Where a `header.`/`cookie.` name (after the 7-character prefix) breaks the token rule both follow. */
+function tokenFailure(name: string, pattern: RegExp, what: string): Failure | undefined {
+  if (pattern.test(name)) return undefined;
+  const bad = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.exec(name)!;
+  return fail(`${what} names cannot contain "${bad[0]}"`, 7 + bad.index, 1);
+}
 
 export function parseCaptureSource(text: string): CaptureSourceResult {
   if (typeof text !== 'string' || text.trim() === '') {
-    return fail('expected a capture source: json.PATH, header.NAME or regex:PATTERN', 0, typeof text === 'string' ? text.length : 0);
+    return fail('expected a capture source: json.PATH, header.NAME, cookie.NAME or regex:PATTERN', 0, typeof text === 'string' ? text.length : 0);
   }
   if (text === 'json' || text.startsWith('json.') || text.startsWith('json[')) {
     if (text === 'json.') return fail('expected a path after "json.", e.g. json.items[0].id', 4, 1);
@@ -164,11 +175,16 @@ export function parseCaptureSource(text: string): CaptureSourceResult {
   if (text.startsWith('header.')) {
     const name = text.slice(7);
     if (name === '') return fail('expected a header name after "header.", e.g. header.X-Token', 6, 1);
-    if (!HEADER_NAME_PATTERN.test(name)) {
-      const bad = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.exec(name)!;
-      return fail(`header names cannot contain "${bad[0]}"`, 7 + bad.index, 1);
-    }
+    const bad = tokenFailure(name, HEADER_NAME_PATTERN, 'header');
+    if (bad) return bad;
     return { ok: true, capture: { kind: 'header', header: name.toLowerCase() } };
+  }
+  if (text.startsWith('cookie.')) {
+    const name = text.slice(7);
+    if (name === '') return fail('expected a cookie name after "cookie.", e.g. cookie.sid', 6, 1);
+    const bad = tokenFailure(name, COOKIE_NAME_PATTERN, 'cookie');
+    if (bad) return bad;
+    return { ok: true, capture: { kind: 'cookie', cookie: name } };
   }
   if (text.startsWith('regex:')) {
     const pattern = text.slice(6);
@@ -190,7 +206,7 @@ export function parseCaptureSource(text: string): CaptureSourceResult {
   const prefix = /^[A-Za-z_]*/.exec(text)![0];
   const suggestion = prefix ? didYouMean(prefix, CAPTURE_KINDS) : undefined;
   const hint = suggestion !== undefined ? ` — did you mean "${suggestion}"?` : '';
-  return fail(`unknown capture source "${prefix || text}"${hint}: use json.PATH, header.NAME or regex:PATTERN`, 0, prefix.length || text.length);
+  return fail(`unknown capture source "${prefix || text}"${hint}: use json.PATH, header.NAME, cookie.NAME or regex:PATTERN`, 0, prefix.length || text.length);
 }
 
 /** The captured value of a regex source: group 1 when the pattern has one, else the whole match. */

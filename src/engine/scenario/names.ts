@@ -43,6 +43,9 @@ export const SCENARIO_NAME_PATTERN = /^[0-9a-zA-Z_-]+$/;
 /** An HTTP header name (RFC 9110's token): request headers, checked response headers, `header.NAME` captures. */
 export const HEADER_NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** A cookie name: RFC 6265's cookie-name is the same token (`cookies:` keys, `cookie.NAME` captures). */
+export const COOKIE_NAME_PATTERN = HEADER_NAME_PATTERN;
+
 /** A threshold's `status` tag: an HTTP status code, as the engine records it. */
 export const STATUS_TAG_PATTERN = /^[1-5]\d\d$/;
 

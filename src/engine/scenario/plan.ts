@@ -80,6 +80,8 @@ export type JsonPath = ReadonlyArray<string | number>;
 export type CapturePlan =
   | { kind: 'json'; name: string; path: JsonPath }
   | { kind: 'header'; name: string; header: string }
+  /** Set by this response, else in the VU's jar for the request's URL (k6's `res.cookies`, then the jar). */
+  | { kind: 'cookie'; name: string; cookie: string }
   | { kind: 'regex'; name: string; regex: RegExp };
 
 export interface RequestStepPlan {
@@ -95,6 +97,8 @@ export interface RequestStepPlan {
   url: Template;
   query: Array<[string, Template]>;
   headers: Array<[string, Template]>;
+  /** `cookies:`: sent with this request only, replacing the jar's cookie of the same name. */
+  cookies: Array<[string, Template]>;
   body:
     | { kind: 'none' }
     | { kind: 'json'; value: JsonTemplate }
@@ -155,12 +159,16 @@ export interface ScenarioPlan {
 
 export type ConnectionMode = 'per-vu' | 'shared';
 
+/** The VU's cookie jar: emptied at each iteration's start (k6's default), kept for the VU's life, or none. */
+export type CookieMode = 'per-iteration' | 'per-vu' | 'off';
+
 export interface HttpPlan {
   connections: ConnectionMode;
   maxConnectionsPerHost: number;
   timeoutMs: number;
   noVUConnectionReuse: boolean;
   insecureSkipTLSVerify: boolean;
+  cookies: CookieMode;
 }
 
 export type Aggregation =

@@ -6,7 +6,7 @@
 // (scripts/gen-snippets.ts) and docs/scenario-format.md (scripts/gen-docs.ts) are derived from it;
 // test/scenario/format-cross-check.test.ts holds them together. See docs/contributing.md.
 import type { ExecutorType } from './plan';
-import { HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, SCENARIO_NAME_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
+import { COOKIE_NAME_PATTERN, HEADER_NAME_PATTERN, IDENTIFIER_PATTERN, SCENARIO_NAME_PATTERN, TAG_VALUE_PATTERNS, UNAVAILABLE_NAMES } from './names';
 import { COMPARISON_WORDS, SIMPLE_AGGREGATION_NAMES } from './format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from './format/capture-sources';
 import { METRIC_TAGS, METRICS, THRESHOLD_TAGS, type MetricName, type MetricType } from '../metrics/catalogue';
@@ -52,7 +52,7 @@ export interface MapSchema extends Documented {
   type: 'map';
   /** What the keys are, for docs and messages: "scenario name", "variable name". */
   keyName: string;
-  keyFormat: 'identifier' | 'scenarioName' | 'name' | 'metricKey' | 'header' | 'jsonPath';
+  keyFormat: 'identifier' | 'scenarioName' | 'name' | 'metricKey' | 'header' | 'cookie' | 'jsonPath';
   values: SchemaNode;
   minProperties?: number;
 }
@@ -210,7 +210,7 @@ const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
   baseUrl: '^[hH][tT][tT][pP][sS]?://',
   url: '^(\\{\\{|/(?!/)|[hH][tT][tT][pP][sS]?:)',
   thresholdExpression: thresholdExpressionPattern(),
-  captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|regex:.)`,
+  captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|cookie\\.${COOKIE_NAME_PATTERN.source.slice(1)}|regex:.)`,
 };
 
 const ARRIVAL: readonly ExecutorType[] = ['constant-arrival-rate', 'ramping-arrival-rate'];
@@ -302,6 +302,16 @@ const step: ObjectSchema = {
         description: 'The parameter\'s value; may hold `{{ }}` templates.',
       },
       description: 'Query parameters, added to the URL (encoded).',
+    },
+    cookies: {
+      type: 'map',
+      keyName: 'cookie name',
+      keyFormat: 'cookie',
+      values: template('The cookie\'s value; may hold `{{ }}` templates.'),
+      description:
+        'Cookies sent with this request only, besides the VU\'s jar (`http.cookies`); a name the jar also ' +
+        'holds for the URL is replaced by this value (k6\'s request cookies with `replace: true`).',
+      link: `${K6}/using-k6/cookies/`,
     },
     json: {
       type: 'any',
@@ -569,6 +579,20 @@ export const SCHEMA: ObjectSchema = {
           default: false,
           description: 'Accept any TLS certificate. For test systems only.',
           link: `${K6}/using-k6/k6-options/reference/#insecure-skip-tls-verify`,
+        },
+        cookies: {
+          type: 'string',
+          enum: ['per-iteration', 'per-vu', 'off'],
+          enumDescriptions: [
+            'Each VU has a cookie jar, emptied when an iteration starts (k6\'s default).',
+            'Each VU keeps its cookie jar for its whole life.',
+            'No jar: cookies from responses are neither stored nor sent.',
+          ],
+          default: 'per-iteration',
+          description:
+            'The VU\'s cookie jar: cookies set by responses (`Set-Cookie`) go back on its later requests by ' +
+            'domain, path, expiry and `Secure` (RFC 6265).',
+          link: `${K6}/using-k6/cookies/`,
         },
       },
     },
@@ -908,6 +932,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
         out.propertyNames = { pattern: SCENARIO_NAME_PATTERN.source };
       } else if (node.keyFormat === 'header') {
         out.propertyNames = { pattern: HEADER_NAME_PATTERN.source };
+      } else if (node.keyFormat === 'cookie') {
+        out.propertyNames = { pattern: COOKIE_NAME_PATTERN.source };
       } else if (node.keyFormat === 'metricKey') {
         out.propertyNames = { anyOf: metricKeyPatterns() };
       }

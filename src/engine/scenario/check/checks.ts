@@ -146,7 +146,7 @@ export function checkCaptures(f: Findings, entry: Entry, variables: Readonly<Rec
         e.keyNode,
       );
     }
-    const text = scalarText(f, e, 'a source: json.PATH, header.NAME or regex:PATTERN');
+    const text = scalarText(f, e, 'a source: json.PATH, header.NAME, cookie.NAME or regex:PATTERN');
     if (text === undefined) {
       ok = false;
       continue;

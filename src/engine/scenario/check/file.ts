@@ -2,7 +2,7 @@
 // (./scenario.ts, through ./cache.ts) and thresholds (./thresholds.ts) get what they read from the rest
 // of the file passed in.
 import { isMap, isScalar, type Node } from 'yaml';
-import type { ConnectionMode, ThresholdPlan } from '../plan';
+import type { ConnectionMode, CookieMode, ThresholdPlan } from '../plan';
 import { SCHEMA, type ObjectSchema } from '../schema';
 import { checkScenarioBlock, type CheckCache } from './cache';
 import type { Findings } from './findings';
@@ -22,6 +22,7 @@ export interface CheckedFile {
     timeoutMs?: number;
     noVUConnectionReuse?: boolean;
     insecureSkipTLSVerify?: boolean;
+    cookies?: CookieMode;
   };
   variables: Record<string, string | number | boolean>;
   scenarios: CheckedScenario[];

@@ -188,7 +188,8 @@ function checkStep(
 
   const headers = templateMap(f, byKey.get('headers'), scope, 'header');
   const query = templateMap(f, byKey.get('query'), scope, 'query');
-  if (!headers || !query) ok = false;
+  const cookies = templateMap(f, byKey.get('cookies'), scope, 'cookie');
+  if (!headers || !query || !cookies) ok = false;
 
   let body: RequestStepPlan['body'] = { kind: 'none' };
   const json = byKey.get('json');
@@ -218,7 +219,7 @@ function checkStep(
   const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context.variables) : [];
   if (!captures) ok = false;
 
-  if (!ok || !url || !headers || !query || !checks || !captures) return undefined;
+  if (!ok || !url || !headers || !query || !cookies || !checks || !captures) return undefined;
   return {
     kind: 'request',
     name,
@@ -228,6 +229,7 @@ function checkStep(
     url,
     query,
     headers,
+    cookies,
     body,
     timeoutMs,
     checks,

@@ -1,7 +1,7 @@
 // What a request step sends: its URL (relative ones need the file's baseUrl), headers and query
 // parameters as templates, and a JSON body whose strings are templates.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
-import { HEADER_NAME_PATTERN } from '../names';
+import { COOKIE_NAME_PATTERN, HEADER_NAME_PATTERN } from '../names';
 import type { JsonTemplate, Template } from '../plan';
 import type { Findings } from './findings';
 import { exactStart } from './ranges';
@@ -63,11 +63,17 @@ export function checkUrl(f: Findings, entry: Entry, scope: StepScope, baseUrlGiv
   return template;
 }
 
-/** `headers:` or `query:`: names to templates. */
-export function templateMap(f: Findings, entry: Entry | undefined, scope: StepScope, kind: 'header' | 'query'): Array<[string, Template]> | undefined {
+/** What each name-to-template map of a step holds, and the rule its names follow. */
+const TEMPLATE_MAPS: Readonly<Record<'header' | 'query' | 'cookie', Readonly<{ what: string; values: string }>>> = {
+  header: { what: 'a map of header names to values', values: 'a text (templates allowed)' },
+  query: { what: 'a map of query parameters to values', values: 'a text, number or boolean (templates allowed)' },
+  cookie: { what: 'a map of cookie names to values', values: 'a text (templates allowed)' },
+};
+
+/** `headers:`, `query:` or `cookies:`: names to templates. */
+export function templateMap(f: Findings, entry: Entry | undefined, scope: StepScope, kind: keyof typeof TEMPLATE_MAPS): Array<[string, Template]> | undefined {
   if (!entry) return [];
-  const what = kind === 'header' ? 'a map of header names to values' : 'a map of query parameters to values';
-  const map = expectMap(f, entry, what);
+  const map = expectMap(f, entry, TEMPLATE_MAPS[kind].what);
   if (!map) return undefined;
   const out: Array<[string, Template]> = [];
   let ok = true;
@@ -77,7 +83,12 @@ export function templateMap(f: Findings, entry: Entry | undefined, scope: StepSc
       ok = false;
       continue;
     }
-    const template = templateEntry(f, e, scope, kind === 'header' ? 'a text (templates allowed)' : 'a text, number or boolean (templates allowed)');
+    if (kind === 'cookie' && !COOKIE_NAME_PATTERN.test(e.key)) {
+      f.error('invalid-cookie-name', `"${e.key}" is not a valid cookie name: use letters, digits and - or _ (no spaces, "=", ";" or ",")`, e.keyNode);
+      ok = false;
+      continue;
+    }
+    const template = templateEntry(f, e, scope, TEMPLATE_MAPS[kind].values);
     if (template) out.push([e.key, template]);
     else ok = false;
   }

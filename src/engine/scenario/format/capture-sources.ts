@@ -3,7 +3,7 @@
 
 export interface CaptureSourceDescription {
   /** What the value starts with; completion offers it. */
-  prefix: 'json.' | 'header.' | 'regex:';
+  prefix: 'json.' | 'header.' | 'cookie.' | 'regex:';
   /** As the docs write the form. */
   form: string;
   /** Must parse; the cross-check and the docs generator check it. */
@@ -29,6 +29,15 @@ export const CAPTURE_SOURCE_DESCRIPTIONS: readonly CaptureSourceDescription[] = 
     example: 'header.X-Request-Id',
     placeholder: 'Location',
     takes: 'A response header\'s value (the name is case-insensitive).',
+  },
+  {
+    prefix: 'cookie.',
+    form: 'cookie.NAME',
+    example: 'cookie.sid',
+    placeholder: 'sid',
+    takes:
+      'A cookie\'s value (the name is case-sensitive): the one this response sets (`Set-Cookie`, k6\'s ' +
+      '`res.cookies`; the last when it is set twice), else the one the VU\'s jar holds for the request\'s URL.',
   },
   {
     prefix: 'regex:',
