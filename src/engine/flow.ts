@@ -21,6 +21,8 @@ export interface FlowDeps {
   agent: HttpAgent;
   recorder: ScenarioRecorder;
   env: Record<string, string | undefined>;
+  /** What `setup:` captured: read-only values every iteration starts with, over the file's variables. */
+  setupData?: Readonly<Record<string, unknown>>;
 }
 
 export interface VUState {
@@ -113,7 +115,7 @@ export class FlowRunner {
       };
     });
     // Every name an iteration can set, so resetting the variables keeps the object's shape.
-    const initial = new Map<string, unknown>(Object.entries(deps.plan.variables));
+    const initial = new Map<string, unknown>([...Object.entries(deps.plan.variables), ...Object.entries(deps.setupData ?? {})]);
     for (const step of scenario.steps) {
       if (step.kind === 'request') for (const c of step.captures) if (!initial.has(c.name)) initial.set(c.name, undefined);
     }
@@ -217,7 +219,7 @@ export class FlowRunner {
   }
 }
 
-function runCheck(check: CheckPlan, response: ResponseView): boolean {
+export function runCheck(check: CheckPlan, response: ResponseView): boolean {
   switch (check.kind) {
     case 'status':
       return check.allowed.includes(response.status);
@@ -230,7 +232,7 @@ function runCheck(check: CheckPlan, response: ResponseView): boolean {
   }
 }
 
-function capture(c: CapturePlan, response: ResponseView): unknown {
+export function capture(c: CapturePlan, response: ResponseView): unknown {
   switch (c.kind) {
     case 'json': {
       const json = response.bodyJson();

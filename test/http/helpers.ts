@@ -133,6 +133,8 @@ export function planOf(options: {
     baseUrl: options.baseUrl,
     http: httpPlan(options.http),
     variables: options.variables ?? {},
+    setup: [],
+    teardown: [],
     scenarios: [
       {
         name: 'main',

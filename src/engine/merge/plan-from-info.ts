@@ -89,6 +89,8 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
       baseUrl: info.baseUrl,
       http: { connections: 'per-vu', maxConnectionsPerHost: 0, timeoutMs: 0, noVUConnectionReuse: false, insecureSkipTLSVerify: false },
       variables: {},
+      setup: [],
+      teardown: [],
       scenarios,
       thresholds,
     },

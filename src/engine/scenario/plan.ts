@@ -196,6 +196,9 @@ export interface Plan {
   baseUrl: string | undefined;
   http: HttpPlan;
   variables: Record<string, string | number | boolean>;
+  /** `setup:` and `teardown:` (k6's setup() and teardown()): run once by the test; empty when absent. */
+  setup: StepPlan[];
+  teardown: StepPlan[];
   scenarios: ScenarioPlan[];
   thresholds: ThresholdPlan[];
 }

@@ -6,7 +6,7 @@ import type { ConnectionMode, ThresholdPlan } from '../plan';
 import { SCHEMA, type ObjectSchema } from '../schema';
 import { checkScenarioBlock, type CheckCache } from './cache';
 import type { Findings } from './findings';
-import type { FlowContext } from './flow';
+import { checkFlow, type CheckedStep, type FlowContext } from './flow';
 import { replaceFix } from './fixes';
 import { deref, describe, entries, expectMap, isEmpty, misspelled, missingKey, readName, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import type { CheckedScenario } from './scenario';
@@ -24,6 +24,9 @@ export interface CheckedFile {
     insecureSkipTLSVerify?: boolean;
   };
   variables: Record<string, string | number | boolean>;
+  /** `setup:` and `teardown:`: every step, or undefined when absent or broken. */
+  setup: CheckedStep[] | undefined;
+  teardown: CheckedStep[] | undefined;
   scenarios: CheckedScenario[];
   thresholds: ThresholdPlan[];
 }
@@ -57,10 +60,15 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   if (http) checkHttp(f, http, checked.http);
   const variables = byKey.get('variables');
   if (variables) checkVariables(f, variables, checked.variables);
+  const baseUrlGiven = baseUrl !== undefined;
+  const setup = byKey.get('setup');
+  const setupCaptures = setup ? checkLifecycle(f, setup, { variables: checked.variables, setupCaptures: [], baseUrlGiven, captureLifetime: 'in setup, teardown and every scenario' }, checked) : [];
+  const teardown = byKey.get('teardown');
+  if (teardown) checkLifecycle(f, teardown, { variables: checked.variables, setupCaptures, baseUrlGiven, captureLifetime: 'for the rest of teardown' }, checked);
   const stepNames: string[] = [];
   const scenarios = byKey.get('scenarios');
   if (scenarios) {
-    checkScenarios(f, scenarios, { variables: checked.variables, baseUrlGiven: baseUrl !== undefined }, cache, checked.scenarios, stepNames);
+    checkScenarios(f, scenarios, { variables: checked.variables, setupCaptures, baseUrlGiven }, cache, checked.scenarios, stepNames);
   } else if (!misspelled(fileEntries, allowed, 'scenarios')) {
     const first = fileEntries[0]?.keyNode ?? root;
     missingKey(f, 'the file has no scenarios: add `scenarios:` with at least one scenario', first, root, undefined, 'scenarios');
@@ -124,6 +132,15 @@ function checkVariables(f: Findings, entry: Entry, out: CheckedFile['variables']
       f.error('wrong-type', `variable ${e.key} must be a text, number or boolean, not ${describe(f, node)}`, node!);
     }
   }
+}
+
+/** `setup:` or `teardown:`, a flow run once; returns the names its steps capture. */
+function checkLifecycle(f: Findings, entry: Entry, context: FlowContext, checked: CheckedFile): string[] {
+  const flow = checkFlow(f, entry, entry.key, undefined, context);
+  const steps = flow.steps.length > 0 ? flow.steps : undefined;
+  if (entry.key === 'setup') checked.setup = steps;
+  else checked.teardown = steps;
+  return flow.captureNames;
 }
 
 function checkScenarios(
