@@ -160,6 +160,40 @@ test('teardown runs after Ctrl-C (graceful stop), with setup\'s captures', async
   assert.deepEqual(summary.summary.lifecycle.map((s) => s.scenario), ['setup', 'teardown']);
 });
 
+test('teardown runs after a hard stop (Ctrl-C twice)', async () => {
+  const since = target.received.length;
+  const ndjson = join(ws.dir, 'hard.ndjson');
+  const run = spawnVolley(ws, [
+    'run',
+    // Iterations that think for 20 s within a 30 s gracefulStop: only the hard stop ends them soon.
+    file('hard.volley.yaml', { executor: '    executor: constant-vus\n    vus: 2\n    duration: 30s\n    gracefulStop: 30s', scenarioSteps: '      - get: /products\n      - think: 20s' }),
+    '--no-store',
+    '--workers',
+    '2',
+    '--out',
+    `ndjson=${ndjson}`,
+  ]);
+  await waitFor('the first aggregate', () => readNdjson(ndjson).some((e) => e.type === 'aggregate'));
+  run.child.kill('SIGINT');
+  await waitFor('the graceful-stop notice', () => run.stderrSoFar().includes('stopping gracefully'));
+  run.child.kill('SIGINT');
+  const r = await run.finished;
+  assert.equal(r.code, 105, r.stderr);
+  assert.equal(received('/teardown', since).length, 1);
+  assert.match(r.stdout, /█ TEARDOWN/);
+});
+
+test('a stop during setup starts no scenario; teardown runs; exit 105', async () => {
+  const since = target.received.length;
+  const run = spawnVolley(ws, ['run', file('stop-in-setup.volley.yaml', { setupPath: '/slow?ms=3000' }), '--no-store', '--quiet']);
+  await waitFor('the setup request', () => received('/slow', since).length === 1);
+  run.child.kill('SIGINT');
+  const r = await run.finished;
+  assert.equal(r.code, 105, r.stderr);
+  assert.equal(received('/products', since).length, 0);
+  assert.equal(received('/teardown', since).length, 1);
+});
+
 test('teardown runs after a threshold abort', async () => {
   const since = target.received.length;
   const r = await volley(ws, [
