@@ -36,6 +36,7 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
           index,
           range: RANGE,
           method: s.method ?? 'GET',
+          once: false,
           url: constant('/x'),
           query: [],
           headers: [],

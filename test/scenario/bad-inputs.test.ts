@@ -693,6 +693,22 @@ const CASES: BadInput[] = [
     message: "unknown name \"cartId\": not a variable, capture or built-in (vu, iteration, scenario, env.NAME)",
     range: "3:17-3:23",
   },
+  {
+    name: "once is not a boolean",
+    yaml: "baseUrl: http://127.0.0.1:7878\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - get: /login\n        once: sometimes\n",
+    code: "wrong-type",
+    severity: "error",
+    message: "once must be true or false, not the text \"sometimes\"",
+    range: "8:15-8:24",
+  },
+  {
+    name: "once on a think step",
+    yaml: "baseUrl: http://127.0.0.1:7878\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - get: /a\n      - think: 1s\n        once: true\n",
+    code: "think-step-key",
+    severity: "error",
+    message: "a think step takes only name and think: move once to a request step",
+    range: "9:9-9:13",
+  },
 ];
 
 test('the table holds at least 40 distinct bad inputs', () => {

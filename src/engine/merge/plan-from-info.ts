@@ -37,6 +37,7 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
       const method = METHODS.find((m) => m === step.method) ?? 'GET';
       return {
         kind: 'request',
+        once: false,
         name: step.name,
         index: step.index,
         range: lineRange(step.line),

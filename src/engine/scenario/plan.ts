@@ -91,6 +91,8 @@ export interface RequestStepPlan {
   /** Where the step's list item starts: inline results attach here. */
   range: Range;
   method: HttpMethod;
+  /** `once: true`: only in each VU's first iteration; its captures last for the VU's life. */
+  once: boolean;
   /** Relative to baseUrl unless absolute. */
   url: Template;
   query: Array<[string, Template]>;

@@ -282,6 +282,13 @@ const step: ObjectSchema = {
         'Defaults to the method and URL, e.g. `GET /products`.',
     },
     ...methodProperties,
+    once: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Send this request only in each VU\'s first iteration (a login); its captures then last for the VU\'s ' +
+        'life instead of one iteration.',
+    },
     think: duration(`Pause the VU for this long (k6's \`sleep\`). ${durationSyntax}`, {
       link: `${K6}/javascript-api/k6/sleep/`,
     }),

@@ -10,7 +10,7 @@ import { suggest } from '../suggest';
 import { checkCaptures, checkChecks } from './checks';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
-import { deref, describe, entries, expectSeq, isEmpty, readDuration, scalarText, unknownKey, valueAt, type Entry } from './read';
+import { deref, describe, entries, expectSeq, isEmpty, readDuration, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import { checkUrl, jsonTemplate, templateMap } from './request';
 import { templateEntry, type StepScope } from './templates';
 
@@ -222,6 +222,14 @@ function checkStep(
     if (timeoutMs === undefined) ok = false;
   }
 
+  let once = false;
+  const onceEntry = byKey.get('once');
+  if (onceEntry) {
+    const value = readScalar(f, onceEntry, stepSchema().properties.once);
+    if (typeof value === 'boolean') once = value;
+    else ok = false;
+  }
+
   const checks = byKey.has('check') ? checkChecks(f, byKey.get('check')!) : [];
   if (!checks) ok = false;
   const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context, context.captureLifetime) : [];
@@ -234,6 +242,7 @@ function checkStep(
     index,
     range,
     method: methodOfKey(methodEntry.key)!,
+    once,
     url,
     query,
     headers,
