@@ -226,3 +226,23 @@ test('--no-setup and --no-teardown skip them', async () => {
   assert.equal(received('/admin', onlyTeardown).length, 0);
   assert.equal(received('/teardown', onlyTeardown).length, 1);
 });
+
+test('each execution segment process runs its own setup and teardown, as k6 instances do', async () => {
+  const since = target.received.length;
+  const loginsBefore = logins;
+  const path = file('segments.volley.yaml');
+  const [a, b] = await Promise.all(
+    ['0:1/2', '1/2:1'].map((segment) =>
+      volley(ws, ['run', path, '--execution-segment', segment, '--execution-segment-sequence', '0,1/2,1', '--workers', '1', '--no-store', '--quiet']),
+    ),
+  );
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(logins - loginsBefore, 2);
+  assert.equal(received('/teardown', since).length, 2);
+  const products = received('/products', since);
+  assert.equal(products.length, 12, 'the segments split the 4 VUs × 3 iterations');
+  // Each segment's iterations read the token of its own setup.
+  const tokens = new Set(products.map((p) => p.authorization));
+  assert.deepEqual(tokens, new Set([`Bearer t-${loginsBefore + 1}`, `Bearer t-${loginsBefore + 2}`]));
+});
