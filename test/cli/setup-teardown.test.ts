@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTarget, type Target } from '../support/target';
-import { readNdjson, spawnVolley, volley, waitFor, workspace, type Workspace } from './helpers';
+import { readNdjson, spawnVolley, volley, waitFor, workspace, type Spawned, type Workspace } from './helpers';
 
 let ws: Workspace;
 let target: Target;
@@ -133,19 +133,19 @@ test('a setup request that fails (transport error): exit 107, teardown still run
   assert.equal(received('/teardown', since).length, 1);
 });
 
+/** A 30 s constant-vus run of 2 VUs, once its first second is measured. */
+async function runningLong(name: string, gracefulStop: string, scenarioSteps: string, workers: number): Promise<{ run: Spawned; ndjson: string }> {
+  const ndjson = join(ws.dir, `${name}.ndjson`);
+  const executor = `    executor: constant-vus\n    vus: 2\n    duration: 30s\n    gracefulStop: ${gracefulStop}`;
+  const path = file(`${name}.volley.yaml`, { executor, scenarioSteps });
+  const run = spawnVolley(ws, ['run', path, '--no-store', '--workers', String(workers), '--out', `ndjson=${ndjson}`]);
+  await waitFor('the first aggregate', () => readNdjson(ndjson).some((e) => e.type === 'aggregate'));
+  return { run, ndjson };
+}
+
 test('teardown runs after Ctrl-C (graceful stop), with setup\'s captures', async () => {
   const since = target.received.length;
-  const ndjson = join(ws.dir, 'sigint.ndjson');
-  const run = spawnVolley(ws, [
-    'run',
-    file('sigint.volley.yaml', { executor: '    executor: constant-vus\n    vus: 2\n    duration: 30s\n    gracefulStop: 2s', scenarioSteps: '      - get: /slow?ms=50\n        headers: { Authorization: "Bearer {{ adminToken }}" }' }),
-    '--no-store',
-    '--workers',
-    '1',
-    '--out',
-    `ndjson=${ndjson}`,
-  ]);
-  await waitFor('the first aggregate', () => readNdjson(ndjson).some((e) => e.type === 'aggregate'));
+  const { run, ndjson } = await runningLong('sigint', '2s', '      - get: /slow?ms=50\n        headers: { Authorization: "Bearer {{ adminToken }}" }', 1);
   assert.equal(received('/teardown', since).length, 0, 'no teardown while the scenarios run');
   run.child.kill('SIGINT');
   const r = await run.finished;
@@ -162,18 +162,8 @@ test('teardown runs after Ctrl-C (graceful stop), with setup\'s captures', async
 
 test('teardown runs after a hard stop (Ctrl-C twice)', async () => {
   const since = target.received.length;
-  const ndjson = join(ws.dir, 'hard.ndjson');
-  const run = spawnVolley(ws, [
-    'run',
-    // Iterations that think for 20 s within a 30 s gracefulStop: only the hard stop ends them soon.
-    file('hard.volley.yaml', { executor: '    executor: constant-vus\n    vus: 2\n    duration: 30s\n    gracefulStop: 30s', scenarioSteps: '      - get: /products\n      - think: 20s' }),
-    '--no-store',
-    '--workers',
-    '2',
-    '--out',
-    `ndjson=${ndjson}`,
-  ]);
-  await waitFor('the first aggregate', () => readNdjson(ndjson).some((e) => e.type === 'aggregate'));
+  // Iterations that think for 20 s within a 30 s gracefulStop: only the hard stop ends them soon.
+  const { run } = await runningLong('hard', '30s', '      - get: /products\n      - think: 20s', 2);
   run.child.kill('SIGINT');
   await waitFor('the graceful-stop notice', () => run.stderrSoFar().includes('stopping gracefully'));
   run.child.kill('SIGINT');
