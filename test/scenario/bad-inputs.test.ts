@@ -709,6 +709,14 @@ const CASES: BadInput[] = [
     message: "a think step takes only name and think: move once to a request step",
     range: "9:9-9:13",
   },
+  {
+    name: "once in setup",
+    yaml: "baseUrl: http://127.0.0.1:7878\nsetup:\n  - post: /login\n    once: true\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - get: /p\n",
+    code: "once-in-lifecycle",
+    severity: "warning",
+    message: "once does nothing in setup: its steps run once anyway; remove it",
+    range: "4:5-4:9",
+  },
 ];
 
 test('the table holds at least 40 distinct bad inputs', () => {

@@ -1,7 +1,7 @@
 // The file's top level: name, baseUrl, http settings and variables, checked here; scenarios
 // (./scenario.ts, through ./cache.ts) and thresholds (./thresholds.ts) get what they read from the rest
 // of the file passed in.
-import { isMap, isScalar, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ConnectionMode, ThresholdPlan } from '../plan';
 import { SCHEMA, type ObjectSchema } from '../schema';
 import { checkScenarioBlock, type CheckCache } from './cache';
@@ -137,6 +137,12 @@ function checkVariables(f: Findings, entry: Entry, out: CheckedFile['variables']
 /** `setup:` or `teardown:`, a flow run once; returns the names its steps capture. */
 function checkLifecycle(f: Findings, entry: Entry, context: FlowContext, checked: CheckedFile): string[] {
   const flow = checkFlow(f, entry, entry.key, undefined, context);
+  if (isSeq(entry.value)) {
+    for (const item of entry.value.items) {
+      const once = isMap(item) ? item.items.find((p) => isScalar(p.key) && p.key.value === 'once') : undefined;
+      if (once) f.warning('once-in-lifecycle', `once does nothing in ${entry.key}: its steps run once anyway; remove it`, once.key as Node);
+    }
+  }
   const steps = flow.steps.length > 0 ? flow.steps : undefined;
   if (entry.key === 'setup') checked.setup = steps;
   else checked.teardown = steps;
