@@ -158,6 +158,8 @@ export interface RunSummary {
   thresholds: ThresholdResult[];
   diagnoses: Diagnosis[];
   checks?: CheckFigures[];
+  /** `setup:` and `teardown:` as they ran (k6's `scenario: setup` / `teardown` tags), measured apart from the scenarios. */
+  lifecycle?: ScenarioFigures[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
 }
@@ -278,6 +280,8 @@ export const EXIT = {
   /** A threshold with abortOnFail ended the run. */
   thresholdAbort: 99,
   engineError: 103,
+  /** A `setup:` step failed (its request or a check): no scenario ran. k6's code for an exception in the script. */
+  scriptException: 107,
 } as const;
 
 /** A run as the results panel shows it: its events in order, and where they came from. */

@@ -23,6 +23,8 @@ export interface FlowDeps {
   agent: HttpAgent;
   recorder: ScenarioRecorder;
   env: Record<string, string | undefined>;
+  /** What `setup:` captured: read-only values every iteration starts with, over the file's variables. */
+  setupData?: Readonly<Record<string, unknown>>;
 }
 
 export interface VUState {
@@ -36,6 +38,8 @@ export interface VUState {
 
 interface PreparedRequest {
   kind: 'request';
+  /** Only in the VU's first iteration. */
+  once: boolean;
   request: RequestStep;
   recorder: StepRecorder;
   checks: CheckPlan[];
@@ -57,6 +61,8 @@ class FlowVU implements VUState {
   readonly jar: VUCookieJar | null;
   interrupted = false;
   inRequest = false;
+  /** Set once the VU's first iteration has begun: `once` steps are skipped from then on. */
+  begun = false;
   private thinkTimer: NodeJS.Timeout | null = null;
   private thinkResolve: (() => void) | null = null;
   private readonly thinkExecutor = (resolve: () => void): void => {
@@ -99,7 +105,10 @@ const RENDER_FAILED = new VolleyHttpError('invalid-url', 'the request could not 
 export class FlowRunner {
   private readonly steps: PreparedStep[];
   private readonly scenarioName: string;
+  /** The names every iteration starts from, with their values. */
   private readonly variables: Array<[string, unknown]>;
+  /** What only `once` steps capture: set when the VU starts, then kept for its life. */
+  private readonly vuVariables: Array<[string, unknown]>;
   private readonly noReuse: boolean;
   private readonly cookies: boolean;
   private readonly cookiesPerIteration: boolean;
@@ -116,6 +125,7 @@ export class FlowRunner {
       if (step.kind === 'think') return { kind: 'think', durationMs: step.durationMs };
       return {
         kind: 'request',
+        once: step.once,
         request: new RequestStep(step, base, deps.agent),
         recorder: deps.recorder.step(step.index),
         checks: step.checks.map((c) => (c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c)),
@@ -123,15 +133,26 @@ export class FlowRunner {
       };
     });
     // Every name an iteration can set, so resetting the variables keeps the object's shape.
-    const initial = new Map<string, unknown>(Object.entries(deps.plan.variables));
+    const initial = new Map<string, unknown>([...Object.entries(deps.plan.variables), ...Object.entries(deps.setupData ?? {})]);
+    const capturedEachIteration = new Set<string>();
     for (const step of scenario.steps) {
-      if (step.kind === 'request') for (const c of step.captures) if (!initial.has(c.name)) initial.set(c.name, undefined);
+      if (step.kind !== 'request') continue;
+      for (const c of step.captures) {
+        if (!initial.has(c.name)) initial.set(c.name, undefined);
+        if (!step.once) capturedEachIteration.add(c.name);
+      }
     }
-    this.variables = [...initial];
+    const onceOnly = new Set<string>();
+    for (const step of scenario.steps) {
+      if (step.kind === 'request' && step.once) for (const c of step.captures) if (!capturedEachIteration.has(c.name)) onceOnly.add(c.name);
+    }
+    this.variables = [...initial].filter(([name]) => !onceOnly.has(name));
+    this.vuVariables = [...initial].filter(([name]) => onceOnly.has(name));
   }
 
   newVU(id: number): VUState {
     const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies);
+    for (const [name, value] of this.vuVariables) vu.vars[name] = value;
     this.resetVariables(vu);
     return vu;
   }
@@ -141,6 +162,8 @@ export class FlowRunner {
     const vu = state as FlowVU;
     vu.interrupted = false;
     vu.ctx.iteration = iteration;
+    const first = !vu.begun;
+    vu.begun = true;
     this.resetVariables(vu);
     if (this.cookiesPerIteration) vu.jar!.clear();
     try {
@@ -151,6 +174,8 @@ export class FlowRunner {
         if (step.kind === 'think') {
           await vu.think(step.durationMs);
           if (vu.interrupted) return false; // the think was cut short
+        } else if (step.once && !first) {
+          continue;
         } else if (!(await this.request(vu, step))) {
           return false;
         }
@@ -230,7 +255,7 @@ export class FlowRunner {
   }
 }
 
-function runCheck(check: CheckPlan, response: ResponseView): boolean {
+export function runCheck(check: CheckPlan, response: ResponseView): boolean {
   switch (check.kind) {
     case 'status':
       return check.allowed.includes(response.status);
@@ -244,11 +269,11 @@ function runCheck(check: CheckPlan, response: ResponseView): boolean {
 }
 
 /** `cookie.NAME`: set by this response (k6's `res.cookies`), else what the jar holds for the request's URL. */
-function cookieCapture(name: string, ex: Exchange, origin: Origin, jar: VUCookieJar | null): string | undefined {
+export function cookieCapture(name: string, ex: Exchange, origin: Origin, jar: VUCookieJar | null): string | undefined {
   return setCookieValue(ex.rawHeaders, name) ?? jar?.value(name, origin.key + ex.path);
 }
 
-function capture(c: Exclude<CapturePlan, { kind: 'cookie' }>, response: ResponseView): unknown {
+export function capture(c: Exclude<CapturePlan, { kind: 'cookie' }>, response: ResponseView): unknown {
   switch (c.kind) {
     case 'json': {
       const json = response.bodyJson();

@@ -25,6 +25,8 @@ export interface StartRunOptions {
   scenarios?: string[];
   /** What `env.NAME` templates see. */
   env: Record<string, string | undefined>;
+  /** What `setup:` captured (run before, by the session): every iteration of every scenario reads it. */
+  setupData?: Readonly<Record<string, unknown>>;
   /** Every event of the run in order, ending with `summary`; the caller writes `end` with the exit code. */
   onEvent: (event: RunEvent) => void;
   runId?: string;
@@ -80,7 +82,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
 
   const executors: Executor[] = selected.map(({ scenario, index }) => {
     const recorder = registry.scenario(index);
-    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env });
+    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env, setupData: options.setupData });
     return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name), share: options.share });
   });
 

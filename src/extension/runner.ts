@@ -212,6 +212,10 @@ export class Runner implements vscode.Disposable {
     } else if (exitCode === EXIT.externalAbort || exit.killed) {
       text = '$(debug-stop) Volley: stopped';
       message = `Volley: ${run.label} was stopped${exit.killed ? ' (the engine was killed)' : ''}.`;
+    } else if (exitCode === EXIT.scriptException) {
+      text = '$(error) Volley: setup failed';
+      message = `Volley: a setup step of ${run.label} failed, so no scenario ran (teardown did). See the Volley output.`;
+      level = 'error';
     } else if (exitCode === EXIT.invalidInput) {
       text = '$(error) Volley: not run';
       message = `Volley: ${run.label} has errors, so nothing was run. See the Problems view.`;

@@ -28,6 +28,7 @@ import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS } from '../engine/scenario/template
 import { metricType, parseMetricKey } from '../engine/scenario/threshold-expr';
 import type { AnalysedDocument } from './documents';
 import { cursorContext, type CursorContext } from './cursor';
+import { flowSteps, type StepInfo } from './model';
 import { DURATION_SUGGESTIONS, durationDoc } from './docs';
 import { builtinDoc, helperDoc, metricDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engine/scenario/format/docs';
 import { METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
@@ -379,23 +380,31 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
       textEdit: edit(context.range, v.name),
     });
   }
-  const [, scenarioName, flow, stepIndex] = context.path;
-  if (context.path[0] === 'scenarios' && flow === 'flow' && typeof stepIndex === 'number') {
-    const scenario = model.scenarios.find((s) => s.name === scenarioName);
+  // The captures of the flow's earlier steps, then (outside setup) every capture of setup.
+  const [first, scenarioName, flow, scenarioStep] = context.path;
+  const inScenario = first === 'scenarios' && flow === 'flow' && typeof scenarioStep === 'number';
+  const inLifecycle = (first === 'setup' || first === 'teardown') && typeof scenarioName === 'number';
+  if (inScenario || inLifecycle) {
+    const owner = inScenario ? String(scenarioName) : first;
+    const stepIndex = inScenario ? scenarioStep : (scenarioName as number);
+    const flows: Array<{ steps: StepInfo[]; before: number; of: string }> = [{ steps: flowSteps(model, owner), before: stepIndex, of: 'step' }];
+    if (owner !== 'setup') flows.push({ steps: flowSteps(model, 'setup'), before: Infinity, of: 'setup step' });
     const seen = new Set(items.map((i) => i.label));
-    for (const step of scenario?.steps ?? []) {
-      if (step.index >= stepIndex) break;
-      for (const c of step.captures) {
-        if (seen.has(c.name)) continue;
-        seen.add(c.name);
-        items.push({
-          label: c.name,
-          kind: CompletionItemKind.Variable,
-          detail: `capture of step ${step.index + 1}`,
-          documentation: markdown(`**${c.name}**: captured by step ${step.index + 1} "${step.name}" from \`${c.source ?? ''}\``),
-          sortText: `0${c.name}`,
-          textEdit: edit(context.range, c.name),
-        });
+    for (const { steps, before, of } of flows) {
+      for (const step of steps) {
+        if (step.index >= before) break;
+        for (const c of step.captures) {
+          if (seen.has(c.name)) continue;
+          seen.add(c.name);
+          items.push({
+            label: c.name,
+            kind: CompletionItemKind.Variable,
+            detail: `capture of ${of} ${step.index + 1}`,
+            documentation: markdown(`**${c.name}**: captured by ${of} ${step.index + 1} "${step.name}" from \`${c.source ?? ''}\``),
+            sortText: `0${c.name}`,
+            textEdit: edit(context.range, c.name),
+          });
+        }
       }
     }
   }

@@ -50,6 +50,11 @@ export interface ScenarioInfo extends NamedKey {
   steps: StepInfo[];
 }
 
+/** `setup:` or `teardown:`: a flow of steps run once by the test. */
+export interface LifecycleInfo extends NamedKey {
+  steps: StepInfo[];
+}
+
 export interface TemplateRef {
   name: string;
   kind: TemplateReference['kind'];
@@ -68,6 +73,7 @@ export interface ThresholdInfo extends NamedKey {
 export interface DocumentModel {
   variables: VariableDef[];
   scenarios: ScenarioInfo[];
+  lifecycle: LifecycleInfo[];
   thresholds: ThresholdInfo[];
   thresholdsRange: Range | undefined;
   variablesRange: Range | undefined;
@@ -101,6 +107,7 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
   const model: DocumentModel = {
     variables: [],
     scenarios: [],
+    lifecycle: [],
     thresholds: [],
     thresholdsRange: undefined,
     variablesRange: undefined,
@@ -135,6 +142,15 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
         if (outline.scenario) model.scenarios.push(shiftLines(outline.scenario, delta));
         for (const ref of outline.references) model.references.push(shiftLines(ref, delta));
       }
+    } else if ((key === 'setup' || key === 'teardown') && isSeq(pair.value)) {
+      const named = namedKey(doc, pair);
+      if (!named) continue;
+      const steps: StepInfo[] = [];
+      pair.value.items.forEach((item, index) => {
+        const step = readStep(doc, item as Node, index, key, model, [key, index]);
+        if (step) steps.push(step);
+      });
+      model.lifecycle.push({ ...named, steps });
     } else if (key === 'thresholds' && isMap(pair.value)) {
       model.thresholdsRange = pairRange(doc, pair);
       for (const p of pair.value.items) {
@@ -180,7 +196,15 @@ function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): 
   return scenario;
 }
 
-function readStep(doc: ScenarioDocument, item: Node, index: number, scenario: string, model: DocumentModel): StepInfo | undefined {
+/** `scenario` is the flow's owner (a scenario's name, or `setup`/`teardown` with their `path`). */
+function readStep(
+  doc: ScenarioDocument,
+  item: Node,
+  index: number,
+  scenario: string,
+  model: DocumentModel,
+  path: PathSegment[] = ['scenarios', scenario, 'flow', index],
+): StepInfo | undefined {
   if (!item?.range) return undefined;
   const step: StepInfo = {
     index,
@@ -192,7 +216,6 @@ function readStep(doc: ScenarioDocument, item: Node, index: number, scenario: st
     selectionRange: doc.rangeOf(item),
     captures: [],
   };
-  const path: PathSegment[] = ['scenarios', scenario, 'flow', index];
   if (!isMap(item)) {
     collectTemplates(doc, item, path, scenario, index, model);
     return step;
@@ -310,13 +333,25 @@ function namedKey(doc: ScenarioDocument, pair: Pair): NamedKey | undefined {
   return { name, nameRange, range: pairRange(doc, pair) };
 }
 
-/** The capture a template in `scenario`'s step `stepIndex` reads as `name`: the nearest earlier one. */
+/** The steps of a flow by its owner: a scenario's name, or `setup` / `teardown`. */
+export function flowSteps(model: DocumentModel, owner: string): StepInfo[] {
+  return model.scenarios.find((s) => s.name === owner)?.steps ?? model.lifecycle.find((l) => l.name === owner)?.steps ?? [];
+}
+
+/**
+ * The capture a template in `scenario`'s step `stepIndex` reads as `name`: the nearest earlier one of its
+ * flow, else (outside setup) one of setup's, whose captures every scenario and teardown read.
+ */
 export function captureFor(model: DocumentModel, scenario: string | undefined, stepIndex: number | undefined, name: string): CaptureDef | undefined {
   if (scenario === undefined) return undefined;
-  const info = model.scenarios.find((s) => s.name === scenario);
-  if (!info) return undefined;
+  const own = nearestCapture(flowSteps(model, scenario), stepIndex, name);
+  if (own || scenario === 'setup') return own;
+  return nearestCapture(flowSteps(model, 'setup'), undefined, name);
+}
+
+function nearestCapture(steps: readonly StepInfo[], stepIndex: number | undefined, name: string): CaptureDef | undefined {
   let best: CaptureDef | undefined;
-  for (const step of info.steps) {
+  for (const step of steps) {
     for (const c of step.captures) {
       if (c.name !== name) continue;
       if (stepIndex === undefined || c.stepIndex < stepIndex) best = c;

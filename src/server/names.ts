@@ -1,7 +1,7 @@
 // Variables and captures as symbols: what a name under the cursor refers to, and every place that
 // defines or reads it. Go-to-definition, references, rename and hover share this.
 import type { Position, Range } from '../engine/scenario';
-import { captureFor, type CaptureDef, type DocumentModel, type TemplateRef, type VariableDef } from './model';
+import { captureFor, flowSteps, type CaptureDef, type DocumentModel, type TemplateRef, type VariableDef } from './model';
 
 export type NameSymbol =
   | { kind: 'variable'; name: string; def: VariableDef | undefined }
@@ -25,10 +25,10 @@ export function nameAt(model: DocumentModel, position: Position): NameAt | undef
   for (const def of model.variables) {
     if (contains(def.nameRange, position)) return { symbol: { kind: 'variable', name: def.name, def }, range: def.nameRange, reference: undefined };
   }
-  for (const scenario of model.scenarios) {
-    for (const step of scenario.steps) {
+  for (const flow of [...model.scenarios, ...model.lifecycle]) {
+    for (const step of flow.steps) {
       for (const c of step.captures) {
-        if (contains(c.nameRange, position)) return { symbol: captureSymbol(model, scenario.name, c.name), range: c.nameRange, reference: undefined };
+        if (contains(c.nameRange, position)) return { symbol: captureSymbol(model, flow.name, c.name), range: c.nameRange, reference: undefined };
       }
     }
   }
@@ -38,14 +38,15 @@ export function nameAt(model: DocumentModel, position: Position): NameAt | undef
 }
 
 function captureSymbol(model: DocumentModel, scenario: string, name: string): NameSymbol {
-  const defs = (model.scenarios.find((s) => s.name === scenario)?.steps ?? []).flatMap((s) => s.captures.filter((c) => c.name === name));
+  const defs = flowSteps(model, scenario).flatMap((s) => s.captures.filter((c) => c.name === name));
   return { kind: 'capture', name, scenario, defs };
 }
 
 /** A template name: a capture of its scenario's flow when one has that name, else a variable. */
 export function resolve(model: DocumentModel, ref: TemplateRef): NameSymbol {
   if (ref.kind !== 'variable') return { kind: ref.kind, name: ref.name };
-  if (captureFor(model, ref.scenario, ref.stepIndex, ref.name)) return captureSymbol(model, ref.scenario!, ref.name);
+  const capture = captureFor(model, ref.scenario, ref.stepIndex, ref.name);
+  if (capture) return captureSymbol(model, capture.scenario, ref.name);
   return { kind: 'variable', name: ref.name, def: model.variables.find((v) => v.name === ref.name) };
 }
 

@@ -1,7 +1,7 @@
-// The outline: scenarios with their steps (and a step's captures), thresholds, variables.
+// The outline: scenarios, setup and teardown with their steps (and a step's captures), thresholds, variables.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import { requestStepName } from '../engine/scenario/step-name';
-import type { DocumentModel } from './model';
+import type { DocumentModel, StepInfo } from './model';
 
 export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
@@ -27,21 +27,11 @@ export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
       kind: SymbolKind.Module,
       range: scenario.range,
       selectionRange: scenario.nameRange,
-      children: scenario.steps.map((step) => ({
-        name: step.name || `step ${step.index + 1}`,
-        detail: step.explicitName && step.method ? requestStepName(step.method, step.url ?? '') : undefined,
-        kind: step.method ? SymbolKind.Function : SymbolKind.Event,
-        range: step.range,
-        selectionRange: step.selectionRange,
-        children: step.captures.map((c) => ({
-          name: c.name,
-          detail: c.source,
-          kind: SymbolKind.Variable,
-          range: c.range,
-          selectionRange: c.nameRange,
-        })),
-      })),
+      children: scenario.steps.map(stepSymbol),
     });
+  }
+  for (const flow of model.lifecycle) {
+    symbols.push({ name: flow.name, kind: SymbolKind.Namespace, range: flow.range, selectionRange: flow.nameRange, children: flow.steps.map(stepSymbol) });
   }
   if (model.thresholdsRange && model.thresholds.length > 0) {
     symbols.push({
@@ -59,4 +49,21 @@ export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
     });
   }
   return symbols;
+}
+
+function stepSymbol(step: StepInfo): DocumentSymbol {
+  return {
+    name: step.name || `step ${step.index + 1}`,
+    detail: step.explicitName && step.method ? requestStepName(step.method, step.url ?? '') : undefined,
+    kind: step.method ? SymbolKind.Function : SymbolKind.Event,
+    range: step.range,
+    selectionRange: step.selectionRange,
+    children: step.captures.map((c) => ({
+      name: c.name,
+      detail: c.source,
+      kind: SymbolKind.Variable,
+      range: c.range,
+      selectionRange: c.nameRange,
+    })),
+  };
 }

@@ -161,6 +161,46 @@ describe('flow', () => {
     await agent.close();
   });
 
+  it('once: a step runs in each VU\'s first iteration only, and its captures last for the VU\'s life', async () => {
+    const names = ['token', 'firstId', 'adminToken'];
+    const plan = planOf({
+      baseUrl: server.url,
+      steps: [
+        requestStep(0, { url: '/api/login', once: true, headers: [['X-VU', '{{ vu }}']], captures: [{ kind: 'header', name: 'token', header: 'X-Token' }] }, names),
+        requestStep(1, { url: '/api/login', headers: [['X-VU', '{{ vu }}']], captures: [{ kind: 'json', name: 'firstId', path: ['items', 0, 'id'] }] }, names),
+        requestStep(2, { url: '/use/{{ token }}/{{ firstId }}/{{ adminToken }}' }, names),
+      ],
+    });
+    const agent = createHttpAgent(plan.http);
+    const recorder = new TestRecorder();
+    const flow = new FlowRunner({ plan, scenarioIndex: 0, agent, recorder, env: {}, setupData: { adminToken: 'adm' } });
+    const vu1 = flow.newVU(1);
+    const vu2 = flow.newVU(2);
+    const before = server.received.length;
+    for (let i = 0; i < 3; i++) await flow.runIteration(vu1, i);
+    await flow.runIteration(vu2, 3);
+    await flow.runIteration(vu2, 4);
+    const urls = server.received.slice(before).map((r) => `${r.url} ${r.headers['x-vu'] ?? ''}`.trim());
+    assert.deepEqual(urls, [
+      '/api/login 1', // once
+      '/api/login 1',
+      '/use/tok-1/41/adm',
+      '/api/login 1', // no once step; the token kept, the per-iteration capture taken again
+      '/use/tok-1/41/adm',
+      '/api/login 1',
+      '/use/tok-1/41/adm',
+      '/api/login 2', // another VU: its own first iteration
+      '/api/login 2',
+      '/use/tok-2/42/adm',
+      '/api/login 2',
+      '/use/tok-2/42/adm',
+    ]);
+    assert.equal(recorder.step(0).requests.length, 2, 'one once request per VU');
+    await flow.closeVU(vu1);
+    await flow.closeVU(vu2);
+    await agent.close();
+  });
+
   it('a gzip-encoded body is decoded for checks; bodies nobody reads are not kept', async () => {
     const plan = planOf({
       baseUrl: server.url,

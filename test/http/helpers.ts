@@ -86,6 +86,7 @@ export interface RequestSpec {
   timeoutMs?: number;
   checks?: CheckPlan[];
   captures?: CapturePlan[];
+  once?: boolean;
 }
 
 /** Template names in scope for the steps built by `planOf` (variables and captures). */
@@ -97,6 +98,7 @@ export function requestStep(index: number, spec: RequestSpec, names: string[] = 
     index,
     range: RANGE,
     method,
+    once: spec.once ?? false,
     url: tpl(spec.url, names),
     query: (spec.query ?? []).map(([k, v]) => [k, tpl(v, names)]),
     headers: (spec.headers ?? []).map(([k, v]) => [k, tpl(v, names)]),
@@ -136,6 +138,8 @@ export function planOf(options: {
     baseUrl: options.baseUrl,
     http: httpPlan(options.http),
     variables: options.variables ?? {},
+    setup: [],
+    teardown: [],
     scenarios: [
       {
         name: 'main',

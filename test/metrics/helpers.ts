@@ -17,6 +17,8 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
     baseUrl: 'http://127.0.0.1:1',
     http: { connections: 'per-vu', maxConnectionsPerHost: 10, timeoutMs: 60_000, noVUConnectionReuse: false, insecureSkipTLSVerify: false, cookies: 'per-iteration' },
     variables: {},
+    setup: [],
+    teardown: [],
     thresholds,
     scenarios: Object.entries(scenarios).map(([name, specs]) => ({
       name,
@@ -34,6 +36,7 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
           index,
           range: RANGE,
           method: s.method ?? 'GET',
+          once: false,
           url: constant('/x'),
           query: [],
           headers: [],

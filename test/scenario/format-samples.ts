@@ -50,6 +50,8 @@ function kindOf(parent: ReadonlyArray<string | number>): ObjectKind {
   if (parent.length === 0) return 'file';
   if (parent[0] === 'http') return 'http';
   if (parent[0] === 'thresholds') return 'threshold';
+  // `setup:` and `teardown:` are lists of the same steps as a flow.
+  if ((parent[0] === 'setup' || parent[0] === 'teardown') && parent.length === 2) return 'step';
   if (parent.length === 2) return 'scenario';
   if (parent[2] === 'stages') return 'stage';
   if (last === 'check') return 'check';
@@ -167,6 +169,8 @@ export function documentUsing(entry: KeyAtPath, executor?: ExecutorType): Record
   const chosen = executor ?? takers[0];
   if (!takers.includes(chosen)) return undefined;
   const doc = baseDocument(chosen);
+  const lifecycle = entry.parent[0];
+  if (lifecycle === 'setup' || lifecycle === 'teardown') doc[lifecycle] = [{ get: '/sample' }];
   const object = objectAt(doc, entry.parent);
   if (entry.kind === 'step') {
     delete object.get;

@@ -333,6 +333,16 @@ test('a scenario checked before is reused with the line named in a duplicate-key
   session.assertSameAsScratch(text.replace('  prefix: load\n', '  prefix: load\n  other: 1\n'));
 });
 
+test('a scenario reading a setup capture is checked again when setup stops or starts capturing it', () => {
+  const session = new Session();
+  const setup = 'setup:\n  - post: /login\n    capture: { adminToken: json.token }\n';
+  const text = EXAMPLE.replace('variables:\n', `${setup}variables:\n`).replace(/get: \/products\?page=[^\n]*/, 'get: "/products?t={{ adminToken }}"');
+  assert.notEqual(text, EXAMPLE);
+  session.assertSameAsScratch(text);
+  session.assertSameAsScratch(text.replace('adminToken: json.token', 'otherToken: json.token'));
+  session.assertSameAsScratch(text);
+});
+
 /** maskScalarBrackets as first written (per-character regexes): the fast one must agree with it. */
 function referenceMask(text: string): string | undefined {
   if (text.includes('\uE000') || text.includes('\uE001')) return undefined;

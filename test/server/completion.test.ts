@@ -278,6 +278,23 @@ const cases: Case[] = [
     absent: ['firstId'],
   },
   {
+    name: 'template in a scenario: setup captures too',
+    doc: `setup:\n  - post: /login\n    capture: { adminToken: json.token }\nscenarios:\n  a:\n    executor: constant-vus\n    flow:\n      - get: /one?t={{ ‸`,
+    present: ['adminToken', 'vu'],
+  },
+  {
+    name: 'template in teardown: setup captures; in setup: only earlier setup steps',
+    doc: `setup:\n  - post: /login\n    capture: { adminToken: json.token }\n  - get: /x?{{ ‸\n  - get: /y\n    capture: { later: json.id }\nteardown:\n  - get: /z\n    capture: { gone: json.id }\nscenarios:\n  a:\n    executor: constant-vus\n    flow:\n      - get: /one\n        capture: { own: json.id }`,
+    present: ['adminToken'],
+    absent: ['later', 'gone', 'own'],
+  },
+  {
+    name: 'template in teardown reads setup captures',
+    doc: `setup:\n  - post: /login\n    capture: { adminToken: json.token }\nteardown:\n  - delete: "/carts?t={{ ‸"\nscenarios:\n  a:\n    executor: constant-vus\n    flow:\n      - get: /one\n        capture: { own: json.id }`,
+    present: ['adminToken'],
+    absent: ['own'],
+  },
+  {
     name: 'template in a header value',
     doc: `variables:\n  token: abc\nscenarios:\n  a:\n    executor: constant-vus\n    flow:\n      - get: /\n        headers:\n          Authorization: "Bearer {{ to‸"`,
     present: ['token', 'base64'],

@@ -143,6 +143,41 @@ test('document symbols: variables, scenarios with steps and captures, thresholds
   assert.deepEqual(browse.children![0].selectionRange, rangeOf(TEXT, 'list products'));
 });
 
+const LIFECYCLE = `baseUrl: http://127.0.0.1:7878
+setup:
+  - name: admin login
+    post: /admin/login
+    capture: { adminToken: json.token }
+teardown:
+  - delete: /admin/carts
+    headers: { Authorization: "Bearer {{ adminToken }}" }
+scenarios:
+  shoppers:
+    executor: constant-vus
+    duration: 1m
+    flow:
+      - get: /products
+        headers: { Authorization: "Bearer {{ adminToken }}" }
+`;
+
+test('setup and teardown: in the outline with their steps; setup captures lead to their key from every flow, and rename', async () => {
+  const uri = 'file:///work/lifecycle.volley.yaml';
+  await client.open(uri, LIFECYCLE);
+  const shape = (s: DocumentSymbol): unknown => [s.name, (s.children ?? []).map(shape)];
+  assert.deepEqual((await client.symbols(uri)).map(shape), [
+    ['shoppers', [['GET /products', []]]],
+    ['setup', [['admin login', [['adminToken', []]]]]],
+    ['teardown', [['DELETE /admin/carts', []]]],
+  ]);
+  const definition = [{ uri, range: rangeOf(LIFECYCLE, 'adminToken', 0) }];
+  assert.deepEqual(await client.definition(uri, find(LIFECYCLE, '{{ adminToken', 4, 0)), definition, 'from teardown');
+  assert.deepEqual(await client.definition(uri, find(LIFECYCLE, '{{ adminToken', 4, 1)), definition, 'from a scenario');
+  const edit = await client.rename(uri, find(LIFECYCLE, '{{ adminToken', 4, 1), 'token');
+  const renamed = applyEdits(LIFECYCLE, edit!.changes![uri]);
+  assert.equal(renamed, LIFECYCLE.replaceAll('adminToken', 'token'));
+  assert.deepEqual(validateDocument(parseScenarioDocument(renamed)), []);
+});
+
 test('folding ranges: blocks of mappings and sequences by indentation', async () => {
   const ranges = (await client.folding(URI)).map((r) => [r.startLine, r.endLine]);
   const line = (needle: string) => find(TEXT, needle).line;

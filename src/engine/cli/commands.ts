@@ -27,6 +27,8 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'no-color', description: 'no colours in the summary (also: NO_COLOR=1)' },
   ...SCALE_OUT_RUN_FLAGS,
   { name: 'no-preflight', description: 'skip the check of the plan against ulimit -n and the ephemeral ports before the run' },
+  { name: 'no-setup', description: "don't run the file's setup: steps (k6's flag); scenarios then read no setup captures" },
+  { name: 'no-teardown', description: "don't run the file's teardown: steps (k6's flag)" },
   { name: 'no-warm-up', description: 'start a high-rate arrival-rate run (2,000+ iterations/s a thread) without its 0.5 s JIT warm-up' },
 ];
 
@@ -35,7 +37,8 @@ const EXIT_CODES = `Exit codes:
   99   a threshold failed (or one with abortOnFail ended the run)
   103  the engine failed
   104  invalid input: bad flags, or the scenario file has errors
-  105  stopped from outside (Ctrl-C, SIGTERM)`;
+  105  stopped from outside (Ctrl-C, SIGTERM)
+  107  a setup: step failed (its request or a check); no scenario ran, teardown did`;
 
 export const COMMANDS: CommandSpec[] = [
   {

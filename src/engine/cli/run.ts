@@ -37,6 +37,9 @@ export interface RunOptions {
   /** --start-at: wall-clock ms to wait for before starting. */
   startAtMs?: number;
   noThresholds?: boolean;
+  /** --no-setup / --no-teardown: skip the file's `setup:` / `teardown:`. */
+  setup: boolean;
+  teardown: boolean;
   /** --workers: worker threads that split the run; absent for one per core. */
   workers?: number;
 }
@@ -93,6 +96,8 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     segment,
     startAtMs,
     noThresholds: has(args, 'no-thresholds'),
+    setup: !has(args, 'no-setup'),
+    teardown: !has(args, 'no-teardown'),
     color: !has(args, 'no-color') && !process.env.NO_COLOR && process.stdout.isTTY === true,
   };
 }
@@ -161,6 +166,8 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     workers: options.workers,
     segment: options.segment,
     noThresholds: options.noThresholds,
+    setup: options.setup,
+    teardown: options.teardown,
     plan,
     scenarios: options.scenarios,
     envOverrides: options.env,
@@ -241,6 +248,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   if (result.error) stderr.write(`volley: engine error: ${result.error}\n`);
   if (exitCode === EXIT.externalAbort) stderr.write('volley: the run was stopped (exit code 105)\n');
   else if (exitCode === EXIT.thresholdsFailed) stderr.write('volley: some thresholds have failed (exit code 99)\n');
+  else if (exitCode === EXIT.scriptException) stderr.write('volley: setup failed, no scenario ran (exit code 107)\n');
   return exitCode;
 }
 

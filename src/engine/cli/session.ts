@@ -1,6 +1,7 @@
 // One run from a validated plan to its `end` event, the same for the CLI and the IPC child: secrets are
 // redacted from every event, events go to NDJSON as they come, and the exit code follows k6's rules.
-import { EXIT, type RunEvent, type RunSummary } from '../../protocol';
+import { EXIT, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
+import { runLifecycle, type LifecycleRun, type LifecycleStage } from '../lifecycle';
 import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
 import type { Plan } from '../scenario/plan';
@@ -29,6 +30,9 @@ export interface SessionOptions {
   segment?: ExecutionTuple;
   /** k6's --no-thresholds: thresholds are neither evaluated nor aborted on (the plan still lists them). */
   noThresholds?: boolean;
+  /** k6's --no-setup / --no-teardown: false skips the file's `setup:` / `teardown:` (default true). */
+  setup?: boolean;
+  teardown?: boolean;
 }
 
 export interface SessionResult {
@@ -88,32 +92,72 @@ export function startSession(options: SessionOptions): Session {
     return result;
   };
 
-  let handle: { stop(hard?: boolean): void; done: Promise<RunSummary> } | undefined;
-  let done: Promise<SessionResult>;
-  try {
+  const plan = options.plan;
+  const env = runEnv(options.envOverrides);
+  // What a stop reaches: the setup, the run or the teardown in progress.
+  let handle: { stop(hard: boolean): void } | undefined;
+
+  /** setup or teardown; a graceful stop ends a setup (no scenario will start) but lets a teardown finish. */
+  const lifecycle = (stage: LifecycleStage, data: Readonly<Record<string, unknown>>): LifecycleRun => {
+    const run = runLifecycle(plan, stage, env, data);
+    handle = { stop: (hard) => (hard || stage === 'setup' ? run.stop() : undefined) };
+    return run;
+  };
+
+  const runTest = async (): Promise<SessionResult> => {
     startedAt = Date.now();
-    const run = startParallelRun(options.noThresholds ? withoutThresholds(options.plan) : options.plan, {
-      share: options.segment,
-      workers: options.workers,
-      onWindow: recording.recordsWindows ? recording.onWindow : undefined,
-      scenarios: options.scenarios.length > 0 ? [...options.scenarios] : undefined,
-      env: runEnv(options.envOverrides),
-      runId: options.runId,
-      preflight: options.preflight,
-      warmUp: options.warmUp,
-      onEvent: (event: RunEvent) => {
-        // The exit code is decided here, so the session writes the one `end` event.
-        if (event.type !== 'end') emit(event);
-      },
-    });
-    handle = run;
-    done = run.done.then(
-      (summary) => finish({ exitCode: exitCodeOf(summary, stopping), summary }),
-      (err: unknown) => engineFailure(err),
-    );
-  } catch (err) {
-    done = Promise.resolve(engineFailure(err));
-  }
+    const stages: ScenarioFigures[] = [];
+    let data: Record<string, unknown> = {};
+    let setupFailure: string | undefined;
+    if (options.setup !== false && plan.setup.length > 0) {
+      const setup = lifecycle('setup', {});
+      const result = await setup.done;
+      stages.push(setup.figures());
+      if (result.ok) data = result.captures;
+      else if (!stopping) {
+        setupFailure = result.message;
+        emit({ type: 'log', t: elapsed(), level: 'error', message: `${result.message}: no scenario ran` });
+      }
+    }
+    let summary: RunSummary | undefined;
+    let failure: unknown;
+    if (setupFailure === undefined && !stopping) {
+      const run = startParallelRun(options.noThresholds ? withoutThresholds(plan) : plan, {
+        share: options.segment,
+        workers: options.workers,
+        onWindow: recording.recordsWindows ? recording.onWindow : undefined,
+        scenarios: options.scenarios.length > 0 ? [...options.scenarios] : undefined,
+        env,
+        setupData: data,
+        runId: options.runId,
+        preflight: options.preflight,
+        warmUp: options.warmUp,
+        onEvent: (event: RunEvent) => {
+          // The exit code is decided here, so the session writes the one `end` event; the summary waits for teardown.
+          if (event.type !== 'end' && event.type !== 'summary') emit(event);
+        },
+      });
+      handle = run;
+      summary = await run.done.catch((err: unknown) => {
+        failure = err;
+        return undefined;
+      });
+    }
+    // k6 runs teardown whatever ended the scenarios: their end, a stop, an abort, a failed setup.
+    if (options.teardown !== false && plan.teardown.length > 0) {
+      const teardown = lifecycle('teardown', data);
+      await teardown.done;
+      stages.push(teardown.figures());
+    }
+    if (failure !== undefined) return engineFailure(failure);
+    if (summary) {
+      if (stages.length > 0) summary.lifecycle = stages;
+      emit({ type: 'summary', summary });
+    }
+    const exitCode = setupFailure !== undefined ? EXIT.scriptException : summary ? exitCodeOf(summary, stopping) : EXIT.externalAbort;
+    return finish({ exitCode, summary });
+  };
+  const done = runTest().catch((err: unknown) => engineFailure(err));
 
   function engineFailure(err: unknown): SessionResult {
     const message = err instanceof Error ? err.message : String(err);

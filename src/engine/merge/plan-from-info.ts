@@ -37,6 +37,7 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
       const method = METHODS.find((m) => m === step.method) ?? 'GET';
       return {
         kind: 'request',
+        once: false,
         name: step.name,
         index: step.index,
         range: lineRange(step.line),
@@ -90,6 +91,8 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
       baseUrl: info.baseUrl,
       http: { connections: 'per-vu', maxConnectionsPerHost: 0, timeoutMs: 0, noVUConnectionReuse: false, insecureSkipTLSVerify: false, cookies: 'off' },
       variables: {},
+      setup: [],
+      teardown: [],
       scenarios,
       thresholds,
     },

@@ -80,6 +80,7 @@ export function toSummaryExport(summary: RunSummary): Record<string, unknown> {
     metrics,
     thresholds: summary.thresholds,
     scenarios: summary.scenarios,
+    ...(summary.lifecycle ? { lifecycle: summary.lifecycle } : {}),
     diagnoses: summary.diagnoses,
   };
 }

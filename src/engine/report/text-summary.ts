@@ -220,7 +220,16 @@ function scenarioSection(s: ScenarioFigures, durationMs: number, d: Decorate): s
   if (s.vusAllocated > 0) facts.push(`VUs peak ${s.vusActive} active / ${s.vusAllocated} allocated`);
   if (s.iterationDuration.count > 0) facts.push(`iteration p95 ${k6Duration(s.iterationDuration.p95)}`);
   if (s.lateness.count > 0 && s.lateness.p95 > 0) facts.push(`start lateness p95 ${k6Duration(s.lateness.p95)}`);
-  const out = [`  █ ${d(`SCENARIO: ${s.scenario}`, Ansi.Bold)}`, '', `    ${facts.join(' · ')}`, ''];
+  return [`  █ ${d(`SCENARIO: ${s.scenario}`, Ansi.Bold)}`, '', `    ${facts.join(' · ')}`, '', ...stepTable(s, perSecond, d)];
+}
+
+/** `setup:` or `teardown:`, apart from the scenarios: its steps' requests, run once. */
+function lifecycleSection(s: ScenarioFigures, d: Decorate): string[] {
+  return [`  █ ${d(s.scenario.toUpperCase(), Ansi.Bold)}`, '', ...stepTable(s, () => '-', d)];
+}
+
+function stepTable(s: ScenarioFigures, perSecond: (n: number) => string, d: Decorate): string[] {
+  const out: string[] = [];
   if (s.steps.length > 0) {
     const header = ['step', 'requests', 'failed', 'p50', 'p95', 'p99', 'req/s', 'errors'];
     const rows = s.steps.map((st) => {
@@ -315,6 +324,7 @@ export function formatTextSummary(summary: RunSummary, options: TextSummaryOptio
   if (keys.length === 0) out.push('    no samples were recorded', '');
 
   for (const s of summary.scenarios) out.push(...scenarioSection(s, summary.durationMs, d));
+  for (const s of summary.lifecycle ?? []) out.push(...lifecycleSection(s, d));
   if (summary.diagnoses.length > 0) out.push(...diagnosesSection(summary.diagnoses, d));
   return out.join('\n') + '\n';
 }

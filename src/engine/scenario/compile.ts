@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { parseDuration } from './duration';
 import type { CookieMode, ExecutorPlan, ExecutorType, Plan, ScenarioPlan, Stage, StepPlan } from './plan';
 import { SCHEMA, scenarioSchema, type ObjectSchema, type SchemaNode } from './schema';
-import type { CheckedFile, CheckedScenario } from './validate';
+import type { CheckedFile, CheckedScenario, CheckedStep } from './validate';
 
 /**
  * Builds the Plan from a document that validated without errors (see loadScenario). Missing required
@@ -26,6 +26,8 @@ export function compileScenario(checked: CheckedFile, file: string): Plan {
       cookies: checked.http.cookies ?? (httpSchema.properties.cookies.default as CookieMode),
     },
     variables: { ...checked.variables },
+    setup: withTimeouts(checked.setup ?? [], timeoutMs),
+    teardown: withTimeouts(checked.teardown ?? [], timeoutMs),
     scenarios: checked.scenarios.map((s) => compileScenarioPlan(s, timeoutMs)),
     thresholds: checked.thresholds,
   };
@@ -40,9 +42,7 @@ export function nameFromFile(file: string): string {
 function compileScenarioPlan(s: CheckedScenario, httpTimeoutMs: number): ScenarioPlan {
   if (!s.executor) throw new Error(`scenario "${s.name}" has no valid executor: compile only validated documents`);
   const props = scenarioSchema().properties;
-  const steps: StepPlan[] = s.steps.map((step) =>
-    step.kind === 'think' ? step : { ...step, timeoutMs: step.timeoutMs ?? httpTimeoutMs },
-  );
+  const steps = withTimeouts(s.steps, httpTimeoutMs);
   return {
     name: s.name,
     range: s.range,
@@ -51,6 +51,11 @@ function compileScenarioPlan(s: CheckedScenario, httpTimeoutMs: number): Scenari
     gracefulStopMs: num(s, 'gracefulStop', defaultMs(props.gracefulStop)),
     steps,
   };
+}
+
+/** A request step without its own `timeout:` takes the file's. */
+function withTimeouts(steps: readonly CheckedStep[], httpTimeoutMs: number): StepPlan[] {
+  return steps.map((step) => (step.kind === 'think' ? step : { ...step, timeoutMs: step.timeoutMs ?? httpTimeoutMs }));
 }
 
 function executorPlan(type: ExecutorType, s: CheckedScenario): ExecutorPlan {

@@ -93,6 +93,8 @@ export interface RequestStepPlan {
   /** Where the step's list item starts: inline results attach here. */
   range: Range;
   method: HttpMethod;
+  /** `once: true`: only in each VU's first iteration; its captures last for the VU's life. */
+  once: boolean;
   /** Relative to baseUrl unless absolute. */
   url: Template;
   query: Array<[string, Template]>;
@@ -204,6 +206,9 @@ export interface Plan {
   baseUrl: string | undefined;
   http: HttpPlan;
   variables: Record<string, string | number | boolean>;
+  /** `setup:` and `teardown:` (k6's setup() and teardown()): run once by the test; empty when absent. */
+  setup: StepPlan[];
+  teardown: StepPlan[];
   scenarios: ScenarioPlan[];
   thresholds: ThresholdPlan[];
 }

@@ -282,6 +282,13 @@ const step: ObjectSchema = {
         'Defaults to the method and URL, e.g. `GET /products`.',
     },
     ...methodProperties,
+    once: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Send this request only in each VU\'s first iteration (a login); its captures then last for the VU\'s ' +
+        'life instead of one iteration.',
+    },
     think: duration(`Pause the VU for this long (k6's \`sleep\`). ${durationSyntax}`, {
       link: `${K6}/javascript-api/k6/sleep/`,
     }),
@@ -528,6 +535,11 @@ const thresholdObject: ObjectSchema = {
 
 const metricNames = Object.keys(METRICS);
 
+/** `setup:` and `teardown:`: a flow of the same steps as a scenario's, run once by the test. */
+function lifecycleFlow(description: string): ArraySchema {
+  return { type: 'array', minItems: 1, items: step, description, link: `${K6}/using-k6/test-lifecycle/` };
+}
+
 export const SCHEMA: ObjectSchema = {
   type: 'object',
   description: 'A Volley scenario file (v1): load test scenarios in k6\'s vocabulary.',
@@ -613,6 +625,17 @@ export const SCHEMA: ObjectSchema = {
         'Constants every template can read as `{{ name }}`. Names are identifiers and may not be ' +
         `${unavailableNamesText()}.`,
     },
+    setup: lifecycleFlow(
+      'Steps run once, before any scenario starts (k6\'s `setup()`); their captures are read-only values ' +
+        'for every iteration of every scenario and for `teardown`. A request that fails or a check that fails ' +
+        'ends the test with exit code 107 before any scenario starts (`teardown` still runs). Its requests ' +
+        'carry the tag `scenario: setup` and are shown apart in the summary. `volley run --no-setup` skips it.',
+    ),
+    teardown: lifecycleFlow(
+      'Steps run once, after every scenario ended, also after a stop, an abort or a failed `setup` ' +
+        '(k6\'s `teardown()`); they may read `setup`\'s captures. Its requests carry the tag ' +
+        '`scenario: teardown` and are shown apart in the summary. `volley run --no-teardown` skips it.',
+    ),
     scenarios: {
       type: 'map',
       keyName: 'scenario name',

@@ -146,6 +146,7 @@ class ParallelRun {
         file: plan.file,
         scenarios: options.scenarios,
         env,
+        setupData: options.setupData === undefined ? undefined : { ...options.setupData },
         runId: this.runId,
         segment: specOf(segment),
         worker: i,

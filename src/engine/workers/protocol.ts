@@ -12,6 +12,8 @@ export interface WorkerSetup {
   file: string;
   scenarios: string[] | undefined;
   env: Record<string, string | undefined>;
+  /** What `setup:` captured in the main thread (setup runs once per process, not per worker). */
+  setupData: Record<string, unknown> | undefined;
   runId: string;
   /** The process's own segment (the whole test unless --execution-segment), and this worker's part of it. */
   segment: SegmentSpec;

@@ -36,6 +36,7 @@ export function runWorkerThread(): void {
     handle = startRun(withoutThresholds(plan), {
       scenarios: setup.scenarios,
       env: setup.env,
+      setupData: setup.setupData,
       runId: setup.runId,
       share,
       // The main thread runs the doctor on the merged seconds, preflight included.

@@ -128,8 +128,16 @@ function readStatuses(f: Findings, entry: Entry): number[] | undefined {
   return code === undefined ? undefined : [code];
 }
 
-/** `capture:`: names later steps read, each with a source in the response. */
-export function checkCaptures(f: Findings, entry: Entry, variables: Readonly<Record<string, unknown>>): CapturePlan[] | undefined {
+/**
+ * `capture:`: names later steps read, each with a source in the response. A capture may hide a variable
+ * or a capture of `setup:` (`context.setupCaptures`) for as long as it lives: `lifetime` says how long.
+ */
+export function checkCaptures(
+  f: Findings,
+  entry: Entry,
+  context: { variables: Readonly<Record<string, unknown>>; setupCaptures: readonly string[] },
+  lifetime = 'for the rest of the iteration',
+): CapturePlan[] | undefined {
   const map = expectMap(f, entry, 'a map of names to sources such as json.items[0].id');
   if (!map) return undefined;
   const out: CapturePlan[] = [];
@@ -139,12 +147,10 @@ export function checkCaptures(f: Findings, entry: Entry, variables: Readonly<Rec
       ok = false;
       continue;
     }
-    if (Object.prototype.hasOwnProperty.call(variables, e.key)) {
-      f.warning(
-        'capture-shadows-variable',
-        `capture ${e.key} hides the variable of the same name for the rest of the iteration: rename one of them`,
-        e.keyNode,
-      );
+    if (Object.prototype.hasOwnProperty.call(context.variables, e.key)) {
+      f.warning('capture-shadows-variable', `capture ${e.key} hides the variable of the same name ${lifetime}: rename one of them`, e.keyNode);
+    } else if (context.setupCaptures.includes(e.key)) {
+      f.warning('capture-shadows-setup', `capture ${e.key} hides setup's capture of the same name ${lifetime}: rename one of them`, e.keyNode);
     }
     const text = scalarText(f, e, 'a source: json.PATH, header.NAME, cookie.NAME or regex:PATTERN');
     if (text === undefined) {

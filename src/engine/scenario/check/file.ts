@@ -1,12 +1,12 @@
 // The file's top level: name, baseUrl, http settings and variables, checked here; scenarios
 // (./scenario.ts, through ./cache.ts) and thresholds (./thresholds.ts) get what they read from the rest
 // of the file passed in.
-import { isMap, isScalar, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { ConnectionMode, CookieMode, ThresholdPlan } from '../plan';
 import { SCHEMA, type ObjectSchema } from '../schema';
 import { checkScenarioBlock, type CheckCache } from './cache';
 import type { Findings } from './findings';
-import type { FlowContext } from './flow';
+import { checkFlow, type CheckedStep, type FlowContext } from './flow';
 import { replaceFix } from './fixes';
 import { deref, describe, entries, expectMap, isEmpty, misspelled, missingKey, readName, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import type { CheckedScenario } from './scenario';
@@ -25,6 +25,9 @@ export interface CheckedFile {
     cookies?: CookieMode;
   };
   variables: Record<string, string | number | boolean>;
+  /** `setup:` and `teardown:`: every step, or undefined when absent or broken. */
+  setup: CheckedStep[] | undefined;
+  teardown: CheckedStep[] | undefined;
   scenarios: CheckedScenario[];
   thresholds: ThresholdPlan[];
 }
@@ -58,10 +61,15 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   if (http) checkHttp(f, http, checked.http);
   const variables = byKey.get('variables');
   if (variables) checkVariables(f, variables, checked.variables);
+  const baseUrlGiven = baseUrl !== undefined;
+  const setup = byKey.get('setup');
+  const setupCaptures = setup ? checkLifecycle(f, setup, { variables: checked.variables, setupCaptures: [], baseUrlGiven, captureLifetime: 'in setup, teardown and every scenario' }, checked) : [];
+  const teardown = byKey.get('teardown');
+  if (teardown) checkLifecycle(f, teardown, { variables: checked.variables, setupCaptures, baseUrlGiven, captureLifetime: 'for the rest of teardown' }, checked);
   const stepNames: string[] = [];
   const scenarios = byKey.get('scenarios');
   if (scenarios) {
-    checkScenarios(f, scenarios, { variables: checked.variables, baseUrlGiven: baseUrl !== undefined }, cache, checked.scenarios, stepNames);
+    checkScenarios(f, scenarios, { variables: checked.variables, setupCaptures, baseUrlGiven }, cache, checked.scenarios, stepNames);
   } else if (!misspelled(fileEntries, allowed, 'scenarios')) {
     const first = fileEntries[0]?.keyNode ?? root;
     missingKey(f, 'the file has no scenarios: add `scenarios:` with at least one scenario', first, root, undefined, 'scenarios');
@@ -125,6 +133,21 @@ function checkVariables(f: Findings, entry: Entry, out: CheckedFile['variables']
       f.error('wrong-type', `variable ${e.key} must be a text, number or boolean, not ${describe(f, node)}`, node!);
     }
   }
+}
+
+/** `setup:` or `teardown:`, a flow run once; returns the names its steps capture. */
+function checkLifecycle(f: Findings, entry: Entry, context: FlowContext, checked: CheckedFile): string[] {
+  const flow = checkFlow(f, entry, entry.key, undefined, context);
+  if (isSeq(entry.value)) {
+    for (const item of entry.value.items) {
+      const once = isMap(item) ? item.items.find((p) => isScalar(p.key) && p.key.value === 'once') : undefined;
+      if (once) f.warning('once-in-lifecycle', `once does nothing in ${entry.key}: its steps run once anyway; remove it`, once.key as Node);
+    }
+  }
+  const steps = flow.steps.length > 0 ? flow.steps : undefined;
+  if (entry.key === 'setup') checked.setup = steps;
+  else checked.teardown = steps;
+  return flow.captureNames;
 }
 
 function checkScenarios(

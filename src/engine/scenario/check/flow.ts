@@ -10,17 +10,23 @@ import { suggest } from '../suggest';
 import { checkCaptures, checkChecks } from './checks';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
-import { deref, describe, entries, expectSeq, isEmpty, readDuration, scalarText, unknownKey, valueAt, type Entry } from './read';
+import { deref, describe, entries, expectSeq, isEmpty, readDuration, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import { checkUrl, jsonTemplate, templateMap } from './request';
 import { templateEntry, type StepScope } from './templates';
 
 /** A request step whose timeout may still be the file's default. */
 export type CheckedStep = (Omit<RequestStepPlan, 'timeoutMs'> & { timeoutMs: number | undefined }) | ThinkStepPlan;
 
-/** What a flow reads outside its scenario: the file's variables, and whether relative URLs have a base. */
+/**
+ * What a flow reads outside its scenario: the file's variables, the names `setup:` captures (read-only
+ * values for every scenario and for teardown), and whether relative URLs have a base.
+ */
 export interface FlowContext {
   variables: Readonly<Record<string, string | number | boolean>>;
+  setupCaptures: readonly string[];
   baseUrlGiven: boolean;
+  /** How long this flow's captures live, for messages: a scenario's, "for the rest of the iteration". */
+  captureLifetime?: string;
 }
 
 export interface CheckedFlow {
@@ -28,14 +34,17 @@ export interface CheckedFlow {
   steps: CheckedStep[];
   /** The names of all steps, broken ones too: a threshold on them is not a second error. */
   stepNames: string[];
+  /** Every name the flow's steps capture, broken steps' too: templates reading them are not a second error. */
+  captureNames: string[];
 }
 
-export function checkFlow(f: Findings, entry: Entry, scenarioName: string, executor: ExecutorType | undefined, context: FlowContext): CheckedFlow {
+/** `owner` names the flow in messages: `the flow of scenario "browse"`, `setup`. */
+export function checkFlow(f: Findings, entry: Entry, owner: string, executor: ExecutorType | undefined, context: FlowContext): CheckedFlow {
   const seq = expectSeq(f, entry, 'a list of steps (each line starting with "- ")');
-  if (!seq) return { steps: [], stepNames: [] };
+  if (!seq) return { steps: [], stepNames: [], captureNames: [] };
   if (seq.items.length === 0) {
-    f.error('empty-flow', `the flow of scenario "${scenarioName}" is empty: add at least one step, e.g. - get: /`, seq);
-    return { steps: [], stepNames: [] };
+    f.error('empty-flow', `${owner} is empty: add at least one step, e.g. - get: /`, seq);
+    return { steps: [], stepNames: [], captureNames: [] };
   }
   const items = seq.items.map((raw) => deref(f, raw as Node | null));
   const names = items.map((item) => stepNameOf(f.doc, item));
@@ -48,7 +57,7 @@ export function checkFlow(f: Findings, entry: Entry, scenarioName: string, execu
       capturedBy.set(key, list);
     }
   });
-  const variableNames = Object.keys(context.variables);
+  const variableNames = [...Object.keys(context.variables), ...context.setupCaptures];
   const inScope = new Set<string>([...variableNames, ...capturedBy.keys()]);
   const visible = new Set<string>(variableNames);
   const steps: CheckedStep[] = [];
@@ -89,7 +98,7 @@ export function checkFlow(f: Findings, entry: Entry, scenarioName: string, execu
       last,
     );
   }
-  return { steps: steps.length === items.length ? steps : [], stepNames };
+  return { steps: steps.length === items.length ? steps : [], stepNames, captureNames: [...capturedBy.keys()] };
 }
 
 /** The names a flow item's `capture:` map gives, valid or not. */
@@ -214,9 +223,17 @@ function checkStep(
     if (timeoutMs === undefined) ok = false;
   }
 
+  let once = false;
+  const onceEntry = byKey.get('once');
+  if (onceEntry) {
+    const value = readScalar(f, onceEntry, stepSchema().properties.once);
+    if (typeof value === 'boolean') once = value;
+    else ok = false;
+  }
+
   const checks = byKey.has('check') ? checkChecks(f, byKey.get('check')!) : [];
   if (!checks) ok = false;
-  const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context.variables) : [];
+  const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context, context.captureLifetime) : [];
   if (!captures) ok = false;
 
   if (!ok || !url || !headers || !query || !cookies || !checks || !captures) return undefined;
@@ -226,6 +243,7 @@ function checkStep(
     index,
     range,
     method: methodOfKey(methodEntry.key)!,
+    once,
     url,
     query,
     headers,

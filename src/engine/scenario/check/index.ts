@@ -25,7 +25,7 @@ export function validateDocument(doc: ScenarioDocument, cache?: CheckCache): Sce
 
 export function checkDocument(doc: ScenarioDocument, cache?: CheckCache): CheckResult {
   const findings = new Findings(doc);
-  const checked: CheckedFile = { name: undefined, baseUrl: undefined, http: {}, variables: {}, scenarios: [], thresholds: [] };
+  const checked: CheckedFile = { name: undefined, baseUrl: undefined, http: {}, variables: {}, setup: undefined, teardown: undefined, scenarios: [], thresholds: [] };
   if (cache) cache.last = { checked: 0, reused: 0 };
   try {
     checkFile(findings, cache, checked);

@@ -92,7 +92,7 @@ export function checkScenario(f: Findings, entry: Entry, context: FlowContext): 
 
   const flow = byKey.get('flow');
   if (flow) {
-    const checked = checkFlow(f, flow, name, executor, context);
+    const checked = checkFlow(f, flow, `the flow of scenario "${name}"`, executor, context);
     scenario.steps = checked.steps;
     result.stepNames = checked.stepNames;
   }

@@ -1,0 +1,148 @@
+// `setup:` and `teardown:` (k6's setup() and teardown()): flows run once per process, on one VU, before
+// the scenarios start and after they all ended. Their requests are measured in a registry of their own,
+// under the scenario names `setup` and `teardown`, so they are shown apart and never count as a scenario's
+// iterations nor reach the doctor, the estimator or thresholds. A setup step that fails ends the test:
+// the steps after it do not run, and the caller runs no scenario.
+import type { ScenarioFigures } from '../protocol';
+import { capture, cookieCapture, runCheck } from './flow';
+import { VUCookieJar } from './http/cookies';
+import { createHttpAgent } from './http/agent';
+import { baseTarget, RequestStep } from './http/request-step';
+import { ResponseView } from './http/response';
+import { MetricsRegistry } from './metrics/registry';
+import type { Plan, ScenarioPlan, StepPlan } from './scenario/plan';
+
+export type LifecycleStage = 'setup' | 'teardown';
+
+export type LifecycleResult =
+  | { ok: true; captures: Record<string, unknown> }
+  /** The failed step's message: its name, the status (or the transport error) and the body's first bytes. */
+  | { ok: false; message: string };
+
+/** How much of a failed setup response's body its message quotes. */
+const BODY_PREFIX_CHARS = 200;
+
+/** One stage's steps as a scenario of a registry of its own: its series carry `scenario: setup`/`teardown`. */
+function stagePlan(plan: Plan, stage: LifecycleStage): Plan {
+  const steps = plan[stage];
+  const scenario: ScenarioPlan = {
+    name: stage,
+    range: steps[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    executor: { type: 'per-vu-iterations', vus: 1, iterations: 1, maxDurationMs: 0 },
+    startTimeMs: 0,
+    gracefulStopMs: 0,
+    steps,
+  };
+  return { ...plan, scenarios: [scenario], thresholds: [] };
+}
+
+export interface LifecycleRun {
+  readonly done: Promise<LifecycleResult>;
+  /** Cuts the stage short (a hard stop): the request in flight is aborted, no further step runs. */
+  stop(): void;
+  /** The stage's figures (one request row per step), once `done` has settled. */
+  figures(): ScenarioFigures;
+}
+
+/**
+ * Runs `plan[stage]` once. `data` is what setup captured (teardown reads it); a setup result's `captures`
+ * are every name its steps captured. Never rejects: a step that throws is a failed step.
+ */
+export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<string, string | undefined>, data: Readonly<Record<string, unknown>> = {}): LifecycleRun {
+  const stagePlanned = stagePlan(plan, stage);
+  const registry = new MetricsRegistry(stagePlanned);
+  const recorder = registry.scenario(0);
+  const agent = createHttpAgent(plan.http);
+  const session = agent.session();
+  const base = baseTarget(plan.baseUrl, agent);
+  const response = new ResponseView();
+  // The stage is one VU of its own, as k6's setup() is: its cookies go back on its later steps.
+  const jar = plan.http.cookies === 'off' ? null : new VUCookieJar();
+  const captures: Record<string, unknown> = {};
+  const ctx = { vars: { ...plan.variables, ...data } as Record<string, unknown>, vu: 0, iteration: 0, scenario: stage, env };
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+
+  const runStep = async (step: StepPlan): Promise<string | undefined> => {
+    if (step.kind === 'think') {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, step.durationMs);
+      });
+      return undefined;
+    }
+    const ex = session.exchange;
+    const request = new RequestStep(step, base, agent);
+    const origin = request.fill(ex, ctx, jar);
+    // Kept whatever the checks read: a failed setup quotes the body.
+    ex.keepHeaders = true;
+    ex.keepBody = true;
+    if (origin === undefined) {
+      recorder.step(step.index).request(0, true, 'invalid-url', ex.timings, 0, 0);
+      return `the URL is not an http(s) URL (relative URLs need baseUrl)`;
+    }
+    await session.send(origin);
+    if (jar !== null && ex.rawHeaders !== null) jar.store(ex.rawHeaders, origin.key + ex.path);
+    const status = ex.status;
+    const errorClass = status >= 400 ? 'http-status' : ex.errorClass;
+    const stepRecorder = recorder.step(step.index);
+    stepRecorder.request(status, status === 0 || status >= 400, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
+    response.reset(ex);
+    const failedChecks = step.checks.filter((check, i) => {
+      const passed = runCheck(check.kind === 'header' ? { ...check, header: check.header.toLowerCase() } : check, response);
+      stepRecorder.check(passed, i);
+      return !passed;
+    });
+    for (const c of step.captures) {
+      const value =
+        status === 0
+          ? undefined
+          : c.kind === 'cookie'
+            ? cookieCapture(c.cookie, ex, origin, jar)
+            : capture(c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c, response);
+      ctx.vars[c.name] = value;
+      captures[c.name] = value;
+    }
+    if (status === 0) return `the request failed: ${ex.errorClass ?? 'error'}${ex.error ? ` (${ex.error.message})` : ''}`;
+    if (status < 400 && failedChecks.length === 0) return undefined;
+    const body = response.bodyText();
+    const quoted = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
+    const what = failedChecks.length > 0 ? `check ${failedChecks.map((c) => `"${c.name}"`).join(', ')} failed` : 'the request failed';
+    return `${what}: status ${status}, body ${JSON.stringify(quoted)}`;
+  };
+
+  const run = async (): Promise<LifecycleResult> => {
+    try {
+      for (const step of plan[stage]) {
+        if (stopped) return { ok: false, message: `${stage} was stopped before step "${step.name}"` };
+        let problem: string | undefined;
+        try {
+          problem = await runStep(step);
+        } catch (error) {
+          problem = `the step could not run: ${error instanceof Error ? error.message : String(error)}`;
+        }
+        if (problem !== undefined && stage === 'setup') return { ok: false, message: `setup step "${step.name}" (line ${step.range.start.line + 1}): ${problem}` };
+      }
+      return { ok: true, captures };
+    } finally {
+      await session.close();
+      await agent.close();
+    }
+  };
+  const done = run();
+  let figures: ScenarioFigures | undefined;
+  return {
+    done,
+    stop() {
+      stopped = true;
+      session.exchange.abort('aborted');
+      if (timer !== undefined) clearTimeout(timer);
+      wake?.();
+    },
+    figures() {
+      figures ??= registry.tick()[0];
+      return figures;
+    },
+  };
+}
