@@ -128,8 +128,8 @@ export class FlowRunner {
         once: step.once,
         request: new RequestStep(step, base, deps.agent),
         recorder: deps.recorder.step(step.index),
-        checks: step.checks.map((c) => (c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c)),
-        captures: step.captures.map((c) => (c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c)),
+        checks: lowerCaseHeaders(step.checks),
+        captures: lowerCaseHeaders(step.captures),
       };
     });
     // Every name an iteration can set, so resetting the variables keeps the object's shape.
@@ -249,7 +249,7 @@ export class FlowRunner {
     const captures = step.captures;
     for (let i = 0; i < captures.length; i++) {
       const c = captures[i];
-      vu.vars[c.name] = status === 0 ? undefined : c.kind === 'cookie' ? cookieCapture(c.cookie, ex, origin!, jar) : capture(c, response);
+      vu.vars[c.name] = status === 0 ? undefined : captureValue(c, response, ex, origin!, jar);
     }
     return true;
   }
@@ -268,12 +268,21 @@ export function runCheck(check: CheckPlan, response: ResponseView): boolean {
   }
 }
 
-/** `cookie.NAME`: set by this response (k6's `res.cookies`), else what the jar holds for the request's URL. */
-export function cookieCapture(name: string, ex: Exchange, origin: Origin, jar: VUCookieJar | null): string | undefined {
-  return setCookieValue(ex.rawHeaders, name) ?? jar?.value(name, origin.key + ex.path);
+/** A step's checks or captures with header names in lower case, as undici reports them; done once per step. */
+export function lowerCaseHeaders<T extends CheckPlan | CapturePlan>(items: readonly T[]): T[] {
+  return items.map((c) => (c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c));
 }
 
-export function capture(c: Exclude<CapturePlan, { kind: 'cookie' }>, response: ResponseView): unknown {
+/**
+ * What capture `c` takes from a response. `cookie.NAME`: set by this response (k6's `res.cookies`), else
+ * what the jar holds for the request's URL.
+ */
+export function captureValue(c: CapturePlan, response: ResponseView, ex: Exchange, origin: Origin, jar: VUCookieJar | null): unknown {
+  if (c.kind === 'cookie') return setCookieValue(ex.rawHeaders, c.cookie) ?? jar?.value(c.cookie, origin.key + ex.path);
+  return capture(c, response);
+}
+
+function capture(c: Exclude<CapturePlan, { kind: 'cookie' }>, response: ResponseView): unknown {
   switch (c.kind) {
     case 'json': {
       const json = response.bodyJson();

@@ -4,7 +4,7 @@
 // iterations nor reach the doctor, the estimator or thresholds. A setup step that fails ends the test:
 // the steps after it do not run, and the caller runs no scenario.
 import type { ScenarioFigures } from '../protocol';
-import { capture, cookieCapture, runCheck } from './flow';
+import { captureValue, lowerCaseHeaders, runCheck } from './flow';
 import { VUCookieJar } from './http/cookies';
 import { createHttpAgent } from './http/agent';
 import { baseTarget, RequestStep } from './http/request-step';
@@ -89,18 +89,13 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
     const stepRecorder = recorder.step(step.index);
     stepRecorder.request(status, status === 0 || status >= 400, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
     response.reset(ex);
-    const failedChecks = step.checks.filter((check, i) => {
-      const passed = runCheck(check.kind === 'header' ? { ...check, header: check.header.toLowerCase() } : check, response);
+    const failedChecks = lowerCaseHeaders(step.checks).filter((check, i) => {
+      const passed = runCheck(check, response);
       stepRecorder.check(passed, i);
       return !passed;
     });
-    for (const c of step.captures) {
-      const value =
-        status === 0
-          ? undefined
-          : c.kind === 'cookie'
-            ? cookieCapture(c.cookie, ex, origin, jar)
-            : capture(c.kind === 'header' ? { ...c, header: c.header.toLowerCase() } : c, response);
+    for (const c of lowerCaseHeaders(step.captures)) {
+      const value = status === 0 ? undefined : captureValue(c, response, ex, origin, jar);
       ctx.vars[c.name] = value;
       captures[c.name] = value;
     }
