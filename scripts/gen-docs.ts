@@ -270,6 +270,14 @@ function stepSection(): string {
   ].join('\n');
 }
 
+/** An object inside a union (`think: { min, max }`, a multipart file part): its own table. */
+function unionObjectSection(heading: string, path: SchemaPath): string {
+  const node = schemaAt(path);
+  const object = node?.type === 'union' ? node.variants.find((v) => v.type === 'object') : undefined;
+  if (!object) throw new Error(`gen-docs: no object variant at ${JSON.stringify(path)}`);
+  return [heading, '', object.description, '', keyTable(keysOrFail(path))].join('\n');
+}
+
 function checkSection(): string {
   const check = schemaAt(CHECK);
   return [
@@ -436,6 +444,8 @@ function reference(): string {
     httpSection(),
     scenarioSections(),
     stepSection(),
+    unionObjectSection('### `think` range keys', [...STEP, 'think']),
+    unionObjectSection('### `multipart` file part keys', [...STEP, 'multipart', 'part']),
     checkSection(),
     captureSection(),
     templateSection(),

@@ -49,6 +49,8 @@ interface PreparedRequest {
 interface PreparedThink {
   kind: 'think';
   durationMs: number;
+  /** max − min of a `{ min, max }` think: each pause adds a uniform draw in [0, spreadMs). */
+  spreadMs: number;
 }
 
 type PreparedStep = PreparedRequest | PreparedThink;
@@ -122,7 +124,7 @@ export class FlowRunner {
     this.cookiesPerIteration = deps.plan.http.cookies === 'per-iteration';
     const base = baseTarget(deps.plan.baseUrl, deps.agent);
     this.steps = scenario.steps.map((step: StepPlan): PreparedStep => {
-      if (step.kind === 'think') return { kind: 'think', durationMs: step.durationMs };
+      if (step.kind === 'think') return { kind: 'think', durationMs: step.durationMs, spreadMs: step.maxDurationMs - step.durationMs };
       return {
         kind: 'request',
         once: step.once,
@@ -172,7 +174,7 @@ export class FlowRunner {
         if (vu.interrupted) return false;
         const step = steps[i];
         if (step.kind === 'think') {
-          await vu.think(step.durationMs);
+          await vu.think(step.spreadMs === 0 ? step.durationMs : step.durationMs + Math.random() * step.spreadMs);
           if (vu.interrupted) return false; // the think was cut short
         } else if (step.once && !first) {
           continue;

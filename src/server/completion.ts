@@ -19,6 +19,7 @@ import {
   THRESHOLD_TAGS,
   docForExecutor,
   keysAt,
+  scalarSchema,
   schemaAt,
   valuesAt,
   type PathSegment,
@@ -134,7 +135,7 @@ function siblingValue(doc: AnalysedDocument, context: Extract<CursorContext, { k
 }
 
 function keyInsertText(key: string, schema: SchemaNode, inFlow: boolean): { text: string; retrigger: boolean } {
-  const hasValues = valueKind(schema) !== undefined;
+  const hasValues = valueKind(scalarSchema(schema)!) !== undefined;
   if (inFlow) return { text: `${key}: `, retrigger: hasValues };
   if (METHODS.includes(key)) return { text: `${key}: \${1:/}`, retrigger: false };
   switch (schema.type) {
@@ -205,7 +206,7 @@ function listItemSnippets(listPath: readonly PathSegment[], range: Range, afterD
 
 function valueItems(path: PathSegment[], range: Range, inFlow: boolean): CompletionItem[] {
   if (path[0] === 'thresholds' && path.length >= 2) return thresholdValueItems(path, range, inFlow);
-  const schema = schemaAt(path);
+  const schema = scalarSchema(schemaAt(path));
   if (!schema) return [];
   const last = path[path.length - 1];
   if (last === 'executor' && path.length === 3 && path[0] === 'scenarios') {

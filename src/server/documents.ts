@@ -6,7 +6,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ScenarioDocument } from '../engine/scenario';
 import { IncrementalParser } from '../engine/scenario/incremental';
 import type { ScenarioDiagnostic } from '../engine/scenario/plan';
-import { CheckCache, validateDocument } from '../engine/scenario/validate';
+import { fileURLToPath } from 'node:url';
+import { unreadableBodyFiles } from '../engine/scenario/body-files';
+import { CheckCache, checkDocument, type CheckResult } from '../engine/scenario/validate';
 import { LineIndex } from './line-index';
 import { buildModel, ModelCache, type DocumentModel } from './model';
 
@@ -20,7 +22,7 @@ class DocumentState {
 export class AnalysedDocument {
   private modelCache: DocumentModel | undefined;
   private linesCache: LineIndex | undefined;
-  private diagnosticsCache: ScenarioDiagnostic[] | undefined;
+  private checkCache: CheckResult | undefined;
 
   constructor(
     readonly uri: string,
@@ -30,7 +32,17 @@ export class AnalysedDocument {
   ) {}
 
   get diagnostics(): ScenarioDiagnostic[] {
-    return (this.diagnosticsCache ??= validateDocument(this.scenario, this.state?.checks));
+    return this.checked.diagnostics;
+  }
+
+  /** The files of `multipart:` parts that cannot be read, asked of the disk each time (they come and go). */
+  get bodyFileDiagnostics(): ScenarioDiagnostic[] {
+    if (!this.uri.startsWith('file:')) return [];
+    return unreadableBodyFiles(this.checked.checked, fileURLToPath(this.uri));
+  }
+
+  private get checked(): CheckResult {
+    return (this.checkCache ??= checkDocument(this.scenario, this.state?.checks));
   }
 
   get model(): DocumentModel {

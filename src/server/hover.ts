@@ -2,7 +2,7 @@
 // and k6's VU sizing rule with the scenario's numbers on preAllocatedVUs and maxVUs.
 import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
-import { docFor, docForExecutor, schemaAt, type PathSegment } from '../engine/scenario';
+import { docFor, docForExecutor, scalarSchema, schemaAt, type PathSegment } from '../engine/scenario';
 import { parseMetricKey, parseThresholdExpression, aggregationName, metricType } from '../engine/scenario/threshold-expr';
 import { COMPARISON_WORDS, METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import type { AnalysedDocument } from './documents';
@@ -55,7 +55,7 @@ function markdownFor(doc: AnalysedDocument, path: PathSegment[], kind: 'key' | '
   if (!base) return undefined;
   const parts = [base];
   if (kind === 'value' && typeof value === 'string') {
-    const schema = schemaAt(path);
+    const schema = scalarSchema(schemaAt(path));
     if (third === 'executor' && path.length === 3) {
       const executorDoc = docForExecutor(value);
       if (executorDoc) return executorDoc;

@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDiagnostic, loadScenarioFile } from '../../src/engine/scenario/index';
 import { volley, workspace, type Workspace } from './helpers';
 
@@ -122,4 +124,18 @@ test('help and version', async () => {
   assert.match(helpDemo.stdout, /--fault-rate FRACTION/);
   assert.match(version.stdout, /^volley \d+\.\d+\.\d+ \(protocol 1, node /);
   assert.equal(flagVersion.stdout, version.stdout);
+});
+
+test("a multipart file that does not exist, relative to the scenario file (not the working directory): file:line:col, exit 1", async () => {
+  mkdirSync(join(ws.dir, 'sub', 'data'), { recursive: true });
+  const upload = ws.file(
+    'sub/upload.volley.yaml',
+    GOOD.replace('      - get: /health\n', '      - post: /up\n        multipart:\n          receipt: { file: data/receipt.pdf }\n'),
+  );
+  const r = await volley(ws, ['validate', upload]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, `${upload}:11:28: error: cannot read "data/receipt.pdf" (${join(ws.dir, 'sub', 'data', 'receipt.pdf')}): no such file\n`);
+  ws.file('sub/data/receipt.pdf', '%PDF');
+  const fixed = await volley(ws, ['validate', upload]);
+  assert.equal(fixed.code, 0, fixed.stdout);
 });

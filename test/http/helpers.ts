@@ -111,7 +111,7 @@ export function requestStep(index: number, spec: RequestSpec, names: string[] = 
 }
 
 export function thinkStep(index: number, durationMs: number): StepPlan {
-  return { kind: 'think', name: `think ${durationMs}ms`, index, range: RANGE, durationMs };
+  return { kind: 'think', name: `think ${durationMs}ms`, index, range: RANGE, durationMs, maxDurationMs: durationMs };
 }
 
 export function httpPlan(overrides: Partial<HttpPlan> = {}): HttpPlan {

@@ -27,7 +27,7 @@ export function plan(scenarios: Record<string, StepSpec[]>, thresholds: Threshol
       startTimeMs: 0,
       gracefulStopMs: 30_000,
       steps: specs.map((spec, index): StepPlan => {
-        if (typeof spec === 'object' && 'think' in spec) return { kind: 'think', name: `think ${spec.think}ms`, index, range: RANGE, durationMs: spec.think };
+        if (typeof spec === 'object' && 'think' in spec) return { kind: 'think', name: `think ${spec.think}ms`, index, range: RANGE, durationMs: spec.think, maxDurationMs: spec.think };
         const s = typeof spec === 'string' ? { name: spec } : spec;
         const checks: CheckPlan[] = (s.checks ?? []).map((n) => ({ kind: 'status', name: n, allowed: [200] }));
         return {

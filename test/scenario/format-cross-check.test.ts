@@ -94,6 +94,8 @@ const SECTIONS: Record<ObjectKind, string> = {
   stage: '### Stages',
   step: '### Step keys',
   check: '### `check` keys',
+  think: '### `think` range keys',
+  filePart: '### `multipart` file part keys',
   threshold: '### Threshold keys and expressions',
 };
 

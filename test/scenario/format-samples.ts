@@ -35,7 +35,7 @@ const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
 };
 
 /** The objects of the description; each has its section in docs/scenario-format.md. */
-export type ObjectKind = 'file' | 'http' | 'scenario' | 'stage' | 'step' | 'check' | 'threshold';
+export type ObjectKind = 'file' | 'http' | 'scenario' | 'stage' | 'step' | 'check' | 'think' | 'filePart' | 'threshold';
 
 export interface KeyAtPath {
   /** A concrete path: map keys replaced by a sample name, list indexes by 0. */
@@ -55,6 +55,8 @@ function kindOf(parent: ReadonlyArray<string | number>): ObjectKind {
   if (parent.length === 2) return 'scenario';
   if (parent[2] === 'stages') return 'stage';
   if (last === 'check') return 'check';
+  if (last === 'think') return 'think';
+  if (parent[parent.length - 2] === 'multipart') return 'filePart';
   if (parent[2] === 'flow' && typeof last === 'number') return 'step';
   throw new Error(`format-samples: no kind for the object at ${JSON.stringify(parent)}: add it (and its docs section)`);
 }
@@ -177,6 +179,8 @@ export function documentUsing(entry: KeyAtPath, executor?: ExecutorType): Record
     const action = entry.key === 'think' || (HTTP_METHOD_KEYS as readonly string[]).includes(entry.key);
     if (!action) object.get = '/sample';
   }
+  // A think range's step is a think step: it holds no request.
+  if (entry.kind === 'think') delete objectAt(doc, entry.parent.slice(0, -1)).get;
   if (Object.keys(object).length === 0 && entry.kind !== 'step') Object.assign(object, sampleValue(objectSchemaAt(entry.parent)));
   object[entry.key] = sampleValue(entry.schema);
   return doc;
@@ -199,7 +203,8 @@ export function objectSchemaAt(path: ReadonlyArray<string | number>): ObjectSche
 
 /** The validator's errors on a file's text (warnings aside). */
 export function validatorErrors(text: string): ScenarioDiagnostic[] {
-  return loadScenario(text, 'sample.volley.yaml').diagnostics.filter((d) => d.severity === 'error');
+  // The text alone, as the JSON Schema sees it: a multipart part's file is not read.
+  return loadScenario(text, 'sample.volley.yaml', { readBodyFiles: false }).diagnostics.filter((d) => d.severity === 'error');
 }
 
 export function toYaml(doc: unknown): string {

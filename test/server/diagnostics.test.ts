@@ -1,8 +1,10 @@
 // The language server over its real protocol: diagnostics with ranges, versioned, and quick fixes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CodeActionRequest } from 'vscode-languageserver-protocol';
 import { TestClient } from './lsp-client';
 
@@ -58,4 +60,27 @@ test('diagnostics follow edits and are never stale', async () => {
   const third = await client.diagnosticsFor(uri, 3);
   assert.deepEqual(third.diagnostics, []);
   assert.equal(client.published(uri).some((p) => p.version === 2), false);
+});
+
+test("a multipart file part whose file cannot be read is an error at its file: value, relative to the document's file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'volley-upload-'));
+  try {
+    writeFileSync(join(dir, 'present.pdf'), 'pdf');
+    const uri = pathToFileURL(join(dir, 'upload.volley.yaml')).href;
+    const text =
+      'baseUrl: http://127.0.0.1:7878\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n' +
+      '      - post: /up\n        multipart:\n          a: { file: present.pdf }\n          b: { file: data/absent.pdf }\n';
+    await client.open(uri, text);
+    const published = await client.diagnosticsFor(uri, 1);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.message, d.range]),
+      [[
+        'unreadable-body-file',
+        `cannot read "data/absent.pdf" (${join(dir, 'data/absent.pdf')}): no such file`,
+        { start: { line: 9, character: 21 }, end: { line: 9, character: 36 } },
+      ]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -21,7 +21,7 @@
 // says Connection: close), `resetAfter: N` (every request after the first N is reset), `maxConnections`
 // (Node closes connections beyond it at once), and `routes`: a suite's own answers by exact path, tried
 // before the ones above ('*' answers every path without a route). Every request is counted and kept in
-// `received`, after its body has arrived and before it is answered.
+// `received` (its body as text and as the bytes that arrived), after its body has arrived and before it is answered.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -42,6 +42,8 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's bytes as they arrived (a binary upload is not UTF-8). */
+  raw: Buffer;
   /** performance.now() when its body had arrived. */
   at: number;
 }
@@ -160,8 +162,9 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body, at: performance.now() });
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
+      received.push({ method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body, raw, at: performance.now() });
       answer(req, res, body);
     });
   };

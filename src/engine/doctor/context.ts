@@ -64,7 +64,7 @@ export function scenarioFacts(plan: Plan, scenario: ScenarioPlan, share?: WorkSh
   const stepTimeoutMs = new Map<string, number>();
   for (const step of scenario.steps) {
     if (step.kind === 'think') {
-      maxThinkMs = Math.max(maxThinkMs, step.durationMs);
+      maxThinkMs = Math.max(maxThinkMs, step.maxDurationMs);
       continue;
     }
     requestsPerIteration++;

@@ -4,7 +4,9 @@ import type { RequestStepPlan, Template, TemplateContext } from '../scenario/pla
 import type { HttpAgent } from './agent';
 import { VUCookieJar } from './cookies';
 import type { Exchange } from './exchange';
-import { compileJsonBody, type CompiledJson } from './json-body';
+import { FormBody } from './form-body';
+import { compileJsonBody } from './json-body';
+import { MultipartBody } from './multipart-body';
 import type { Origin } from './origin';
 
 /** Sent unless the step sets its own, as k6 sends `k6/<version>`: some servers reject requests without one. */
@@ -56,7 +58,8 @@ export class RequestStep {
   /** Where the step's own `Cookie` header is in `headers` (the jar's cookies join it), or -1. */
   private readonly cookieHeaderAt: number;
   private readonly constantBody: Buffer | null | undefined;
-  private readonly json: CompiledJson | undefined;
+  /** A json, form or multipart body with templates: what writes it per request. */
+  private readonly writer: { write(ctx: TemplateContext): string | Buffer } | undefined;
   private readonly text: Template | undefined;
   /** Target of a constant URL without query: resolved once. */
   private constantOrigin: Origin | undefined = undefined;
@@ -80,17 +83,29 @@ export class RequestStep {
     this.cookieHeaderAt = plan.headers.findIndex(([k]) => k.toLowerCase() === 'cookie');
     this.extraHeaders = [];
     if (!given.has('user-agent')) this.extraHeaders.push('user-agent', USER_AGENT);
-    if (plan.body.kind === 'json' && !given.has('content-type')) this.extraHeaders.push('content-type', 'application/json');
-
     const body = plan.body;
+    let contentType: string | undefined;
+    let compiled: { constant: string | Buffer | undefined; write(ctx: TemplateContext): string | Buffer } | undefined;
     if (body.kind === 'none') this.constantBody = null;
-    else if (body.kind === 'json') {
-      this.json = compileJsonBody(body.value);
-      this.constantBody = this.json.constant === undefined ? undefined : Buffer.from(this.json.constant);
-    } else {
+    else if (body.kind === 'text') {
       this.text = body.template;
       this.constantBody = body.template.constant === undefined ? undefined : Buffer.from(body.template.constant);
+    } else if (body.kind === 'json') {
+      compiled = compileJsonBody(body.value);
+      contentType = 'application/json';
+    } else if (body.kind === 'form') {
+      compiled = new FormBody(body.fields);
+      contentType = 'application/x-www-form-urlencoded';
+    } else {
+      const multipart = new MultipartBody(body.parts);
+      compiled = multipart;
+      contentType = multipart.contentType;
     }
+    if (compiled) {
+      if (compiled.constant === undefined) this.writer = compiled;
+      else this.constantBody = Buffer.isBuffer(compiled.constant) ? compiled.constant : Buffer.from(compiled.constant);
+    }
+    if (contentType !== undefined && !given.has('content-type')) this.extraHeaders.push('content-type', contentType);
 
     this.keepBody =
       plan.checks.some((c) => c.kind === 'bodyContains' || c.kind === 'json') ||
@@ -145,7 +160,7 @@ export class RequestStep {
     if (this.cookies.length > 0 || (jar !== null && !jar.empty)) this.addCookies(headers, origin.key + path, jar ?? NO_JAR, ctx);
 
     if (this.constantBody !== undefined) ex.body = this.constantBody;
-    else if (this.json) ex.body = this.json.write(ctx);
+    else if (this.writer) ex.body = this.writer.write(ctx);
     else ex.body = this.text ? this.text.render(ctx) : null;
     return origin;
   }

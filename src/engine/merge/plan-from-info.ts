@@ -30,7 +30,7 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
   const problems: string[] = [];
   const scenarios: ScenarioPlan[] = info.scenarios.map((scenario) => {
     const steps: StepPlan[] = scenario.steps.map((step) => {
-      if (step.kind === 'think') return { kind: 'think', name: step.name, index: step.index, range: lineRange(step.line), durationMs: 0 };
+      if (step.kind === 'think') return { kind: 'think', name: step.name, index: step.index, range: lineRange(step.line), durationMs: 0, maxDurationMs: 0 };
       const names: string[] = [];
       for (const c of checks) if (c.scenario === scenario.name && c.step === step.name && !names.includes(c.name)) names.push(c.name);
       const stepChecks: CheckPlan[] = names.map((name) => ({ kind: 'status', name, allowed: [] }));

@@ -117,8 +117,8 @@ function defaultMs(schema: SchemaNode): number {
 /** Freezes plain data; templates and regexes are frozen as objects too (their closures stay callable). */
 function deepFreeze<T>(value: T): T {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  // A RegExp must keep a writable lastIndex for exec().
-  if (value instanceof RegExp) return value;
+  // A RegExp must keep a writable lastIndex for exec(); a file's bytes cannot be frozen (and are never written).
+  if (value instanceof RegExp || ArrayBuffer.isView(value)) return value;
   for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   return Object.freeze(value);
 }

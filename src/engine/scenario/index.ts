@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { compileScenario } from './compile';
 import { parseScenarioDocument, type ScenarioDocument } from './document';
 import type { Plan, ScenarioDiagnostic } from './plan';
-import { checkDocument, validateDocument } from './validate';
+import { readBodyFiles } from './body-files';
+import { checkDocument, sortDiagnostics, validateDocument } from './validate';
 
 export type { CursorLocation, PathSegment, ScenarioDocument } from './document';
 export type { Plan, Range, Position, ScenarioDiagnostic, DiagnosticFix, Severity } from './plan';
@@ -23,6 +24,7 @@ export {
   executorsTaking,
   keysAt,
   schemaAt,
+  scalarSchema,
   scenarioKeysFor,
   requiredScenarioKeysFor,
   toJsonSchema,
@@ -36,15 +38,29 @@ export interface LoadResult {
   plan: Plan | undefined;
 }
 
-export function loadScenario(text: string, file: string): LoadResult {
+export interface LoadOptions {
+  /**
+   * Read the files `multipart:` parts send, relative to `file` (default true): a run needs them, and one
+   * that cannot be read is an error. Off only to check a document's text alone (the JSON Schema's peer).
+   */
+  readBodyFiles?: boolean;
+}
+
+export function loadScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const doc = parseScenarioDocument(text);
-  return loadDocument(doc, file);
+  return loadDocument(doc, file, options);
 }
 
 /** For callers that already parsed (the language server keeps the document). */
-export function loadDocument(doc: ScenarioDocument, file: string): LoadResult {
-  const { diagnostics, checked } = checkDocument(doc);
+export function loadDocument(doc: ScenarioDocument, file: string, options: LoadOptions = {}): LoadResult {
+  const checkedDocument = checkDocument(doc);
+  const checked = checkedDocument.checked;
+  const diagnostics = checkedDocument.diagnostics;
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined };
+  if (options.readBodyFiles ?? true) {
+    const unreadable = readBodyFiles(checked, file);
+    if (unreadable.length > 0) return { diagnostics: sortDiagnostics([...diagnostics, ...unreadable]), plan: undefined };
+  }
   try {
     return { diagnostics, plan: compileScenario(checked, file) };
   } catch (error) {

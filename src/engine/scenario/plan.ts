@@ -104,18 +104,39 @@ export interface RequestStepPlan {
   body:
     | { kind: 'none' }
     | { kind: 'json'; value: JsonTemplate }
-    | { kind: 'text'; template: Template };
+    | { kind: 'text'; template: Template }
+    | { kind: 'form'; fields: Array<[string, Template]> }
+    | { kind: 'multipart'; parts: MultipartPart[] };
   timeoutMs: number;
   checks: CheckPlan[];
   captures: CapturePlan[];
 }
+
+/** A `multipart:` part: a text field, or a file read once before the run. */
+export type MultipartPart =
+  | { kind: 'field'; name: string; value: Template }
+  | {
+      kind: 'file';
+      name: string;
+      /** As written: relative to the scenario file. */
+      path: string;
+      /** Where `file:`'s value is, for the error when it cannot be read. */
+      range: Range;
+      filename: string;
+      contentType: string;
+      /** The file's bytes, read by loadDocument (index.ts) before the Plan is built. */
+      content: Uint8Array | undefined;
+    };
 
 export interface ThinkStepPlan {
   kind: 'think';
   name: string;
   index: number;
   range: Range;
+  /** The pause, or the shortest of a `{ min, max }` range. */
   durationMs: number;
+  /** The longest pause: `durationMs` for a fixed think; each pause is drawn uniformly in between. */
+  maxDurationMs: number;
 }
 
 export type StepPlan = RequestStepPlan | ThinkStepPlan;

@@ -160,6 +160,8 @@ export const EXECUTORS: Record<ExecutorType, { description: string; link: string
 
 export const HTTP_METHOD_KEYS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 export type HttpMethodKey = (typeof HTTP_METHOD_KEYS)[number];
+/** The step keys that give a request its body: at most one per step. */
+export const BODY_KEYS = ['json', 'body', 'form', 'multipart'] as const;
 
 export { RESERVED_TEMPLATE_NAMES, IDENTIFIER_PATTERN } from './names';
 
@@ -254,6 +256,15 @@ const stages: ArraySchema = {
 
 const template = (description: string): StringSchema => ({ type: 'string', format: 'template', description });
 
+/** A form field's value: text (templates allowed), a number or a boolean, as a query parameter's. */
+function formValue(description: string): UnionSchema {
+  return {
+    type: 'union',
+    variants: [template(description), { type: 'number', description: 'A number.' }, { type: 'boolean', description: 'A boolean.' }],
+    description,
+  };
+}
+
 const urlDoc =
   'The URL to request, relative to `baseUrl` (starting with `/`) or absolute. May hold `{{ }}` templates: ' +
   '`/products?page={{ iteration % 10 }}`.';
@@ -289,9 +300,23 @@ const step: ObjectSchema = {
         'Send this request only in each VU\'s first iteration (a login); its captures then last for the VU\'s ' +
         'life instead of one iteration.',
     },
-    think: duration(`Pause the VU for this long (k6's \`sleep\`). ${durationSyntax}`, {
+    think: {
+      type: 'union',
+      description: 'Pause the VU (k6\'s `sleep`): for a duration, or for a uniformly random time between `min` and `max`.',
       link: `${K6}/javascript-api/k6/sleep/`,
-    }),
+      variants: [
+        duration(`Pause the VU for this long. ${durationSyntax}`),
+        {
+          type: 'object',
+          description: 'A random pause, drawn uniformly between `min` and `max` for each iteration.',
+          properties: {
+            min: duration(`The shortest pause. ${durationSyntax}`),
+            max: duration('The longest pause; at least `min`.'),
+          },
+          required: ['min', 'max'],
+        },
+      ],
+    },
     headers: {
       type: 'map',
       keyName: 'header name',
@@ -303,11 +328,7 @@ const step: ObjectSchema = {
       type: 'map',
       keyName: 'query parameter',
       keyFormat: 'name',
-      values: {
-        type: 'union',
-        variants: [template('The parameter\'s value; may hold `{{ }}` templates.'), { type: 'number', description: 'A number.' }, { type: 'boolean', description: 'A boolean.' }],
-        description: 'The parameter\'s value; may hold `{{ }}` templates.',
-      },
+      values: formValue('The parameter\'s value; may hold `{{ }}` templates.'),
       description: 'Query parameters, added to the URL (encoded).',
     },
     cookies: {
@@ -326,7 +347,47 @@ const step: ObjectSchema = {
         'A JSON body (sets `Content-Type: application/json` unless `headers` does). String leaves may hold ' +
         '`{{ }}` templates; a string that is exactly one `{{ expr }}` keeps the value\'s type.',
     },
-    body: template('A text body; may hold `{{ }}` templates. Not together with `json`.'),
+    body: template('A text body; may hold `{{ }}` templates. Not together with `json`, `form` or `multipart`.'),
+    form: {
+      type: 'map',
+      keyName: 'field name',
+      keyFormat: 'name',
+      values: formValue('The field\'s value; may hold `{{ }}` templates.'),
+      description:
+        'A form body, sent as `application/x-www-form-urlencoded` (names and values encoded as a browser ' +
+        'does: `+` for a space, `%XX` for the rest); sets `Content-Type` unless `headers` does.',
+      link: `${K6}/javascript-api/k6-http/post/`,
+    },
+    multipart: {
+      type: 'map',
+      keyName: 'part name',
+      keyFormat: 'name',
+      values: {
+        type: 'union',
+        description: 'A text field (templates allowed) or a file part `{ file, contentType, filename }`.',
+        variants: [
+          ...formValue('A text field; may hold `{{ }}` templates.').variants,
+          {
+            type: 'object',
+            description: 'A file part: the file is read once, before the run, and sent as it is.',
+            properties: {
+              file: { type: 'string', description: 'The file to send, relative to the scenario file.' },
+              contentType: {
+                type: 'string',
+                default: 'application/octet-stream',
+                description: 'The part\'s `Content-Type`.',
+              },
+              filename: { type: 'string', defaultText: 'the file\'s name', description: 'The file name the part declares.' },
+            },
+            required: ['file'],
+          },
+        ],
+      },
+      description:
+        'A `multipart/form-data` body of text fields and files (sets `Content-Type` with its boundary unless ' +
+        '`headers` does).',
+      link: `${K6}/examples/data-uploads/`,
+    },
     timeout: duration('How long the request may take before it fails with a request timeout.', {
       defaultText: 'http.timeout',
       exclusiveMinimumMs: 0,
@@ -761,6 +822,11 @@ function childSchema(node: SchemaNode, segment: PathSegment): SchemaNode | undef
   }
 }
 
+/** What a scalar written at a node is: a union's string variant (`think: 1s` beside `think: { min, max }`). */
+export function scalarSchema(node: SchemaNode | undefined): SchemaNode | undefined {
+  return node?.type === 'union' ? (node.variants.find((v) => v.type === 'string') ?? node) : node;
+}
+
 /** Every key of every object the format describes, each once, in the description's order (for the grammar). */
 export function schemaKeyNames(node: SchemaNode = SCHEMA, out: Set<string> = new Set()): string[] {
   switch (node.type) {
@@ -1014,7 +1080,7 @@ function scenarioConditions(): Json[] {
   }));
 }
 
-/** Exactly one method or `think`; a think step holds nothing else; `json` and `body` exclude each other. */
+/** Exactly one method or `think`; a think step holds nothing else; the body keys exclude each other. */
 function stepConditions(): Record<string, Json> {
   const actions = [...HTTP_METHOD_KEYS, 'think'];
   return {
@@ -1024,7 +1090,7 @@ function stepConditions(): Record<string, Json> {
         if: { required: ['think'] },
         then: { propertyNames: { enum: ['think', 'name'] } },
       },
-      { not: { required: ['json', 'body'] } },
+      ...BODY_KEYS.flatMap((a, i) => BODY_KEYS.slice(i + 1).map((b) => ({ not: { required: [a, b] } }))),
     ],
   };
 }

@@ -36,7 +36,13 @@ export function stepNameOf(doc: ScenarioDocument, item: Node | null): string {
     if (key === 'name' && text.trim() !== '') return text;
     const method = methodOfKey(key);
     if (method !== undefined) request ??= requestStepName(method, text);
-    else if (key === 'think') think ??= thinkStepName(text);
+    else if (key === 'think') think ??= thinkStepName(isMap(p.value) ? thinkRangeText(doc, p.value as YAMLMap) : text);
   }
   return request ?? think ?? '';
+}
+
+/** `{ min: 1s, max: 3s }` → `1s-3s`, as a think range's name says it. */
+function thinkRangeText(doc: ScenarioDocument, range: YAMLMap): string {
+  const bound = (name: string) => scalarSource(resolveAlias(doc.yaml, range.items.find((p) => keyText(p) === name)?.value ?? null));
+  return `${bound('min')}-${bound('max')}`;
 }

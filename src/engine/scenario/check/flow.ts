@@ -4,14 +4,14 @@
 import { isMap, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { keyText } from '../document';
 import type { ExecutorType, RequestStepPlan, ThinkStepPlan } from '../plan';
-import { HTTP_METHOD_KEYS, stepSchema, type StringSchema } from '../schema';
+import { BODY_KEYS, HTTP_METHOD_KEYS, stepSchema, type StringSchema } from '../schema';
 import { methodOfKey, stepNameOf } from '../step-name';
 import { suggest } from '../suggest';
 import { checkCaptures, checkChecks } from './checks';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
 import { deref, describe, entries, expectSeq, isEmpty, readDuration, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
-import { checkUrl, jsonTemplate, templateMap } from './request';
+import { checkUrl, jsonTemplate, multipartParts, templateMap } from './request';
 import { templateEntry, type StepScope } from './templates';
 
 /** A request step whose timeout may still be the file's default. */
@@ -164,11 +164,11 @@ function checkStep(
       if (e.key === 'think' || e.key === 'name' || !allowed.includes(e.key)) continue;
       f.error('think-step-key', `a think step takes only name and think: move ${e.key} to a request step`, e.keyNode);
     }
-    const durationMs = readDuration(f, think, {});
+    const pause = readThink(f, think);
     // A think step with a broken name still pauses under its default name.
     if (nameEntry) explicitName(f, nameEntry);
-    if (durationMs === undefined || stepEntries.some((e) => e.key !== 'think' && e.key !== 'name')) return undefined;
-    return { kind: 'think', name, index, range, durationMs };
+    if (pause === undefined || stepEntries.some((e) => e.key !== 'think' && e.key !== 'name')) return undefined;
+    return { kind: 'think', name, index, range, durationMs: pause.min, maxDurationMs: pause.max };
   }
 
   if (methods.length === 0) {
@@ -200,21 +200,8 @@ function checkStep(
   const cookies = templateMap(f, byKey.get('cookies'), scope, 'cookie');
   if (!headers || !query || !cookies) ok = false;
 
-  let body: RequestStepPlan['body'] = { kind: 'none' };
-  const json = byKey.get('json');
-  const text = byKey.get('body');
-  if (json && text) {
-    f.error('json-and-body', `${label} has both json and body: a request has one body, so remove one of them`, text.keyNode);
-    ok = false;
-  } else if (json) {
-    const value = jsonTemplate(f, json.value, scope);
-    if (value) body = { kind: 'json', value };
-    else ok = false;
-  } else if (text) {
-    const template = templateEntry(f, text, scope, 'text (the request body)');
-    if (template) body = { kind: 'text', template };
-    else ok = false;
-  }
+  const body = checkBody(f, stepEntries, label, scope);
+  if (!body) ok = false;
 
   let timeoutMs: number | undefined;
   const timeout = byKey.get('timeout');
@@ -236,7 +223,7 @@ function checkStep(
   const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context, context.captureLifetime) : [];
   if (!captures) ok = false;
 
-  if (!ok || !url || !headers || !query || !cookies || !checks || !captures) return undefined;
+  if (!ok || !url || !headers || !query || !cookies || !body || !checks || !captures) return undefined;
   return {
     kind: 'request',
     name,
@@ -253,6 +240,80 @@ function checkStep(
     checks,
     captures,
   };
+}
+
+/** A request's one body: `json`, `body`, `form` or `multipart` (two of them is an error at the second). */
+function checkBody(f: Findings, stepEntries: Entry[], label: string, scope: StepScope): RequestStepPlan['body'] | undefined {
+  const given = stepEntries.filter((e) => (BODY_KEYS as readonly string[]).includes(e.key));
+  if (given.length === 0) return { kind: 'none' };
+  if (given.length > 1) {
+    for (const extra of given.slice(1)) {
+      f.error(
+        'conflicting-bodies',
+        `${label} has both ${given[0].key} and ${extra.key}: a request has one body, so remove one of them`,
+        extra.keyNode,
+      );
+    }
+    return undefined;
+  }
+  const entry = given[0];
+  switch (entry.key as (typeof BODY_KEYS)[number]) {
+    case 'json': {
+      const value = jsonTemplate(f, entry.value, scope);
+      return value && { kind: 'json', value };
+    }
+    case 'body': {
+      const template = templateEntry(f, entry, scope, 'text (the request body)');
+      return template && { kind: 'text', template };
+    }
+    case 'form': {
+      const fields = templateMap(f, entry, scope, 'form');
+      return fields && { kind: 'form', fields };
+    }
+    case 'multipart': {
+      const parts = multipartParts(f, entry, scope);
+      return parts && { kind: 'multipart', parts };
+    }
+  }
+}
+
+/** `think: 1s`, or `think: { min, max }` with min <= max: the pause's bounds in ms. */
+function readThink(f: Findings, think: Entry): { min: number; max: number } | undefined {
+  if (!isMap(think.value)) {
+    const ms = readDuration(f, think, {});
+    return ms === undefined ? undefined : { min: ms, max: ms };
+  }
+  const bounds = entries(f, think.value);
+  const allowed = ['min', 'max'];
+  const read: Record<string, number | undefined> = {};
+  let ok = true;
+  for (const e of bounds) {
+    if (!allowed.includes(e.key)) {
+      unknownKey(f, e, allowed, 'think');
+      ok = false;
+    } else {
+      read[e.key] = readDuration(f, e, {});
+      if (read[e.key] === undefined) ok = false;
+    }
+  }
+  for (const key of allowed) {
+    if (bounds.some((e) => e.key === key)) continue;
+    f.error('missing-key', `think has no ${key}: write think: { min: 1s, max: 3s }`, think.keyNode);
+    ok = false;
+  }
+  if (!ok) return undefined;
+  const min = read.min!;
+  const max = read.max!;
+  if (min > max) {
+    const [minEntry, maxEntry] = allowed.map((key) => bounds.find((e) => e.key === key)!);
+    f.error(
+      'think-range',
+      `think's max (${scalarText(f, maxEntry, '')}) is shorter than its min (${scalarText(f, minEntry, '')}): make max at least min`,
+      maxEntry.value!,
+    );
+    return undefined;
+  }
+  return { min, max };
 }
 
 /** A step's `name:`, when it is a non-empty text (the name itself comes from stepNameOf). */

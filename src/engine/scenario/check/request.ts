@@ -1,11 +1,13 @@
 // What a request step sends: its URL (relative ones need the file's baseUrl), headers and query
-// parameters as templates, and a JSON body whose strings are templates.
-import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+// parameters as templates, and its body: JSON whose strings are templates, form fields, multipart parts.
+import { basename } from 'node:path';
+import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { COOKIE_NAME_PATTERN, HEADER_NAME_PATTERN } from '../names';
-import type { JsonTemplate, Template } from '../plan';
+import type { JsonTemplate, MultipartPart, Template } from '../plan';
+import { stepSchema, type MapSchema, type ObjectSchema } from '../schema';
 import type { Findings } from './findings';
 import { exactStart } from './ranges';
-import { deref, describe, entries, expectMap, isUnquotedTemplate, reportUnquotedTemplate, type Entry } from './read';
+import { deref, describe, entries, expectMap, isUnquotedTemplate, reportUnquotedTemplate, scalarText, unknownKey, type Entry } from './read';
 import { checkTemplate, templateEntry, type StepScope } from './templates';
 
 /** The request URL of a method key: a path after baseUrl, or an absolute http(s) URL. */
@@ -64,13 +66,14 @@ export function checkUrl(f: Findings, entry: Entry, scope: StepScope, baseUrlGiv
 }
 
 /** What each name-to-template map of a step holds, and the rule its names follow. */
-const TEMPLATE_MAPS: Readonly<Record<'header' | 'query' | 'cookie', Readonly<{ what: string; values: string }>>> = {
+const TEMPLATE_MAPS: Readonly<Record<'header' | 'query' | 'cookie' | 'form', Readonly<{ what: string; values: string }>>> = {
   header: { what: 'a map of header names to values', values: 'a text (templates allowed)' },
   query: { what: 'a map of query parameters to values', values: 'a text, number or boolean (templates allowed)' },
   cookie: { what: 'a map of cookie names to values', values: 'a text (templates allowed)' },
+  form: { what: 'a map of form fields to values', values: 'a text, number or boolean (templates allowed)' },
 };
 
-/** `headers:`, `query:` or `cookies:`: names to templates. */
+/** `headers:`, `query:`, `cookies:` or `form:`: names to templates. */
 export function templateMap(f: Findings, entry: Entry | undefined, scope: StepScope, kind: keyof typeof TEMPLATE_MAPS): Array<[string, Template]> | undefined {
   if (!entry) return [];
   const map = expectMap(f, entry, TEMPLATE_MAPS[kind].what);
@@ -140,4 +143,63 @@ export function jsonTemplate(f: Findings, node: Node | null, scope: StepScope): 
   if (value === null) return { kind: 'value', value: null };
   f.error('wrong-type', 'this value cannot be sent as JSON', node!);
   return undefined;
+}
+
+/** `multipart:`: part names to a text field (a template) or a file part `{ file, contentType, filename }`. */
+export function multipartParts(f: Findings, entry: Entry, scope: StepScope): MultipartPart[] | undefined {
+  const map = expectMap(f, entry, 'a map of part names to text fields or { file: PATH }');
+  if (!map) return undefined;
+  const parts: MultipartPart[] = [];
+  let ok = true;
+  for (const e of entries(f, map)) {
+    if (isMap(e.value) && !isUnquotedTemplate(f, e.value)) {
+      const part = filePart(f, e);
+      if (part) parts.push(part);
+      else ok = false;
+      continue;
+    }
+    const value = templateEntry(f, e, scope, 'a text (templates allowed) or { file: PATH }');
+    if (value) parts.push({ kind: 'field', name: e.key, value });
+    else ok = false;
+  }
+  return ok && parts.length === map.items.length ? parts : undefined;
+}
+
+function filePart(f: Findings, part: Entry): MultipartPart | undefined {
+  const schema = ((stepSchema().properties.multipart as MapSchema).values as { variants: readonly ObjectSchema[] }).variants.find(
+    (v) => v.type === 'object',
+  )!;
+  const allowed = Object.keys(schema.properties);
+  const given = new Map<string, string>();
+  let ok = true;
+  const partEntries = entries(f, part.value as YAMLMap);
+  for (const e of partEntries) {
+    if (!allowed.includes(e.key)) {
+      unknownKey(f, e, allowed, `file part "${part.key}"`);
+      ok = false;
+      continue;
+    }
+    const text = scalarText(f, e, e.key === 'file' ? 'a path relative to the scenario file' : 'a text');
+    if (text === undefined) ok = false;
+    else if (text.trim() === '') {
+      f.error('invalid-value', `${e.key} of file part "${part.key}" must not be empty`, e.value!);
+      ok = false;
+    } else given.set(e.key, text);
+  }
+  const file = partEntries.find((e) => e.key === 'file');
+  if (!file) {
+    f.error('missing-key', `file part "${part.key}" has no file: add file: PATH (relative to the scenario file)`, part.keyNode);
+    return undefined;
+  }
+  if (!ok) return undefined;
+  const path = given.get('file')!;
+  return {
+    kind: 'file',
+    name: part.key,
+    path,
+    range: f.doc.rangeOf(file.value!),
+    filename: given.get('filename') ?? basename(path),
+    contentType: given.get('contentType') ?? (schema.properties.contentType.default as string),
+    content: undefined,
+  };
 }
