@@ -422,18 +422,24 @@ export async function runInVSCode(options: RunOptions): Promise<RunResult> {
 /** Everything a person needs to see why a run failed. */
 export function describe(result: RunResult): string {
   const interesting = result.logFiles.filter((f) => /exthost|Volley|volley|renderer|remoteagent/i.test(f.path));
-  return [
+  const headline = [
     `exit code: ${result.exitCode ?? 'none'}${result.timedOut ? ' (timed out)' : ''}, ${result.elapsedMs} ms`,
     `summary: ${JSON.stringify(result.summary)}`,
-    `screenshots: ${result.screenshots.join(', ') || 'none'}`,
     `page steps: ${result.steps.map((s) => `${s.name} ${s.ok ? 'ok' : `failed (${s.detail})`}`).join('; ') || 'none'}`,
     `after-suite phase: ${result.afterSuite === undefined ? 'none' : result.afterSuite.ok ? `ok in ${result.afterSuite.ms} ms` : `failed after ${result.afterSuite.ms} ms: ${result.afterSuite.error}`}`,
     `leftover processes: ${result.leftovers.join('; ') || 'none'}`,
+  ];
+  return [
+    ...headline,
+    `screenshots: ${result.screenshots.join(', ') || 'none'}`,
     '--- console ---',
     ...result.log.slice(-200),
     ...interesting.flatMap((f) => [`--- ${f.path} ---`, tail(f.contents, 80)]),
     '--- code-server output ---',
     tail(result.serverOutput, 60),
+    // Again at the end: a CI log that keeps only the tail of a failure still shows what failed.
+    '--- what failed (as above) ---',
+    ...headline,
   ].join('\n');
 }
 
