@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { startTarget, type Target } from '../support/target';
 import { PAGE_STEPS, answerDialog, type DialogFacts } from './page-steps';
+import { runFromPalette } from './workbench';
 import { REPO_ROOT, artifactsDirFor, buildSuite, describe, ensureSetup, exampleWorkspace, runInVSCode } from './run-vscode';
 
 const SETUP_TIMEOUT_MS = 15 * 60_000;
@@ -82,41 +83,6 @@ async function within<T>(what: string, probe: () => T | undefined, timeoutMs: nu
   }
 }
 
-/** Opens `file` through Quick Open, then runs `command` from the Command Palette, as a person would. */
-async function runFromPalette(page: Page, file: string, command: string): Promise<void> {
-  const quickInput = page.locator('.quick-input-widget .quick-input-box input');
-  // The row is clicked rather than Enter pressed: which row has focus settles a moment after the typed
-  // text, and under load Enter could act on the previous one.
-  const row = (text: string) => page.locator('.quick-input-list .monaco-list-row').filter({ hasText: text }).first();
-  // Under load the list can keep showing the results of the empty query (seen in CI: the "recently opened"
-  // row only, 10 s after the name was typed): type the query again until its row shows, for up to 40 s.
-  const pick = async (query: string, text: string): Promise<void> => {
-    const deadline = Date.now() + 40_000;
-    for (;;) {
-      await quickInput.fill(query);
-      try {
-        await row(text).click({ timeout: 5_000 });
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await quickInput.fill('');
-      }
-    }
-  };
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
-  await pick(file, file);
-  // Exactly the file's name: the results panel's tab ("Volley: <file>") is active in its own group.
-  const exact = new RegExp(`^${file.replaceAll('.', '\\.')}$`);
-  await page.locator('.tabs-container .tab.active .label-name').filter({ hasText: exact }).waitFor({ state: 'visible', timeout: 10_000 });
-  await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
-  // The palette opens reliably once the editor has focus.
-  await page.locator('.monaco-workbench .part.editor .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+Shift+P');
-  await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
-  await pick(`>${command}`, command);
-}
-
 function runFiles(workspace: string): string[] {
   const dir = join(workspace, '.volley/runs');
   return existsSync(dir) ? readdirSync(dir).sort() : [];
@@ -149,7 +115,7 @@ const shutdownPhase =
     // 3. A target that is not this machine: the modal is read, then declined; nothing may start.
     const filesBefore = runFiles(workspace);
     await runFromPalette(page, REMOTE_FILE, RUN_COMMAND);
-    await answerDialog(page, REMOTE_HOST, undefined, 20_000);
+    await answerDialog(page, REMOTE_HOST, undefined, 40_000);
     await page.screenshot({ path: join(artifactsDir, 'remote-host-modal.png') }).catch(() => undefined);
     const remote = await answerDialog(page, REMOTE_HOST, 'Cancel');
     // Absence needs a window to be seen in: an engine forks within milliseconds of the answer.
