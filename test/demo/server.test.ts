@@ -84,6 +84,56 @@ describe('demo target endpoints', () => {
     assert.equal((await call(client, 'POST', '/cart', JSON.stringify({ id: 99999, user: 'x' }))).status, 400);
   });
 
+  test('a form login sets the sid cookie; /account and /cart read the session from it', async () => {
+    const login = await client.request({
+      method: 'POST',
+      path: '/login',
+      body: 'email=ann%40example.com&password=p%26ss+word',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const { token } = (await login.body.json()) as { token: string };
+    assert.equal(login.statusCode, 200);
+    assert.equal(login.headers['set-cookie'], `sid=${token}; Path=/; HttpOnly; SameSite=Lax`);
+    const cookie = { cookie: `theme=dark; sid=${token}` };
+    const account = await client.request({ method: 'GET', path: '/account', headers: cookie });
+    assert.deepEqual(await account.body.json(), { user: 'ann@example.com', cartId: null });
+    const added = await client.request({ method: 'POST', path: '/cart', body: JSON.stringify({ id: 3 }), headers: { ...cookie, 'content-type': 'application/json' } });
+    const { cartId } = (await added.body.json()) as { cartId: string };
+    const again = await client.request({ method: 'GET', path: '/account', headers: cookie });
+    assert.deepEqual(await again.body.json(), { user: 'ann@example.com', cartId });
+    const anonymous = await call(client, 'GET', '/account');
+    assert.equal(anonymous.status, 401);
+  });
+
+  test('POST /cart/:id/receipt takes a multipart body and counts its bytes; an unknown cart is 404', async () => {
+    const added = await call(client, 'POST', '/cart', JSON.stringify({ id: 5, user: 'receipts' }));
+    const { cartId } = added.json() as { cartId: string };
+    const body = Buffer.concat([Buffer.from('--b\r\ncontent-disposition: form-data; name="f"; filename="r.pdf"\r\n\r\n'), Buffer.from([0, 255, 128, 10]), Buffer.from('\r\n--b--\r\n')]);
+    const sent = await client.request({ method: 'POST', path: `/cart/${cartId}/receipt`, body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+    assert.equal(sent.statusCode, 201);
+    assert.deepEqual(await sent.body.json(), { cartId, bytes: body.length });
+    const notMultipart = await call(client, 'POST', `/cart/${cartId}/receipt`, '{}');
+    assert.equal(notMultipart.status, 415);
+    const unknown = await client.request({ method: 'POST', path: '/cart/nope/receipt', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+    assert.equal(unknown.statusCode, 404);
+    await unknown.body.dump();
+  });
+
+  test('admin: POST /admin/login gives a token that DELETE /admin/carts needs; a user token is refused', async () => {
+    await call(client, 'POST', '/cart', JSON.stringify({ id: 7, user: 'admin-test' }));
+    const user = (await call(client, 'POST', '/login', JSON.stringify({ user: 'u', password: 'p' }))).json() as { token: string };
+    const refused = await client.request({ method: 'DELETE', path: '/admin/carts', headers: { authorization: `Bearer ${user.token}` } });
+    assert.equal(refused.statusCode, 401);
+    await refused.body.dump();
+    const admin = (await call(client, 'POST', '/admin/login', JSON.stringify({ user: 'admin', password: 'secret' }))).json() as { token: string };
+    const deleted = await client.request({ method: 'DELETE', path: '/admin/carts', headers: { authorization: `Bearer ${admin.token}` } });
+    assert.equal(deleted.statusCode, 200);
+    const { deleted: count } = (await deleted.body.json()) as { deleted: number };
+    assert.ok(count >= 1, String(count));
+    const noPassword = await call(client, 'POST', '/admin/login', JSON.stringify({ user: 'admin', password: '' }));
+    assert.equal(noPassword.status, 401);
+  });
+
   test('anything else is a JSON 404; a wrong method is 405', async () => {
     const r = await call(client, 'GET', '/nowhere?x=1');
     assert.equal(r.status, 404);

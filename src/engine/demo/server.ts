@@ -43,15 +43,19 @@ export interface DemoServer {
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Relative cost of each endpoint against the median latency, so the steps of a flow differ like real ones. */
-const COST = { list: 1, product: 0.5, login: 2, addToCart: 1.5, cart: 0.5, notFound: 0.2 } as const;
+const COST = { list: 1, product: 0.5, login: 2, adminLogin: 2, adminCarts: 1, addToCart: 1.5, cart: 0.5, receipt: 2, account: 0.5, notFound: 0.2 } as const;
 
 type Route =
   | { kind: 'health' }
   | { kind: 'list'; page: number | undefined }
   | { kind: 'product'; id: number }
   | { kind: 'login' }
+  | { kind: 'adminLogin' }
+  | { kind: 'adminCarts' }
   | { kind: 'addToCart' }
   | { kind: 'cart'; cartId: string }
+  | { kind: 'receipt'; cartId: string }
+  | { kind: 'account' }
   | { kind: 'methodNotAllowed'; allow: string }
   | { kind: 'notFound' };
 
@@ -72,7 +76,12 @@ function route(method: string, rawUrl: string): Route {
     return only('GET', { kind: 'product', id: /^\d{1,9}$/.test(idText) ? Number(idText) : NaN });
   }
   if (path === '/login') return only('POST', { kind: 'login' });
+  if (path === '/admin/login') return only('POST', { kind: 'adminLogin' });
+  if (path === '/admin/carts') return only('DELETE', { kind: 'adminCarts' });
+  if (path === '/account') return only('GET', { kind: 'account' });
   if (path === '/cart') return only('POST', { kind: 'addToCart' });
+  const receipt = /^\/cart\/([^/]+)\/receipt$/.exec(path);
+  if (receipt) return only('POST', { kind: 'receipt', cartId: decodeURIComponent(receipt[1]!) });
   if (path.startsWith('/cart/') && path.length > '/cart/'.length) {
     return only('GET', { kind: 'cart', cartId: decodeURIComponent(path.slice('/cart/'.length)) });
   }
@@ -90,7 +99,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers?: 
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
-function readBody(req: IncomingMessage, done: (body: string | undefined) => void): void {
+function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -99,7 +108,7 @@ function readBody(req: IncomingMessage, done: (body: string | undefined) => void
     if (size > MAX_BODY_BYTES) tooLarge = true;
     else chunks.push(chunk);
   });
-  req.on('end', () => done(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
+  req.on('end', () => done(tooLarge ? undefined : Buffer.concat(chunks)));
   req.on('error', () => done(undefined));
 }
 
@@ -110,6 +119,29 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The routes that read their request body (the others drain it unread). */
+const READS_BODY: ReadonlySet<Route['kind']> = new Set(['login', 'adminLogin', 'addToCart', 'receipt']);
+
+/** `{user, password}` as JSON, or `{email, password}` as a urlencoded form (a browser's login form). */
+function credentialsOf(req: IncomingMessage, body: Buffer): { user: string; password: string } | undefined {
+  if (/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+    const form = new URLSearchParams(body.toString('utf8'));
+    return { user: form.get('email') ?? form.get('user') ?? '', password: form.get('password') ?? '' };
+  }
+  const json = parseJsonObject(body.toString('utf8'));
+  if (!json) return undefined;
+  return { user: typeof json.user === 'string' ? json.user : '', password: typeof json.password === 'string' ? json.password : '' };
+}
+
+/** The value of cookie `name` in the request's Cookie header. */
+function cookieOf(req: IncomingMessage, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
 /** Product ids arrive as numbers or, from a rendered template, as numeric strings. */
@@ -134,7 +166,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
   const sockets = new Set<Socket>();
   let tokens = 0;
 
-  const answer = (req: IncomingMessage, res: ServerResponse, r: Route, body: string | undefined): void => {
+  const answer = (req: IncomingMessage, res: ServerResponse, r: Route, body: Buffer | undefined): void => {
     switch (r.kind) {
       case 'health':
         if (res.destroyed) return;
@@ -148,21 +180,45 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
         const product = shop.product(r.id);
         return product ? sendJson(res, 200, product) : sendJson(res, 404, { error: 'product not found' });
       }
-      case 'login': {
-        const json = body === undefined ? undefined : parseJsonObject(body);
-        if (!json) return sendJson(res, 400, { error: 'expected a JSON object {user, password}' });
-        if (typeof json.user !== 'string' || json.user === '' || typeof json.password !== 'string' || json.password === '') {
-          return sendJson(res, 401, { error: 'user and password are required' });
-        }
+      case 'login':
+      case 'adminLogin': {
+        const credentials = body === undefined ? undefined : credentialsOf(req, body);
+        if (!credentials) return sendJson(res, 400, { error: 'expected a JSON object {user, password} or a form {email, password}' });
+        if (credentials.user === '' || credentials.password === '') return sendJson(res, 401, { error: 'user and password are required' });
         tokens++;
-        return sendJson(res, 200, { token: `demo-${tokens.toString(36)}-${Math.floor(random() * 1e9).toString(36)}` });
+        const token = `${r.kind === 'login' ? 'demo' : 'admin'}-${tokens.toString(36)}-${Math.floor(random() * 1e9).toString(36)}`;
+        if (r.kind === 'adminLogin') {
+          shop.startAdminSession(token);
+          return sendJson(res, 200, { token });
+        }
+        shop.startSession(token, credentials.user);
+        // The session as a cookie too, as a browser login sets it.
+        return sendJson(res, 200, { token }, { 'set-cookie': `sid=${token}; Path=/; HttpOnly; SameSite=Lax` });
+      }
+      case 'adminCarts': {
+        const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        if (!auth || !shop.isAdmin(auth[1]!)) return sendJson(res, 401, { error: 'an admin bearer token is required (POST /admin/login)' });
+        return sendJson(res, 200, { deleted: shop.clearCarts() });
+      }
+      case 'account': {
+        const user = shop.sessionUser(cookieOf(req, 'sid') ?? '');
+        if (user === undefined) return sendJson(res, 401, { error: 'log in first: no valid sid cookie' });
+        return sendJson(res, 200, { user, cartId: shop.cartIdOf(user) ?? null });
+      }
+      case 'receipt': {
+        if (!shop.cart(r.cartId)) return sendJson(res, 404, { error: 'cart not found' });
+        if (!/^multipart\/form-data;\s*boundary=/i.test(req.headers['content-type'] ?? '')) {
+          return sendJson(res, 415, { error: 'expected a multipart/form-data body' });
+        }
+        return sendJson(res, 201, { cartId: r.cartId, bytes: body?.length ?? 0 });
       }
       case 'addToCart': {
-        const json = body === undefined ? undefined : parseJsonObject(body);
+        const json = body === undefined ? undefined : parseJsonObject(body.toString('utf8'));
         if (!json) return sendJson(res, 400, { error: 'expected a JSON object {id, user}' });
         const product: Product | undefined = shop.product(productIdOf(json.id));
         if (!product) return sendJson(res, 400, { error: `no product with id ${JSON.stringify(json.id)}` });
-        const user = typeof json.user === 'string' || typeof json.user === 'number' ? String(json.user) : 'anonymous';
+        const session = shop.sessionUser(cookieOf(req, 'sid') ?? '');
+        const user = session ?? (typeof json.user === 'string' || typeof json.user === 'number' ? String(json.user) : 'anonymous');
         const cart = shop.addToCart(user, product);
         return sendJson(res, 201, { cartId: cart.cartId, items: cart.items });
       }
@@ -177,7 +233,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
     }
   };
 
-  const respond = (req: IncomingMessage, res: ServerResponse, r: Route, body: string | undefined): void => {
+  const respond = (req: IncomingMessage, res: ServerResponse, r: Route, body: Buffer | undefined): void => {
     if (r.kind !== 'health') {
       if (resetRate > 0 && random() < resetRate) {
         stats.resets++;
@@ -200,12 +256,12 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
     stats.requests++;
     const r = route(req.method ?? 'GET', req.url ?? '/');
     const delay = r.kind === 'health' ? 0 : latency() * (COST[r.kind as keyof typeof COST] ?? COST.notFound);
-    const go = (body: string | undefined): void => {
-      if (body === undefined && (r.kind === 'login' || r.kind === 'addToCart') && !req.complete) return;
+    const go = (body: Buffer | undefined): void => {
+      if (body === undefined && READS_BODY.has(r.kind) && !req.complete) return;
       if (delay <= 0) respond(req, res, r, body);
       else setTimeout(respond, delay, req, res, r, body);
     };
-    if (r.kind === 'login' || r.kind === 'addToCart') {
+    if (READS_BODY.has(r.kind)) {
       readBody(req, (body) => {
         if (body === undefined && req.complete) return sendJson(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
         go(body);

@@ -36,6 +36,9 @@ export class Shop {
   private readonly carts = new Map<string, Cart>();
   private readonly cartOfUser = new Map<string, string>();
   private nextCart = 1;
+  /** Session token → user, oldest first; bounded like the carts. */
+  private readonly sessions = new Map<string, string>();
+  private readonly adminTokens = new Set<string>();
 
   constructor() {
     for (let id = 1; id <= PRODUCT_COUNT; id++) this.products.push(productOf(id));
@@ -68,6 +71,36 @@ export class Shop {
 
   cart(cartId: string): Cart | undefined {
     return this.carts.get(cartId);
+  }
+
+  startSession(token: string, user: string): void {
+    if (this.sessions.size >= MAX_CARTS) this.sessions.delete(this.sessions.keys().next().value!);
+    this.sessions.set(token, user);
+  }
+
+  sessionUser(token: string): string | undefined {
+    return this.sessions.get(token);
+  }
+
+  cartIdOf(user: string): string | undefined {
+    return this.cartOfUser.get(user);
+  }
+
+  startAdminSession(token: string): void {
+    if (this.adminTokens.size >= 1000) this.adminTokens.clear();
+    this.adminTokens.add(token);
+  }
+
+  isAdmin(token: string): boolean {
+    return this.adminTokens.has(token);
+  }
+
+  /** Empties every cart (a test's teardown); returns how many there were. */
+  clearCarts(): number {
+    const count = this.carts.size;
+    this.carts.clear();
+    this.cartOfUser.clear();
+    return count;
   }
 
   private evictOldest(): void {
