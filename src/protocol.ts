@@ -217,6 +217,26 @@ export interface RegistryWindow {
   scenarios: ScenarioWindow[];
 }
 
+/** Why a `setup:` step ended the test (exit code 107): what the run's outcome says, and where the inline review points. */
+export interface SetupFailure {
+  step: string;
+  stepIndex: number;
+  /** The step's zero-based line in the file when it ran. */
+  line: number;
+  /** The response's status; 0 when there was no response (then `errorClass` says why). */
+  status: number;
+  errorClass?: ErrorClass;
+  /** The names of the checks that failed. */
+  failedChecks: string[];
+  /**
+   * The response body's first characters, with secrets replaced by `[redacted]`: the values setup captured,
+   * the file's env secrets, credential-named JSON and form fields (`token`, `password`, …) and JWTs.
+   */
+  bodyPrefix?: string;
+  /** The whole sentence, as the CLI prints it. */
+  message: string;
+}
+
 export type RunEvent =
   | {
       type: 'start';
@@ -247,6 +267,13 @@ export type RunEvent =
   | { type: 'diagnosis'; t: number; diagnosis: Diagnosis }
   | { type: 'log'; t: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { type: 'threshold-abort'; t: number; threshold: ThresholdResult }
+  /**
+   * `setup:` or `teardown:` has run (k6's `scenario: setup` / `teardown`), measured apart from the
+   * scenarios: setup's right after `start`, teardown's before the summary. `failure` when a setup step ended
+   * the test; `window` (the stage's measurements) only where aggregates carry theirs, so `volley merge` adds
+   * the segments' stages up exactly.
+   */
+  | { type: 'lifecycle'; t: number; stage: 'setup' | 'teardown'; figures: ScenarioFigures; failure?: SetupFailure; window?: RegistryWindow }
   | { type: 'summary'; summary: RunSummary }
   | { type: 'end'; exitCode: number };
 
@@ -266,6 +293,9 @@ export type EngineCommand =
       /** env.NAME values for templates, over the child's environment; secret, like -e. */
       env?: Record<string, string>;
       runId?: string;
+      /** false: skip the file's `setup:` / `teardown:` (the CLI's --no-setup / --no-teardown); default true. */
+      setup?: boolean;
+      teardown?: boolean;
     }
   | { type: 'stop'; hard?: boolean };
 

@@ -3,21 +3,32 @@
 // under the scenario names `setup` and `teardown`, so they are shown apart and never count as a scenario's
 // iterations nor reach the doctor, the estimator or thresholds. A setup step that fails ends the test:
 // the steps after it do not run, and the caller runs no scenario.
-import type { ScenarioFigures } from '../protocol';
+import type { RegistryWindow, ScenarioFigures, SetupFailure } from '../protocol';
 import { captureValue, lowerCaseHeaders, runCheck } from './flow';
 import { VUCookieJar } from './http/cookies';
 import { createHttpAgent } from './http/agent';
 import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
 import { MetricsRegistry } from './metrics/registry';
+import { redactCredentialFields } from './output/redact';
 import type { Plan, ScenarioPlan, StepPlan } from './scenario/plan';
 
 export type LifecycleStage = 'setup' | 'teardown';
 
+/**
+ * `captures` are every name the steps captured, also those of a setup that failed before its end (they are
+ * secrets to keep out of what the run writes).
+ */
 export type LifecycleResult =
   | { ok: true; captures: Record<string, unknown> }
-  /** The failed step's message: its name, the status (or the transport error) and the body's first bytes. */
-  | { ok: false; message: string };
+  /** `failure` is the failed step (undefined when a stop cut the stage short); `message` says it in a sentence. */
+  | { ok: false; captures: Record<string, unknown>; message: string; failure?: SetupFailure };
+
+/** What a stage measured: its figures, and its window for a merge (taken before the figures fold it). */
+export interface LifecycleMeasurement {
+  figures: ScenarioFigures;
+  window: RegistryWindow;
+}
 
 /** How much of a failed setup response's body its message quotes. */
 const BODY_PREFIX_CHARS = 200;
@@ -40,8 +51,8 @@ export interface LifecycleRun {
   readonly done: Promise<LifecycleResult>;
   /** Cuts the stage short (a hard stop): the request in flight is aborted, no further step runs. */
   stop(): void;
-  /** The stage's figures (one request row per step), once `done` has settled. */
-  figures(): ScenarioFigures;
+  /** The stage's figures (one request row per step) and window, once `done` has settled. */
+  measured(): LifecycleMeasurement;
 }
 
 /**
@@ -64,7 +75,8 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
 
-  const runStep = async (step: StepPlan): Promise<string | undefined> => {
+  /** Undefined when the step passed; else what failed, without the sentence's step prefix. */
+  const runStep = async (step: StepPlan): Promise<Omit<SetupFailure, 'step' | 'stepIndex' | 'line'> | undefined> => {
     if (step.kind === 'think') {
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -80,7 +92,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
     ex.keepBody = true;
     if (origin === undefined) {
       recorder.step(step.index).request(0, true, 'invalid-url', ex.timings, 0, 0);
-      return `the URL is not an http(s) URL (relative URLs need baseUrl)`;
+      return { status: 0, errorClass: 'invalid-url', failedChecks: [], message: 'the URL is not an http(s) URL (relative URLs need baseUrl)' };
     }
     await session.send(origin);
     if (jar !== null && ex.rawHeaders !== null) jar.store(ex.rawHeaders, origin.key + ex.path);
@@ -99,25 +111,35 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
       ctx.vars[c.name] = value;
       captures[c.name] = value;
     }
-    if (status === 0) return `the request failed: ${ex.errorClass ?? 'error'}${ex.error ? ` (${ex.error.message})` : ''}`;
+    if (status === 0) {
+      const errorClass = ex.errorClass ?? 'other';
+      return { status, errorClass, failedChecks: [], message: `the request failed: ${errorClass}${ex.error ? ` (${ex.error.message})` : ''}` };
+    }
     if (status < 400 && failedChecks.length === 0) return undefined;
-    const body = response.bodyText();
-    const quoted = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
-    const what = failedChecks.length > 0 ? `check ${failedChecks.map((c) => `"${c.name}"`).join(', ')} failed` : 'the request failed';
-    return `${what}: status ${status}, body ${JSON.stringify(quoted)}`;
+    // A login response holds the token it issues: credential-named fields go before the body is quoted (the
+    // session then replaces what setup captured and the env secrets, as in every event).
+    const body = redactCredentialFields(response.bodyText());
+    const bodyPrefix = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
+    const names = failedChecks.map((c) => c.name);
+    const what = names.length > 0 ? `check ${names.map((n) => `"${n}"`).join(', ')} failed` : 'the request failed';
+    return { status, failedChecks: names, bodyPrefix, message: `${what}: status ${status}, body ${JSON.stringify(bodyPrefix)}` };
   };
 
   const run = async (): Promise<LifecycleResult> => {
     try {
       for (const step of plan[stage]) {
-        if (stopped) return { ok: false, message: `${stage} was stopped before step "${step.name}"` };
-        let problem: string | undefined;
+        if (stopped) return { ok: false, captures, message: `${stage} was stopped before step "${step.name}"` };
+        let problem: Omit<SetupFailure, 'step' | 'stepIndex' | 'line'> | undefined;
         try {
           problem = await runStep(step);
         } catch (error) {
-          problem = `the step could not run: ${error instanceof Error ? error.message : String(error)}`;
+          problem = { status: 0, errorClass: 'other', failedChecks: [], message: `the step could not run: ${error instanceof Error ? error.message : String(error)}` };
         }
-        if (problem !== undefined && stage === 'setup') return { ok: false, message: `setup step "${step.name}" (line ${step.range.start.line + 1}): ${problem}` };
+        if (problem !== undefined && stage === 'setup') {
+          const line = step.range.start.line;
+          const message = `setup step "${step.name}" (line ${line + 1}): ${problem.message}`;
+          return { ok: false, captures, message, failure: { ...problem, step: step.name, stepIndex: step.index, line, message } };
+        }
       }
       return { ok: true, captures };
     } finally {
@@ -126,7 +148,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
     }
   };
   const done = run();
-  let figures: ScenarioFigures | undefined;
+  let measurement: LifecycleMeasurement | undefined;
   return {
     done,
     stop() {
@@ -135,9 +157,12 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
       if (timer !== undefined) clearTimeout(timer);
       wake?.();
     },
-    figures() {
-      figures ??= registry.tick()[0];
-      return figures;
+    measured() {
+      if (measurement === undefined) {
+        const window = registry.exportWindow();
+        measurement = { window, figures: registry.tick()[0] };
+      }
+      return measurement;
     },
   };
 }

@@ -9,7 +9,7 @@ export interface ParsedRun {
   skipped: Array<{ line: number; reason: string }>;
 }
 
-const TYPES = new Set(['start', 'aggregate', 'diagnosis', 'log', 'threshold-abort', 'summary', 'end']);
+const TYPES = new Set(['start', 'aggregate', 'diagnosis', 'log', 'lifecycle', 'threshold-abort', 'summary', 'end']);
 
 export function parseRunFile(text: string): ParsedRun {
   const events: RunEvent[] = [];
