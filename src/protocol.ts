@@ -398,9 +398,11 @@ export interface FileFacts {
   /** The open document's version the facts were read from; null when the file was read from disk. */
   version: number | null;
   scenarios: ScenarioFacts[];
+  /** `setup:` and `teardown:` as they are in the file (`name` is the key), without an executor. */
+  lifecycle: ScenarioFacts[];
   thresholds: ThresholdFacts[];
   /**
-   * Every host the file sends load to (`baseUrl`'s and each step URL's), each once, in order of appearance.
+   * Every host the file sends load to (`baseUrl`'s and each step URL's, setup's and teardown's too), each once, in order of appearance.
    * A host written as a `{{ }}` template is given as written: it is not evaluated.
    */
   hosts: string[];
@@ -447,8 +449,8 @@ export type FromWebview =
   | { type: 'ready' }
   /** Apply the machine-applicable fix of a diagnosis (found by id in the shown run's events). */
   | { type: 'applyFix'; diagnosisId: string }
-  /** Show a scenario (and a step of it) in the editor. */
-  | { type: 'reveal'; scenario: string; stepIndex?: number }
+  /** Show a scenario (and a step of it) in the editor; `lifecycle`: `scenario` names `setup` or `teardown`. */
+  | { type: 'reveal'; scenario: string; stepIndex?: number; lifecycle?: boolean }
   | { type: 'stop' }
   /** What the panel shows after a render: its section headings and chart count (for the extension's tests). */
   | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare'; headings: string[]; charts: number };

@@ -77,9 +77,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     }
   };
 
-  const reveal = async (file: string, scenario: string, stepIndex: number | undefined): Promise<void> => {
+  const reveal = async (file: string, scenario: string, stepIndex: number | undefined, lifecycle: boolean): Promise<void> => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const info = (await server.fileFacts(document.uri))?.scenarios.find((s) => s.name === scenario);
+    const facts = await server.fileFacts(document.uri);
+    const info = (lifecycle ? facts?.lifecycle : facts?.scenarios)?.find((s) => s.name === scenario);
     const target = info && stepIndex !== undefined ? (info.steps[stepIndex]?.selectionRange ?? info.nameRange) : info?.nameRange;
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
     if (target) {
