@@ -195,11 +195,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
         live.panel.ended(exitCode, exit.killed ? 'The engine was killed.' : undefined);
         live = undefined;
       }
-      if (run.events.some((e) => e.type === 'summary')) {
+      const summarised = run.events.some((e) => e.type === 'summary');
+      // A failed setup has no summary, but its step's line is where the user looks for why.
+      if (summarised || run.events.some((e) => e.type === 'lifecycle' && e.failure !== undefined)) {
         review.show(run.uri, run.events, { textAtRun: run.textAtRun, runFile: run.runFile });
-        // The run is in the store: the language server re-estimates VUs from its full distribution.
-        void client?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
       }
+      // The run is in the store: the language server re-estimates VUs from its full distribution.
+      if (summarised) void client?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'volley.running', false);
