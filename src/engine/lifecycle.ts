@@ -10,19 +10,15 @@ import { createHttpAgent } from './http/agent';
 import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
 import { MetricsRegistry } from './metrics/registry';
-import { redactCredentialFields } from './output/redact';
+import { redactCredentialFields, stringsIn, type Redactor } from './output/redact';
 import type { Plan, ScenarioPlan, StepPlan } from './scenario/plan';
 
 export type LifecycleStage = 'setup' | 'teardown';
 
-/**
- * `captures` are every name the steps captured, also those of a setup that failed before its end (they are
- * secrets to keep out of what the run writes).
- */
 export type LifecycleResult =
   | { ok: true; captures: Record<string, unknown> }
   /** `failure` is the failed step (undefined when a stop cut the stage short); `message` says it in a sentence. */
-  | { ok: false; captures: Record<string, unknown>; message: string; failure?: SetupFailure };
+  | { ok: false; message: string; failure?: SetupFailure };
 
 /** What a stage measured: its figures, and its window for a merge (taken before the figures fold it). */
 export interface LifecycleMeasurement {
@@ -57,9 +53,17 @@ export interface LifecycleRun {
 
 /**
  * Runs `plan[stage]` once. `data` is what setup captured (teardown reads it); a setup result's `captures`
- * are every name its steps captured. Never rejects: a step that throws is a failed step.
+ * are every name its steps captured. Every value captured becomes one of `secrets` at once (a token read
+ * by every iteration must not be written in clear text), so even the failed step's quoted body has it
+ * replaced before it is cut short. Never rejects: a step that throws is a failed step.
  */
-export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<string, string | undefined>, data: Readonly<Record<string, unknown>> = {}): LifecycleRun {
+export function runLifecycle(
+  plan: Plan,
+  stage: LifecycleStage,
+  env: Record<string, string | undefined>,
+  data: Readonly<Record<string, unknown>>,
+  secrets: Redactor,
+): LifecycleRun {
   const stagePlanned = stagePlan(plan, stage);
   const registry = new MetricsRegistry(stagePlanned);
   const recorder = registry.scenario(0);
@@ -110,15 +114,16 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
       const value = status === 0 ? undefined : captureValue(c, response, ex, origin, jar);
       ctx.vars[c.name] = value;
       captures[c.name] = value;
+      secrets.add(stringsIn(value));
     }
     if (status === 0) {
       const errorClass = ex.errorClass ?? 'other';
       return { status, errorClass, failedChecks: [], message: `the request failed: ${errorClass}${ex.error ? ` (${ex.error.message})` : ''}` };
     }
     if (status < 400 && failedChecks.length === 0) return undefined;
-    // A login response holds the token it issues: credential-named fields go before the body is quoted (the
-    // session then replaces what setup captured and the env secrets, as in every event).
-    const body = redactCredentialFields(response.bodyText());
+    // A login response holds the token it issues: credential-named fields, the values captured and the env
+    // secrets go before the body is cut, or a secret across the cut would leave its first characters.
+    const body = secrets.text(redactCredentialFields(response.bodyText()));
     const bodyPrefix = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
     const names = failedChecks.map((c) => c.name);
     const what = names.length > 0 ? `check ${names.map((n) => `"${n}"`).join(', ')} failed` : 'the request failed';
@@ -128,7 +133,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
   const run = async (): Promise<LifecycleResult> => {
     try {
       for (const step of plan[stage]) {
-        if (stopped) return { ok: false, captures, message: `${stage} was stopped before step "${step.name}"` };
+        if (stopped) return { ok: false, message: `${stage} was stopped before step "${step.name}"` };
         let problem: Omit<SetupFailure, 'step' | 'stepIndex' | 'line'> | undefined;
         try {
           problem = await runStep(step);
@@ -138,7 +143,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
         if (problem !== undefined && stage === 'setup') {
           const line = step.range.start.line;
           const message = `setup step "${step.name}" (line ${line + 1}): ${problem.message}`;
-          return { ok: false, captures, message, failure: { ...problem, step: step.name, stepIndex: step.index, line, message } };
+          return { ok: false, message, failure: { ...problem, step: step.name, stepIndex: step.index, line, message } };
         }
       }
       return { ok: true, captures };

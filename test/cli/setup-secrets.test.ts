@@ -40,6 +40,13 @@ before(async () => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ access_token: issue(), refresh_token: issue(), note: 'password expires soon' }));
       },
+      // The same, with the token across the 200th character, where the quoted body is cut.
+      '/whoami-long': (req, res) => {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json');
+        const head = `{"pad":"${'x'.repeat(190 - '{"pad":"'.length - '","you":"'.length)}","you":"`;
+        res.end(`${head}${String(req.headers.authorization ?? '').replace('Bearer ', '')}"}`);
+      },
       '/login-jwt': (_req, res) => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data: jwt() }));
@@ -174,4 +181,24 @@ test('a login whose check fails before any capture: credential-named fields and 
   assert.equal(j.code, 107, j.stderr);
   assert.match(j.stderr, /status 200, body "\{\\"data\\":\\"\[redacted\]\\"\}"/);
   assertNoToken(everythingWritten(out, r) + everythingWritten(out, j), issued.slice(before));
+});
+
+test('a captured token across the quoted body\'s cut is replaced before the cut: none of its characters are left', async () => {
+  const before = issued.length;
+  const out = join(ws.dir, 'cut');
+  const path = scenarioFile(
+    'cut.volley.yaml',
+    `  - name: admin login
+    post: /login
+    capture: { adminToken: json.token }
+  - name: who am i
+    get: /whoami-long
+    headers: { Authorization: "Bearer {{ adminToken }}" }`,
+  );
+  const r = await volley(ws, ['run', path, '--no-store', '--out', `ndjson=${join(out, 'run.ndjson')}`]);
+  assert.equal(r.code, 107, r.stderr);
+  const token = issued[before]!;
+  assert.match(r.stderr, /status 500, body "\{\\"pad\\":\\"x+\\",\\"you\\":\\"\[redacted\]…"/);
+  // The token's first characters (`tok-` and a few hex digits) would be all a cut-then-redacted body leaves.
+  assertNoToken(everythingWritten(out, r), [token.slice(0, 8)]);
 });

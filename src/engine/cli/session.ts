@@ -9,7 +9,7 @@ import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
 import type { Plan } from '../scenario/plan';
 import type { NdjsonWriter } from '../output/ndjson';
-import { Redactor, envNamesReadBy, stringsIn } from '../output/redact';
+import { Redactor, envNamesReadBy } from '../output/redact';
 import { SegmentRecording, withoutThresholds } from '../merge/recording';
 import type { ExecutionTuple } from '../segments';
 
@@ -104,7 +104,7 @@ export function startSession(options: SessionOptions): Session {
 
   /** setup or teardown; a graceful stop ends a setup (no scenario will start) but lets a teardown finish. */
   const lifecycle = (stage: LifecycleStage, data: Readonly<Record<string, unknown>>): LifecycleRun => {
-    const run = runLifecycle(plan, stage, env, data);
+    const run = runLifecycle(plan, stage, env, data, redactor);
     handle = { stop: (hard) => (hard || stage === 'setup' ? run.stop() : undefined) };
     return run;
   };
@@ -129,8 +129,6 @@ export function startSession(options: SessionOptions): Session {
     if (options.setup !== false && plan.setup.length > 0) {
       const setup = lifecycle('setup', {});
       const result = await setup.done;
-      // What setup captured (tokens, session ids) is read by every iteration: never written in clear text.
-      redactor.add(stringsIn(result.captures));
       const measured = measuredEvent(setup, 'setup', result);
       stages.push(measured.figures);
       setupEvent = measured.event;
