@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { startDemoServer } from '../../../src/engine/demo/server';
 import { parseRunFile } from '../../../src/extension/run-file';
 import { test } from './harness';
-import { eventually, volleyApi, writeWorkspaceFile } from './helpers';
+import { eventually, screenshot, volleyApi, writeWorkspaceFile } from './helpers';
 
 const scenario = (baseUrl: string): string => `# e2e: a setup step whose check fails
 baseUrl: ${baseUrl}
@@ -49,6 +49,7 @@ test('a failed setup is the run\'s outcome in the panel and an Error on its step
     );
     assert.equal(problem.range.start.line, loginLine);
     assert.match(problem.message, /^Setup failed here: status 200, check "status is 201" failed, so no scenario ran \(exit code 107\)\. The response began: /);
+    await screenshot('setup-failed');
 
     await settings.update('run.setup', false, vscode.ConfigurationTarget.Global);
     const outcome = await volley.runner.run({ uri });
