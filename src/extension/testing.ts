@@ -117,7 +117,7 @@ export class ScenarioTests implements vscode.Disposable {
     if (!results) {
       const logs = outcome.run.events.flatMap((e) => (e.type === 'log' && e.level === 'error' ? [e.message] : []));
       const message = new vscode.TestMessage(logs.join('\n') || `The run ended without a summary (exit ${outcome.exitCode ?? outcome.exit.signal}).`);
-      // A failed setup points at its step (the file was saved before the run, so the line is the file's).
+      // A failed setup points at its step, at its line in the file as it ran.
       const setupFailure = outcome.run.events.find((e) => e.type === 'lifecycle' && e.failure !== undefined);
       if (setupFailure?.type === 'lifecycle' && setupFailure.failure) message.location = new vscode.Location(file.uri, new vscode.Position(setupFailure.failure.line, 0));
       testRun.errored(file, message, duration);
