@@ -4,7 +4,7 @@
 // while the file is edited, and a run read back from disk lands on the right lines even after the file
 // moved on. Pure: the facts in, the anchors out; nothing from the file is evaluated.
 import type { Diagnosis, FileFacts, ScenarioFacts, SetupFailure, StepFacts, TextRange, ThresholdResult } from '../protocol';
-import { lifecycleRows, type LifecycleRow } from '../webview/lifecycle';
+import { lifecycleRows, markedOutcome, type LifecycleRow } from '../webview/lifecycle';
 import { scenarioLensText, stepLineText } from './figures';
 import type { RunDigest } from './run-file';
 
@@ -52,7 +52,7 @@ export interface ResultLines {
 
 /** A setup or teardown step's figures at its line: `✓ 200 · 12 ms · checks 1/1` (requests when more than one: a merge). */
 export function lifecycleLineText(row: LifecycleRow): string {
-  const parts = [`${row.failed ? '✗' : '✓'} ${row.outcome}`, row.duration];
+  const parts = [markedOutcome(row), row.duration];
   if (row.requests !== '1') parts.push(`${row.requests} req`);
   if (row.checks !== '–') parts.push(`checks ${row.checks}`);
   return parts.join(' · ');

@@ -63,6 +63,11 @@ export function lifecycleRows(view: LifecycleView): LifecycleRow[] {
   );
 }
 
+/** `✓ 200` / `✗ 403`: the row's outcome with its mark. */
+export function markedOutcome(row: LifecycleRow): string {
+  return `${row.failed ? '✗' : '✓'} ${row.outcome}`;
+}
+
 /** What failed, in a phrase: `status 403, check "status is 200" failed` or `reset (no response)`. */
 export function failureWhat(failure: SetupFailure): string {
   const checks = failure.failedChecks.length > 0 ? `, check ${failure.failedChecks.map((c) => `"${c}"`).join(', ')} failed` : '';

@@ -6,7 +6,7 @@ import { editorCount, editorDuration, editorPercent, editorRate } from '../forma
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from './compare';
-import { failureWhat, lifecycleOf, lifecycleRows, setupFailedStatus, type LifecycleView } from './lifecycle';
+import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -203,7 +203,7 @@ function stepButton(scenario: string, stepIndex: number, text: string, lifecycle
 
 function lifecycleSection(view: LifecycleView): HTMLElement | undefined {
   const rows = lifecycleRows(view).map((r) => {
-    const outcome = withClass(element('span', `${r.failed ? '✗' : '✓'} ${r.outcome}`), r.failed ? 'outcome-fail' : 'outcome-pass');
+    const outcome = withClass(element('span', markedOutcome(r)), r.failed ? 'outcome-fail' : 'outcome-pass');
     outcome.setAttribute('aria-label', `${r.failed ? 'failed' : 'passed'}: ${r.outcome}`);
     return [stepButton(r.stage, r.stepIndex, `${r.stage} › ${r.step}`, true), outcome, r.requests, r.duration, r.checks];
   });
