@@ -217,6 +217,26 @@ export interface RegistryWindow {
   scenarios: ScenarioWindow[];
 }
 
+/** Why a `setup:` step ended the test (exit code 107): what the run's outcome says, and where the inline review points. */
+export interface SetupFailure {
+  step: string;
+  stepIndex: number;
+  /** The step's zero-based line in the file when it ran. */
+  line: number;
+  /** The response's status; 0 when there was no response (then `errorClass` says why). */
+  status: number;
+  errorClass?: ErrorClass;
+  /** The names of the checks that failed. */
+  failedChecks: string[];
+  /**
+   * The response body's first characters, with secrets replaced by `[redacted]`: the values setup captured,
+   * the file's env secrets, credential-named JSON and form fields (`token`, `password`, …) and JWTs.
+   */
+  bodyPrefix?: string;
+  /** The whole sentence, as the CLI prints it. */
+  message: string;
+}
+
 export type RunEvent =
   | {
       type: 'start';
@@ -247,6 +267,13 @@ export type RunEvent =
   | { type: 'diagnosis'; t: number; diagnosis: Diagnosis }
   | { type: 'log'; t: number; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { type: 'threshold-abort'; t: number; threshold: ThresholdResult }
+  /**
+   * `setup:` or `teardown:` has run (k6's `scenario: setup` / `teardown`), measured apart from the
+   * scenarios: setup's right after `start`, teardown's before the summary. `failure` when a setup step ended
+   * the test; `window` (the stage's measurements) only where aggregates carry theirs, so `volley merge` adds
+   * the segments' stages up exactly.
+   */
+  | { type: 'lifecycle'; t: number; stage: 'setup' | 'teardown'; figures: ScenarioFigures; failure?: SetupFailure; window?: RegistryWindow }
   | { type: 'summary'; summary: RunSummary }
   | { type: 'end'; exitCode: number };
 
@@ -266,6 +293,9 @@ export type EngineCommand =
       /** env.NAME values for templates, over the child's environment; secret, like -e. */
       env?: Record<string, string>;
       runId?: string;
+      /** false: skip the file's `setup:` / `teardown:` (the CLI's --no-setup / --no-teardown); default true. */
+      setup?: boolean;
+      teardown?: boolean;
     }
   | { type: 'stop'; hard?: boolean };
 
@@ -368,9 +398,11 @@ export interface FileFacts {
   /** The open document's version the facts were read from; null when the file was read from disk. */
   version: number | null;
   scenarios: ScenarioFacts[];
+  /** `setup:` and `teardown:` as they are in the file (`name` is the key), without an executor. */
+  lifecycle: ScenarioFacts[];
   thresholds: ThresholdFacts[];
   /**
-   * Every host the file sends load to (`baseUrl`'s and each step URL's), each once, in order of appearance.
+   * Every host the file sends load to (`baseUrl`'s and each step URL's, setup's and teardown's too), each once, in order of appearance.
    * A host written as a `{{ }}` template is given as written: it is not evaluated.
    */
   hosts: string[];
@@ -417,8 +449,8 @@ export type FromWebview =
   | { type: 'ready' }
   /** Apply the machine-applicable fix of a diagnosis (found by id in the shown run's events). */
   | { type: 'applyFix'; diagnosisId: string }
-  /** Show a scenario (and a step of it) in the editor. */
-  | { type: 'reveal'; scenario: string; stepIndex?: number }
+  /** Show a scenario (and a step of it) in the editor; `lifecycle`: `scenario` names `setup` or `teardown`. */
+  | { type: 'reveal'; scenario: string; stepIndex?: number; lifecycle?: boolean }
   | { type: 'stop' }
   /** What the panel shows after a render: its section headings and chart count (for the extension's tests). */
   | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare'; headings: string[]; charts: number };

@@ -3,21 +3,28 @@
 // under the scenario names `setup` and `teardown`, so they are shown apart and never count as a scenario's
 // iterations nor reach the doctor, the estimator or thresholds. A setup step that fails ends the test:
 // the steps after it do not run, and the caller runs no scenario.
-import type { ScenarioFigures } from '../protocol';
+import type { RegistryWindow, ScenarioFigures, SetupFailure } from '../protocol';
 import { captureValue, lowerCaseHeaders, runCheck } from './flow';
 import { VUCookieJar } from './http/cookies';
 import { createHttpAgent } from './http/agent';
 import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
 import { MetricsRegistry } from './metrics/registry';
+import { redactCredentialFields, stringsIn, type Redactor } from './output/redact';
 import type { Plan, ScenarioPlan, StepPlan } from './scenario/plan';
 
 export type LifecycleStage = 'setup' | 'teardown';
 
 export type LifecycleResult =
   | { ok: true; captures: Record<string, unknown> }
-  /** The failed step's message: its name, the status (or the transport error) and the body's first bytes. */
-  | { ok: false; message: string };
+  /** `failure` is the failed step (undefined when a stop cut the stage short); `message` says it in a sentence. */
+  | { ok: false; message: string; failure?: SetupFailure };
+
+/** What a stage measured: its figures, and its window for a merge (taken before the figures fold it). */
+export interface LifecycleMeasurement {
+  figures: ScenarioFigures;
+  window: RegistryWindow;
+}
 
 /** How much of a failed setup response's body its message quotes. */
 const BODY_PREFIX_CHARS = 200;
@@ -40,15 +47,23 @@ export interface LifecycleRun {
   readonly done: Promise<LifecycleResult>;
   /** Cuts the stage short (a hard stop): the request in flight is aborted, no further step runs. */
   stop(): void;
-  /** The stage's figures (one request row per step), once `done` has settled. */
-  figures(): ScenarioFigures;
+  /** The stage's figures (one request row per step) and window, once `done` has settled. */
+  measured(): LifecycleMeasurement;
 }
 
 /**
  * Runs `plan[stage]` once. `data` is what setup captured (teardown reads it); a setup result's `captures`
- * are every name its steps captured. Never rejects: a step that throws is a failed step.
+ * are every name its steps captured. Every value captured becomes one of `secrets` at once (a token read
+ * by every iteration must not be written in clear text), so even the failed step's quoted body has it
+ * replaced before it is cut short. Never rejects: a step that throws is a failed step.
  */
-export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<string, string | undefined>, data: Readonly<Record<string, unknown>> = {}): LifecycleRun {
+export function runLifecycle(
+  plan: Plan,
+  stage: LifecycleStage,
+  env: Record<string, string | undefined>,
+  data: Readonly<Record<string, unknown>>,
+  secrets: Redactor,
+): LifecycleRun {
   const stagePlanned = stagePlan(plan, stage);
   const registry = new MetricsRegistry(stagePlanned);
   const recorder = registry.scenario(0);
@@ -64,7 +79,8 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
 
-  const runStep = async (step: StepPlan): Promise<string | undefined> => {
+  /** Undefined when the step passed; else what failed, without the sentence's step prefix. */
+  const runStep = async (step: StepPlan): Promise<Omit<SetupFailure, 'step' | 'stepIndex' | 'line'> | undefined> => {
     if (step.kind === 'think') {
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -80,7 +96,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
     ex.keepBody = true;
     if (origin === undefined) {
       recorder.step(step.index).request(0, true, 'invalid-url', ex.timings, 0, 0);
-      return `the URL is not an http(s) URL (relative URLs need baseUrl)`;
+      return { status: 0, errorClass: 'invalid-url', failedChecks: [], message: 'the URL is not an http(s) URL (relative URLs need baseUrl)' };
     }
     await session.send(origin);
     if (jar !== null && ex.rawHeaders !== null) jar.store(ex.rawHeaders, origin.key + ex.path);
@@ -98,26 +114,37 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
       const value = status === 0 ? undefined : captureValue(c, response, ex, origin, jar);
       ctx.vars[c.name] = value;
       captures[c.name] = value;
+      secrets.add(stringsIn(value));
     }
-    if (status === 0) return `the request failed: ${ex.errorClass ?? 'error'}${ex.error ? ` (${ex.error.message})` : ''}`;
+    if (status === 0) {
+      const errorClass = ex.errorClass ?? 'other';
+      return { status, errorClass, failedChecks: [], message: `the request failed: ${errorClass}${ex.error ? ` (${ex.error.message})` : ''}` };
+    }
     if (status < 400 && failedChecks.length === 0) return undefined;
-    const body = response.bodyText();
-    const quoted = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
-    const what = failedChecks.length > 0 ? `check ${failedChecks.map((c) => `"${c.name}"`).join(', ')} failed` : 'the request failed';
-    return `${what}: status ${status}, body ${JSON.stringify(quoted)}`;
+    // A login response holds the token it issues: credential-named fields, the values captured and the env
+    // secrets go before the body is cut, or a secret across the cut would leave its first characters.
+    const body = secrets.text(redactCredentialFields(response.bodyText()));
+    const bodyPrefix = body.length > BODY_PREFIX_CHARS ? `${body.slice(0, BODY_PREFIX_CHARS)}…` : body;
+    const names = failedChecks.map((c) => c.name);
+    const what = names.length > 0 ? `check ${names.map((n) => `"${n}"`).join(', ')} failed` : 'the request failed';
+    return { status, failedChecks: names, bodyPrefix, message: `${what}: status ${status}, body ${JSON.stringify(bodyPrefix)}` };
   };
 
   const run = async (): Promise<LifecycleResult> => {
     try {
       for (const step of plan[stage]) {
         if (stopped) return { ok: false, message: `${stage} was stopped before step "${step.name}"` };
-        let problem: string | undefined;
+        let problem: Omit<SetupFailure, 'step' | 'stepIndex' | 'line'> | undefined;
         try {
           problem = await runStep(step);
         } catch (error) {
-          problem = `the step could not run: ${error instanceof Error ? error.message : String(error)}`;
+          problem = { status: 0, errorClass: 'other', failedChecks: [], message: `the step could not run: ${error instanceof Error ? error.message : String(error)}` };
         }
-        if (problem !== undefined && stage === 'setup') return { ok: false, message: `setup step "${step.name}" (line ${step.range.start.line + 1}): ${problem}` };
+        if (problem !== undefined && stage === 'setup') {
+          const line = step.range.start.line;
+          const message = `setup step "${step.name}" (line ${line + 1}): ${problem.message}`;
+          return { ok: false, message, failure: { ...problem, step: step.name, stepIndex: step.index, line, message } };
+        }
       }
       return { ok: true, captures };
     } finally {
@@ -126,7 +153,7 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
     }
   };
   const done = run();
-  let figures: ScenarioFigures | undefined;
+  let measurement: LifecycleMeasurement | undefined;
   return {
     done,
     stop() {
@@ -135,9 +162,12 @@ export function runLifecycle(plan: Plan, stage: LifecycleStage, env: Record<stri
       if (timer !== undefined) clearTimeout(timer);
       wake?.();
     },
-    figures() {
-      figures ??= registry.tick()[0];
-      return figures;
+    measured() {
+      if (measurement === undefined) {
+        const window = registry.exportWindow();
+        measurement = { window, figures: registry.tick()[0] };
+      }
+      return measurement;
     },
   };
 }

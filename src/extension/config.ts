@@ -36,6 +36,16 @@ export class VolleyConfig {
     return this.settings.get<string>('run.openResults', 'always') === 'always';
   }
 
+  /** `volley.run.setup`: false runs without the file's `setup:` (the CLI's --no-setup). */
+  get runSetup(): boolean {
+    return this.settings.get<boolean>('run.setup', true);
+  }
+
+  /** `volley.run.teardown`: false runs without the file's `teardown:` (the CLI's --no-teardown). */
+  get runTeardown(): boolean {
+    return this.settings.get<boolean>('run.teardown', true);
+  }
+
   /** `volley.estimate.trialDuration`, a k6 duration. */
   get estimateTrialDuration(): string {
     return this.settings.get<string>('estimate.trialDuration', '10s') || '10s';

@@ -12,6 +12,7 @@ import { config } from './config';
 import { editorDuration } from '../format';
 import { digestRun, type RunDigest } from './run-file';
 import { mapResultsToLines, type ResultLines } from './result-lines';
+import { failureWhat } from '../webview/lifecycle';
 import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
 
 interface Review {
@@ -169,6 +170,15 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       );
       d.source = RUN_DIAGNOSTIC_SOURCE;
       d.code = 'threshold';
+      list.push(d);
+    }
+    const setupFailure = review.lines.setupFailure;
+    if (setupFailure !== undefined) {
+      const { failure } = setupFailure;
+      const body = failure.bodyPrefix === undefined ? '' : ` The response began: ${failure.bodyPrefix === '' ? '(empty body)' : failure.bodyPrefix}`;
+      const d = new vscode.Diagnostic(toRange(setupFailure.range), `Setup failed here: ${failureWhat(failure)}, so no scenario ran (exit code 107).${body}${stale}`, vscode.DiagnosticSeverity.Error);
+      d.source = RUN_DIAGNOSTIC_SOURCE;
+      d.code = 'setup-failed';
       list.push(d);
     }
     for (const { range: r, diagnosis } of review.lines.diagnoses) {

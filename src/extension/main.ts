@@ -77,9 +77,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     }
   };
 
-  const reveal = async (file: string, scenario: string, stepIndex: number | undefined): Promise<void> => {
+  const reveal = async (file: string, scenario: string, stepIndex: number | undefined, lifecycle: boolean): Promise<void> => {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const info = (await server.fileFacts(document.uri))?.scenarios.find((s) => s.name === scenario);
+    const facts = await server.fileFacts(document.uri);
+    const info = (lifecycle ? facts?.lifecycle : facts?.scenarios)?.find((s) => s.name === scenario);
     const target = info && stepIndex !== undefined ? (info.steps[stepIndex]?.selectionRange ?? info.nameRange) : info?.nameRange;
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
     if (target) {
@@ -194,11 +195,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
         live.panel.ended(exitCode, exit.killed ? 'The engine was killed.' : undefined);
         live = undefined;
       }
-      if (run.events.some((e) => e.type === 'summary')) {
+      const summarised = run.events.some((e) => e.type === 'summary');
+      // A failed setup has no summary, but its step's line is where the user looks for why.
+      if (summarised || run.events.some((e) => e.type === 'lifecycle' && e.failure !== undefined)) {
         review.show(run.uri, run.events, { textAtRun: run.textAtRun, runFile: run.runFile });
-        // The run is in the store: the language server re-estimates VUs from its full distribution.
-        void client?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
       }
+      // The run is in the store: the language server re-estimates VUs from its full distribution.
+      if (summarised) void client?.sendNotification(LSP_NOTIFICATIONS.runsChanged);
     }),
   );
   void vscode.commands.executeCommand('setContext', 'volley.running', false);

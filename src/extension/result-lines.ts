@@ -3,7 +3,8 @@
 // key and expression), not by the line numbers recorded at run time: so the figures follow their step
 // while the file is edited, and a run read back from disk lands on the right lines even after the file
 // moved on. Pure: the facts in, the anchors out; nothing from the file is evaluated.
-import type { Diagnosis, FileFacts, ScenarioFacts, StepFacts, TextRange, ThresholdResult } from '../protocol';
+import type { Diagnosis, FileFacts, ScenarioFacts, SetupFailure, StepFacts, TextRange, ThresholdResult } from '../protocol';
+import { lifecycleRows, markedOutcome, type LifecycleRow } from '../webview/lifecycle';
 import { scenarioLensText, stepLineText } from './figures';
 import type { RunDigest } from './run-file';
 
@@ -34,11 +35,27 @@ export interface DiagnosisAnchor {
   diagnosis: Diagnosis;
 }
 
+/** The setup step that ended the test, at its name (or method key). */
+export interface SetupFailureAnchor {
+  range: TextRange;
+  failure: SetupFailure;
+}
+
 export interface ResultLines {
+  /** Scenario steps, and setup's and teardown's (their `scenario` is then `setup` or `teardown`). */
   steps: StepAnchor[];
   scenarios: ScenarioAnchor[];
   thresholds: ThresholdAnchor[];
   diagnoses: DiagnosisAnchor[];
+  setupFailure?: SetupFailureAnchor;
+}
+
+/** A setup or teardown step's figures at its line: `✓ 200 · 12 ms · checks 1/1` (requests when more than one: a merge). */
+export function lifecycleLineText(row: LifecycleRow): string {
+  const parts = [markedOutcome(row), row.duration];
+  if (row.requests !== '1') parts.push(`${row.requests} req`);
+  if (row.checks !== '–') parts.push(`checks ${row.checks}`);
+  return parts.join(' · ');
 }
 
 const TOP: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -88,6 +105,21 @@ export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLi
         failing: step.failed > 0,
       });
     }
+  }
+
+  const stages = new Map(facts.lifecycle.map((l) => [l.name, l]));
+  for (const row of lifecycleRows(digest.lifecycle)) {
+    const stage = stages.get(row.stage);
+    const info = stage && findStep(stage, row.step, row.stepIndex);
+    if (!info) continue;
+    lines.steps.push({ line: info.range.start.line, scenario: row.stage, stepIndex: info.index, text: lifecycleLineText(row), failing: row.failed });
+  }
+  const failure = digest.lifecycle.failure;
+  if (failure !== undefined) {
+    const stage = stages.get('setup');
+    const info = stage && findStep(stage, failure.step, failure.stepIndex);
+    const atLine = { line: failure.line, character: 0 };
+    lines.setupFailure = { range: info?.selectionRange ?? { start: atLine, end: atLine }, failure };
   }
 
   for (const result of summary?.thresholds ?? []) {

@@ -18,7 +18,8 @@ export const RESULTS_VIEW_TYPE = 'volley.results';
 
 export interface PanelActions {
   applyFix(diagnosis: Diagnosis, fallbackFile: string | undefined): Promise<void>;
-  reveal(file: string, scenario: string, stepIndex: number | undefined): Promise<void>;
+  /** `lifecycle`: `scenario` is `setup` or `teardown`. */
+  reveal(file: string, scenario: string, stepIndex: number | undefined, lifecycle: boolean): Promise<void>;
   stop(): void;
 }
 
@@ -201,7 +202,7 @@ export class ResultsPanel implements vscode.Disposable {
       }
       case 'reveal': {
         const file = digestRun(this.compared ? this.compared[1].events : this.events).plan?.file;
-        if (file && typeof message.scenario === 'string') void this.actions.reveal(file, message.scenario, message.stepIndex);
+        if (file && typeof message.scenario === 'string') void this.actions.reveal(file, message.scenario, message.stepIndex, message.lifecycle === true);
         break;
       }
       case 'stop':

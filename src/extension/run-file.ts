@@ -2,6 +2,8 @@
 // that was killed ends mid-way, possibly in a half-written line: everything before it still counts.
 // Pure (no vscode, no fs), so the panel, the inline review and the tests share it.
 import type { Diagnosis, PlanInfo, RunEvent, RunSummary, ScenarioFigures } from '../protocol';
+// Pure, shared with the panel: what it shows of setup and teardown is what the inline review marks.
+import { lifecycleOf, type LifecycleView } from '../webview/lifecycle';
 
 export interface ParsedRun {
   events: RunEvent[];
@@ -9,7 +11,7 @@ export interface ParsedRun {
   skipped: Array<{ line: number; reason: string }>;
 }
 
-const TYPES = new Set(['start', 'aggregate', 'diagnosis', 'log', 'threshold-abort', 'summary', 'end']);
+const TYPES = new Set(['start', 'aggregate', 'diagnosis', 'log', 'lifecycle', 'threshold-abort', 'summary', 'end']);
 
 export function parseRunFile(text: string): ParsedRun {
   const events: RunEvent[] = [];
@@ -47,6 +49,8 @@ export interface RunDigest {
   peaks: Map<string, { targetRate: number | undefined; vusAllocated: number }>;
   /** The last second's figures (what a live view shows before the summary). */
   lastAggregate: { t: number; scenarios: ScenarioFigures[] } | undefined;
+  /** setup's and teardown's figures, and the setup step that ended the test. */
+  lifecycle: LifecycleView;
   exitCode: number | undefined;
 }
 
@@ -59,6 +63,7 @@ export function digestRun(events: readonly RunEvent[]): RunDigest {
     diagnoses: [],
     peaks: new Map(),
     lastAggregate: undefined,
+    lifecycle: lifecycleOf(events),
     exitCode: undefined,
   };
   // A later diagnosis with the same id supersedes the earlier one in its place: the summary's is made from

@@ -112,9 +112,10 @@ export class Runner implements vscode.Disposable {
     const events: RunEvent[] = [];
     this.output.info(`run ${runId}: ${file}${scenarios.length ? ` (scenarios ${scenarios.join(', ')})` : ''} → ${runFile}`);
     let run!: ActiveRun;
+    const settings = config(document.uri);
     const process = new EngineProcess({
       enginePath: this.context.asAbsolutePath('dist/engine.js'),
-      command: { type: 'run', file, scenarios, out: runFile, runId },
+      command: { type: 'run', file, scenarios, out: runFile, runId, setup: settings.runSetup, teardown: settings.runTeardown },
       cwd: vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? dirname(file),
       onEvent: (event) => {
         events.push(event);

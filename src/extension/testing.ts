@@ -116,7 +116,11 @@ export class ScenarioTests implements vscode.Disposable {
     const results = summaryEvent?.type === 'summary' ? summaryEvent.summary.thresholds : undefined;
     if (!results) {
       const logs = outcome.run.events.flatMap((e) => (e.type === 'log' && e.level === 'error' ? [e.message] : []));
-      testRun.errored(file, new vscode.TestMessage(logs.join('\n') || `The run ended without a summary (exit ${outcome.exitCode ?? outcome.exit.signal}).`), duration);
+      const message = new vscode.TestMessage(logs.join('\n') || `The run ended without a summary (exit ${outcome.exitCode ?? outcome.exit.signal}).`);
+      // A failed setup points at its step, at its line in the file as it ran.
+      const setupFailure = outcome.run.events.find((e) => e.type === 'lifecycle' && e.failure !== undefined);
+      if (setupFailure?.type === 'lifecycle' && setupFailure.failure) message.location = new vscode.Location(file.uri, new vscode.Position(setupFailure.failure.line, 0));
+      testRun.errored(file, message, duration);
       for (const t of thresholds) testRun.skipped(t);
       return;
     }

@@ -3,8 +3,9 @@
 // version, so the extension never parses the file itself. Nothing from the file is evaluated: a host
 // written as a template is given as written.
 import { isScalar } from 'yaml';
-import type { FileFacts } from '../protocol';
+import type { FileFacts, StepFacts } from '../protocol';
 import type { AnalysedDocument } from './documents';
+import type { StepInfo } from './model';
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -30,14 +31,17 @@ export function hostsOf(doc: AnalysedDocument): string[] {
     if (host !== undefined && host !== '' && !hosts.includes(host)) hosts.push(host);
   };
   if (base !== undefined) add(hostOf(base, undefined));
-  for (const scenario of doc.model.scenarios) {
-    for (const step of scenario.steps) if (step.url !== undefined) add(hostOf(step.url, base));
+  // setup's and teardown's requests go to hosts as much as the scenarios' do.
+  for (const flow of [...doc.model.scenarios, ...doc.model.lifecycle]) {
+    for (const step of flow.steps) if (step.url !== undefined) add(hostOf(step.url, base));
   }
   return hosts;
 }
 
 export function fileFacts(doc: AnalysedDocument, version: number | null): FileFacts {
   const model = doc.model;
+  const stepsOf = (flow: { steps: StepInfo[] }): StepFacts[] =>
+    flow.steps.map((step) => ({ index: step.index, name: step.name, range: step.range, selectionRange: step.selectionRange }));
   return {
     version,
     scenarios: model.scenarios.map((s) => ({
@@ -45,8 +49,9 @@ export function fileFacts(doc: AnalysedDocument, version: number | null): FileFa
       nameRange: s.nameRange,
       range: s.range,
       ...(s.executor !== undefined ? { executor: s.executor } : {}),
-      steps: s.steps.map((step) => ({ index: step.index, name: step.name, range: step.range, selectionRange: step.selectionRange })),
+      steps: stepsOf(s),
     })),
+    lifecycle: model.lifecycle.map((l) => ({ name: l.name, nameRange: l.nameRange, range: l.range, steps: stepsOf(l) })),
     thresholds: model.thresholds.map((t) => ({ name: t.name, nameRange: t.nameRange, expressions: t.expressions })),
     hosts: hostsOf(doc),
   };

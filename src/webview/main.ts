@@ -6,6 +6,7 @@ import { editorCount, editorDuration, editorPercent, editorRate } from '../forma
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from './compare';
+import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -192,11 +193,41 @@ function diagnosesSection(diagnoses: Diagnosis[]): HTMLElement | undefined {
   return section('Diagnoses', 'diagnoses', list);
 }
 
-function stepButton(scenario: string, stepIndex: number, text: string): HTMLElement {
+/** `lifecycle`: the step is `setup:`'s or `teardown:`'s (`scenario` is then the stage), not a scenario's. */
+function stepButton(scenario: string, stepIndex: number, text: string, lifecycle = false): HTMLElement {
   const button = withClass(element('button', text), 'link');
   button.title = 'Show this step in the editor';
-  button.addEventListener('click', () => vscode.postMessage({ type: 'reveal', scenario, stepIndex }));
+  button.addEventListener('click', () => vscode.postMessage(lifecycle ? { type: 'reveal', scenario, stepIndex, lifecycle } : { type: 'reveal', scenario, stepIndex }));
   return button;
+}
+
+function lifecycleSection(view: LifecycleView): HTMLElement | undefined {
+  const rows = lifecycleRows(view).map((r) => {
+    const outcome = withClass(element('span', markedOutcome(r)), r.failed ? 'outcome-fail' : 'outcome-pass');
+    outcome.setAttribute('aria-label', `${r.failed ? 'failed' : 'passed'}: ${r.outcome}`);
+    return [stepButton(r.stage, r.stepIndex, `${r.stage} › ${r.step}`, true), outcome, r.requests, r.duration, r.checks];
+  });
+  if (rows.length === 0) return undefined;
+  return section(
+    'Setup and teardown',
+    'lifecycle',
+    table('Run once per process, before and after the scenarios; not counted in their figures or thresholds', ['step', 'status', 'requests', 'duration', 'checks'], rows, 2),
+  );
+}
+
+function setupFailureSection(view: LifecycleView): HTMLElement | undefined {
+  const failure = view.failure;
+  if (failure === undefined) return undefined;
+  const box = withClass(element('div'), 'setup-failure');
+  box.setAttribute('role', 'alert');
+  box.append(element('p', '', stepButton('setup', failure.stepIndex, `setup › ${failure.step}`, true), ` (line ${failure.line + 1}): ${failureWhat(failure)}.`));
+  box.append(element('p', 'No scenario ran; teardown did. Fix the step or the service, then run again.'));
+  if (failure.bodyPrefix !== undefined) {
+    const body = withClass(element('pre', failure.bodyPrefix === '' ? '(empty body)' : failure.bodyPrefix), 'body-prefix');
+    body.setAttribute('aria-label', 'The first characters of the response body, secrets redacted');
+    box.append(element('p', 'The response began (secrets redacted):'), body);
+  }
+  return section('Setup failed', 'setup-failure', box);
 }
 
 function stepsSection(scenarios: ScenarioFigures[], title: string): HTMLElement {
@@ -253,7 +284,8 @@ function logsSection(events: RunEvent[]): HTMLElement | undefined {
   return section('Messages', 'logs', list);
 }
 
-function statusText(events: RunEvent[], summary: RunSummary | undefined, last: Extract<RunEvent, { type: 'aggregate' }> | undefined): string {
+function statusText(events: RunEvent[], summary: RunSummary | undefined, last: Extract<RunEvent, { type: 'aggregate' }> | undefined, lifecycle: LifecycleView): string {
+  if (lifecycle.failure) return setupFailedStatus(lifecycle.failure);
   if (summary) {
     const failed = summary.thresholds.filter((t) => !t.ok).length;
     const outcome = { completed: 'completed', stopped: 'stopped', 'aborted-by-threshold': 'ended by a threshold', interrupted: 'interrupted' }[summary.outcome];
@@ -269,10 +301,11 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
   const summary = events.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
   const last = [...events].reverse().find((e): e is Extract<RunEvent, { type: 'aggregate' }> => e.type === 'aggregate');
   const start = events.find((e): e is Extract<RunEvent, { type: 'start' }> => e.type === 'start');
+  const lifecycle = lifecycleOf(events);
   const nodes: Node[] = [];
   const header = withClass(element('header'), 'run-header');
   header.append(element('h1', state.view?.label ?? start?.plan.name ?? 'Volley run'));
-  const status = withClass(element('p', statusText(events, summary, last)), 'status');
+  const status = withClass(element('p', statusText(events, summary, last, lifecycle)), 'status');
   status.setAttribute('role', 'status');
   header.append(status);
   const live = state.view?.live === true && !summary && !state.ended;
@@ -288,6 +321,8 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     if (logs) nodes.push(logs);
     return { mode: 'empty', nodes };
   }
+  const failure = setupFailureSection(lifecycle);
+  if (failure) nodes.push(failure);
   const series = runSeries(events);
   if (series.t.length > 0) nodes.push(chartsSection(chartSpecs([{ series, label: 'run', dashed: false }], live ? 'latest' : 'mean')));
   if (summary) {
@@ -304,9 +339,11 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     if (d) nodes.push(d);
     nodes.push(stepsSection(last.scenarios, `The last second (${last.t} s)`));
   }
+  const stages = lifecycleSection(lifecycle);
+  if (stages) nodes.push(stages);
   const logs = logsSection(events);
   if (logs) nodes.push(logs);
-  return { mode: summary ? 'summary' : live || last ? 'live' : 'empty', nodes };
+  return { mode: summary || lifecycle.failure ? 'summary' : live || last ? 'live' : 'empty', nodes };
 }
 
 function deltaTable(rows: CompareRow[], labels: [string, string]): HTMLElement {

@@ -65,3 +65,37 @@ test('IPC: a parent that goes away ends the child', async () => {
   assert.equal(await c.exit, 105);
   assert.deepEqual(readNdjson(out).at(-1), { type: 'end', exitCode: 105 });
 });
+
+test('IPC: setup and teardown run unless the run command says setup: false / teardown: false', async () => {
+  const file = ws.file(
+    'ipc-lifecycle.volley.yaml',
+    `baseUrl: ${target.url}
+setup:
+  - name: warm up
+    get: /products
+teardown:
+  - name: clean up
+    get: /products
+scenarios:
+  one:
+    executor: per-vu-iterations
+    vus: 1
+    iterations: 1
+    flow:
+      - get: /products
+`,
+  );
+  const lifecycle = (events: RunEvent[]): string[] => events.map((e) => (e.type === 'lifecycle' ? `${e.stage}:${e.figures.steps[0]?.requests}` : e.type)).filter((t) => !['aggregate', 'diagnosis', 'log'].includes(t));
+
+  const both = child();
+  both.send({ type: 'run', file });
+  assert.equal(await both.exit, 0);
+  assert.deepEqual(lifecycle(both.events), ['start', 'setup:1', 'teardown:1', 'summary', 'end']);
+
+  const neither = child();
+  neither.send({ type: 'run', file, setup: false, teardown: false });
+  assert.equal(await neither.exit, 0);
+  assert.deepEqual(lifecycle(neither.events), ['start', 'summary', 'end']);
+  const summary = neither.events.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')!.summary;
+  assert.equal(summary.lifecycle, undefined);
+});

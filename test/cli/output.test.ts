@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NdjsonWriter } from '../../src/engine/output/ndjson';
-import { REDACTED, Redactor, envNamesReadBy } from '../../src/engine/output/redact';
+import { REDACTED, Redactor, envNamesReadBy, redactCredentialFields, stringsIn } from '../../src/engine/output/redact';
 import type { RunEvent } from '../../src/protocol';
 import { loadScenario } from '../../src/engine/scenario/index';
 import { redactorFor } from '../../src/engine/cli/session';
@@ -31,6 +31,23 @@ test('redactor: events without secrets are passed through untouched', () => {
   const r = new Redactor([]);
   const event: RunEvent = { type: 'end', exitCode: 0 };
   assert.equal(r.event(event), event);
+});
+
+test('credential fields of a quoted response body: JSON and form values by name, JWTs anywhere; other fields kept', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl';
+  assert.equal(
+    redactCredentialFields(`{"access_token":"a\\"b","refreshToken" : "r1","author":"ann","user":{"password":"p","passwordHint":"h"},"data":"${jwt}","sid":"s","token":""}`),
+    `{"access_token":"${REDACTED}","refreshToken" : "${REDACTED}","author":"ann","user":{"password":"${REDACTED}","passwordHint":"${REDACTED}"},"data":"${REDACTED}","sid":"${REDACTED}","token":""}`,
+  );
+  assert.equal(redactCredentialFields('user=ann&api_key=k1&session_id=s2&page=3'), `user=ann&api_key=${REDACTED}&session_id=${REDACTED}&page=3`);
+  assert.equal(redactCredentialFields('{"error":"wrong password for admin"}'), '{"error":"wrong password for admin"}');
+});
+
+test('redactor: secrets added later count from then on; a capture\'s strings are its secrets, numbers are not', () => {
+  const r = new Redactor([]);
+  assert.equal(r.text('token tok-1234'), 'token tok-1234');
+  r.add(stringsIn({ token: 'tok-1234', user: { id: 1042, roles: ['admin-role'] } }));
+  assert.equal(r.text('token tok-1234, user 1042, role admin-role'), `token ${REDACTED}, user 1042, role ${REDACTED}`);
 });
 
 test('envNamesReadBy finds env names in template sources of a plan', () => {

@@ -11,6 +11,8 @@ import { loadScenario } from '../../src/engine/scenario/index';
 import type { Plan } from '../../src/engine/scenario/plan';
 import { tupleFromFlags } from '../../src/engine/segments';
 import { digestRun, parseRunFile } from '../../src/extension/run-file';
+import { formatTextSummary } from '../../src/engine/report/text-summary';
+import { toSummaryExport } from '../../src/engine/report/summary-export';
 import type { RunEvent, RunSummary } from '../../src/protocol';
 import { startTarget, type Target } from '../support/target';
 
@@ -246,5 +248,62 @@ describe('merged generator health', () => {
     const a = { cpuPercent: 40, eventLoopDelayP99Ms: 3, rssBytes: 100, heapUsedBytes: 10, openSockets: 5, newConnections: 1 };
     const b = { cpuPercent: 90, eventLoopDelayP99Ms: 12, rssBytes: 200, heapUsedBytes: 20, openSockets: 7, newConnections: 2 };
     assert.deepEqual(mergeHealth([a, b]), { cpuPercent: 90, eventLoopDelayP99Ms: 12, rssBytes: 300, heapUsedBytes: 30, openSockets: 12, newConnections: 3 });
+  });
+});
+
+describe('merging segment runs that had setup and teardown', () => {
+  it('adds the segments\' setup and teardown up (each process ran its own), apart from the scenarios, in the summary and the export', async () => {
+    const text = scenarioText(target.url, '  http_reqs: [count==60]').replace(
+      'scenarios:\n',
+      `setup:
+  - name: admin login
+    post: /products
+    check: { status: 200 }
+    capture: { who: json }
+  - name: warm up
+    get: /products
+teardown:
+  - name: clean up
+    delete: /products
+scenarios:
+`,
+    );
+    const { plan, diagnostics } = loadScenario(text, 'lifecycle.volley.yaml');
+    assert.ok(plan, JSON.stringify(diagnostics));
+    const before = target.received.length;
+    const halves = await Promise.all(['0:1/2', '1/2:1'].map((segment) => runSegment(plan, segment, '0,1/2,1')));
+    const runs = files(halves);
+    assert.deepEqual(runs.map((r) => r.lifecycle.map((e) => e.stage)), [['setup', 'teardown'], ['setup', 'teardown']]);
+    const deletes = target.received.slice(before).filter((r) => r.method === 'DELETE').length;
+    assert.equal(deletes, 2, 'each segment process tore down once');
+
+    const merged = mergeRuns(runs);
+    const lifecycle = merged.summary.lifecycle!;
+    assert.deepEqual(
+      lifecycle.map((s) => [s.scenario, s.steps.map((st) => [st.step, st.requests, st.checksPassed, st.duration.count])]),
+      [
+        ['setup', [['admin login', 2, 2, 2], ['warm up', 2, 0, 2]]],
+        ['teardown', [['clean up', 2, 0, 2]]],
+      ],
+    );
+    // Exact, from the windows: the merged extremes are the parts' extremes.
+    const parts = runs.map((r) => r.summary.lifecycle![0].steps[0].duration);
+    assert.equal(lifecycle[0].steps[0].duration.min, Math.min(...parts.map((p) => p.min)));
+    assert.equal(lifecycle[0].steps[0].duration.max, Math.max(...parts.map((p) => p.max)));
+    // The scenarios' figures hold none of the stages' requests.
+    assert.equal(merged.summary.metrics.http_reqs.count, 60);
+    assert.equal(merged.exitCode, 0);
+
+    // In the merged stream as in a run's: setup right after start, teardown before the summary.
+    const types = merged.events.map((e) => (e.type === 'lifecycle' ? e.stage : e.type)).filter((t) => t !== 'aggregate' && t !== 'diagnosis' && t !== 'log');
+    assert.deepEqual(types, ['start', 'setup', 'teardown', 'summary', 'end']);
+    assert.match(formatTextSummary(merged.summary, { color: false }), /█ SETUP\n\n\s+step\s+requests.*\n\s+admin login\s+2\s+0\.00%[^\n]*\n\s+warm up\s+2 /);
+    assert.deepEqual(
+      (toSummaryExport(merged.summary) as { lifecycle: Array<{ scenario: string; steps: Array<{ requests: number }> }> }).lifecycle.map((s) => [s.scenario, s.steps.map((st) => st.requests)]),
+      [['setup', [2, 2]], ['teardown', [2]]],
+    );
+    // A merged run merges again (per region, then all): its stages carry their window too.
+    const again = mergeRuns([parseRunText('merged.ndjson', merged.events.map((e) => JSON.stringify(e)).join('\n') + '\n')]);
+    assert.deepEqual(again.summary.lifecycle, lifecycle);
   });
 });

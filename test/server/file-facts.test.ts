@@ -81,3 +81,32 @@ test('scenarios with their executor, steps by the engine\'s names, thresholds wi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('setup and teardown: their steps with ranges under `lifecycle`, and their hosts among the hosts', async () => {
+  const text = `baseUrl: http://127.0.0.1:7878
+setup:
+  - name: admin login
+    post: http://localhost:9100/login
+  - get: /warm
+teardown:
+  - delete: http://[::1]:9101/carts
+scenarios:
+  one:
+    executor: constant-vus
+    vus: 1
+    duration: 1s
+    flow: [{ get: /x }]
+`;
+  const uri = 'file:///work/lifecycle-facts.volley.yaml';
+  await client.open(uri, text, 1);
+  const facts = await client.request(LSP_REQUESTS.fileFacts, { uri });
+  assert.ok(facts);
+  assert.deepEqual(
+    facts.lifecycle.map((l) => [l.name, textAt(text, l.nameRange), l.steps.map((s) => [s.index, s.name, textAt(text, s.selectionRange)])]),
+    [
+      ['setup', 'setup', [[0, 'admin login', 'admin login'], [1, 'GET /warm', 'get']]],
+      ['teardown', 'teardown', [[0, 'DELETE http://[::1]:9101/carts', 'delete']]],
+    ],
+  );
+  assert.deepEqual(facts.hosts, ['127.0.0.1', 'localhost', '[::1]']);
+});

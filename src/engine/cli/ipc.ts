@@ -64,6 +64,8 @@ export function runIpcChild(): Promise<number> {
         envOverrides: env,
         ndjson,
         runId: command.runId,
+        setup: command.setup !== false,
+        teardown: command.teardown !== false,
         onEvent: send,
       });
       finish((await session.done).exitCode);

@@ -1,7 +1,10 @@
 // One run from a validated plan to its `end` event, the same for the CLI and the IPC child: secrets are
 // redacted from every event, events go to NDJSON as they come, and the exit code follows k6's rules.
-import { EXIT, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
-import { runLifecycle, type LifecycleRun, type LifecycleStage } from '../lifecycle';
+import { randomUUID } from 'node:crypto';
+import { EXIT, PROTOCOL_VERSION, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
+import { version as engineVersion } from '../../../package.json';
+import { runLifecycle, type LifecycleResult, type LifecycleRun, type LifecycleStage } from '../lifecycle';
+import { planInfo, selectScenarios } from '../run';
 import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
 import type { Plan } from '../scenario/plan';
@@ -71,8 +74,10 @@ export function startSession(options: SessionOptions): Session {
   let ended = false;
   let startedAt = 0;
 
+  let startEmitted = false;
   const emit = (event: RunEvent): void => {
     if (ended) return;
+    if (event.type === 'start') startEmitted = true;
     const safe = redactor.event(recording.decorate(event));
     try {
       options.ndjson?.write(safe);
@@ -99,9 +104,19 @@ export function startSession(options: SessionOptions): Session {
 
   /** setup or teardown; a graceful stop ends a setup (no scenario will start) but lets a teardown finish. */
   const lifecycle = (stage: LifecycleStage, data: Readonly<Record<string, unknown>>): LifecycleRun => {
-    const run = runLifecycle(plan, stage, env, data);
+    const run = runLifecycle(plan, stage, env, data, redactor);
     handle = { stop: (hard) => (hard || stage === 'setup' ? run.stop() : undefined) };
     return run;
+  };
+
+  /** The stage's `lifecycle` event (its window where aggregates carry theirs); its figures for the summary. */
+  const measuredEvent = (run: LifecycleRun, stage: LifecycleStage, result: LifecycleResult): { event: RunEvent; figures: ScenarioFigures } => {
+    const { figures, window } = run.measured();
+    const failure = !result.ok && !stopping ? result.failure : undefined;
+    const event: RunEvent = { type: 'lifecycle', t: elapsed(), stage, figures };
+    if (failure !== undefined) event.failure = failure;
+    if (recording.recordsWindows) event.window = window;
+    return { event, figures };
   };
 
   const runTest = async (): Promise<SessionResult> => {
@@ -109,13 +124,22 @@ export function startSession(options: SessionOptions): Session {
     const stages: ScenarioFigures[] = [];
     let data: Record<string, unknown> = {};
     let setupFailure: string | undefined;
+    // Setup's event follows the run's `start` (every reader expects the start first).
+    let setupEvent: RunEvent | undefined;
     if (options.setup !== false && plan.setup.length > 0) {
       const setup = lifecycle('setup', {});
       const result = await setup.done;
-      stages.push(setup.figures());
+      const measured = measuredEvent(setup, 'setup', result);
+      stages.push(measured.figures);
+      setupEvent = measured.event;
       if (result.ok) data = result.captures;
       else if (!stopping) {
         setupFailure = result.message;
+        // The run's outcome: a start (so a run file of it reads as a run), setup's event with the failure, the log.
+        const runId = options.runId ?? randomUUID();
+        const selected = selectScenarios(plan, options.scenarios.length > 0 ? [...options.scenarios] : undefined).map(({ scenario }) => scenario);
+        emit({ type: 'start', v: PROTOCOL_VERSION, runId, startedAt: new Date(startedAt).toISOString(), engineVersion, plan: planInfo(plan, selected) });
+        emit(setupEvent);
         emit({ type: 'log', t: elapsed(), level: 'error', message: `${result.message}: no scenario ran` });
       }
     }
@@ -135,6 +159,7 @@ export function startSession(options: SessionOptions): Session {
         onEvent: (event: RunEvent) => {
           // The exit code is decided here, so the session writes the one `end` event; the summary waits for teardown.
           if (event.type !== 'end' && event.type !== 'summary') emit(event);
+          if (event.type === 'start' && setupEvent !== undefined) emit(setupEvent);
         },
       });
       handle = run;
@@ -146,8 +171,10 @@ export function startSession(options: SessionOptions): Session {
     // k6 runs teardown whatever ended the scenarios: their end, a stop, an abort, a failed setup.
     if (options.teardown !== false && plan.teardown.length > 0) {
       const teardown = lifecycle('teardown', data);
-      await teardown.done;
-      stages.push(teardown.figures());
+      const measured = measuredEvent(teardown, 'teardown', await teardown.done);
+      stages.push(measured.figures);
+      // A run that never started (stopped during setup) has no `start` for the event to follow.
+      if (startEmitted) emit(measured.event);
     }
     if (failure !== undefined) return engineFailure(failure);
     if (summary) {

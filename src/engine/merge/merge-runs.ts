@@ -6,12 +6,12 @@
 // over the common window, from the earliest start to the latest end. What a merge keeps for itself: the
 // runs' diagnoses, logs and aborts are replayed (nothing is judged anew during the merged run).
 import { createHash } from 'node:crypto';
-import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
+import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
 import { diagnosisKey } from '../doctor';
 import { exitCodeOf, RunLedger } from '../ledger';
 import { MetricsRegistry } from '../metrics/registry';
 import { planFromInfo } from './plan-from-info';
-import { MergeInputError, type AggregateEvent, type RunFile, type TimedEvent } from './read-run';
+import { MergeInputError, type AggregateEvent, type LifecycleEvent, type RunFile, type TimedEvent } from './read-run';
 import { checkSegments } from './segments-check';
 
 export interface MergeOptions {
@@ -63,6 +63,25 @@ function mergedRunId(runs: readonly RunFile[]): string {
   const hash = createHash('sha256');
   for (const run of runs) hash.update(run.start.runId).update('\0');
   return `merged-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * One stage (setup or teardown) of every run, as one: each segment process ran its own, as k6's instances
+ * do, so their requests add up. Their windows go into a registry of the stage's steps, as the run measured
+ * them; undefined when no run ran the stage.
+ */
+function mergeStage(runs: readonly RunFile[], stage: LifecycleEvent['stage'], t: number): { event: LifecycleEvent; figures: ScenarioFigures } | undefined {
+  const events = runs.flatMap((run) => run.lifecycle.filter((e) => e.stage === stage));
+  const first = events[0];
+  if (first === undefined) return undefined;
+  const steps = first.figures.steps.map((s) => ({ name: s.step, index: s.stepIndex, line: 1, kind: 'request' as const }));
+  const info = { file: '', name: stage, thresholds: [], scenarios: [{ name: stage, executor: 'per-vu-iterations', startTimeMs: 0, durationMs: 0, gracefulStopMs: 0, maxVUs: 1, steps }] };
+  const registry = new MetricsRegistry(planFromInfo(info, []).plan);
+  registry.importWindows(events.map((e) => e.window!));
+  // The merged window goes out too, as the aggregates' do, so a merged run can itself be merged.
+  const window = registry.exportWindow();
+  const figures = registry.tick()[0]!;
+  return { event: { type: 'lifecycle', t, stage, figures, window }, figures };
 }
 
 export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}): MergedRun {
@@ -130,6 +149,8 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
   };
   if (coverage.union !== undefined) start.segment = coverage.union;
   const events: RunEvent[] = [start];
+  const setup = mergeStage(runs, 'setup', 0);
+  if (setup !== undefined) events.push(setup.event);
 
   const registry = new MetricsRegistry(plan);
   // The merged window goes out too, so a merged run can itself be merged (e.g. per region, then all).
@@ -160,7 +181,12 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
 
   const diagnoses = new Map<string, Diagnosis>();
   for (const run of runs) for (const d of run.summary.diagnoses) diagnoses.set(diagnosisKey(d), d);
+  const teardown = mergeStage(runs, 'teardown', Math.round(durationMs / 100) / 10);
+  if (teardown !== undefined) events.push(teardown.event);
   const summary = ledger.finish({ durationMs, diagnoses: [...diagnoses.values()] });
+  // The summary event holds this object: its stages are the merged ones, as a run's session adds its own.
+  const stages = [setup, teardown].flatMap((s) => (s === undefined ? [] : [s.figures]));
+  if (stages.length > 0) summary.lifecycle = stages;
   const exitCode = exitCodeOf(summary);
   events.push({ type: 'end', exitCode });
   return { events, summary, exitCode, notes, startSpreadMs };

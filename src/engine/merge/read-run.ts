@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION, type RegistryWindow, type RunEvent, type RunSummary }
 
 export type StartEvent = Extract<RunEvent, { type: 'start' }>;
 export type AggregateEvent = Extract<RunEvent, { type: 'aggregate' }>;
+export type LifecycleEvent = Extract<RunEvent, { type: 'lifecycle' }>;
 /** Events placed on the run's clock (`t`), passed on to the merged stream. */
 export type TimedEvent = Extract<RunEvent, { type: 'diagnosis' } | { type: 'log' } | { type: 'threshold-abort' }>;
 
@@ -14,6 +15,8 @@ export interface RunFile {
   path: string;
   start: StartEvent;
   aggregates: AggregateEvent[];
+  /** setup's and teardown's, each with its window. */
+  lifecycle: LifecycleEvent[];
   timed: TimedEvent[];
   summary: RunSummary;
   /** The `end` event's exit code; undefined when the file stops after the summary. */
@@ -38,6 +41,13 @@ function parseLine(path: string, lineNo: number, line: string): unknown {
 
 function isEvent(value: unknown): value is RunEvent {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function noWindow(path: string, line: number): MergeInputError {
+  return new MergeInputError(
+    `${path}:${line}:1: this run's aggregates carry no measurement windows, so it cannot be merged exactly: ` +
+      'run each part with --execution-segment (and --execution-segment-sequence), which records them',
+  );
 }
 
 /** JSON writes a window's empty trends (undefined in an array) as null; the registry expects undefined. */
@@ -71,6 +81,7 @@ export function parseRunText(path: string, text: string): RunFile {
   let skippedLines = 0;
   let truncatedAt: number | undefined;
   const aggregates: AggregateEvent[] = [];
+  const lifecycle: LifecycleEvent[] = [];
   const timed: TimedEvent[] = [];
   const lastNonEmpty = lines.reduce((last, line, i) => (line.trim() === '' ? last : i), -1);
 
@@ -111,14 +122,14 @@ export function parseRunText(path: string, text: string): RunFile {
       case 'start':
         throw new MergeInputError(`${path}:${i + 1}:1: a second run starts here: give each run its own file`);
       case 'aggregate':
-        if (event.window === undefined) {
-          throw new MergeInputError(
-            `${path}:${i + 1}:1: this run's aggregates carry no measurement windows, so it cannot be merged exactly: ` +
-              'run each part with --execution-segment (and --execution-segment-sequence), which records them',
-          );
-        }
+        if (event.window === undefined) throw noWindow(path, i + 1);
         restoreEmptyTrends(event.window);
         aggregates.push(event);
+        break;
+      case 'lifecycle':
+        if (event.window === undefined) throw noWindow(path, i + 1);
+        restoreEmptyTrends(event.window);
+        lifecycle.push(event);
         break;
       case 'diagnosis':
       case 'log':
@@ -140,5 +151,5 @@ export function parseRunText(path: string, text: string): RunFile {
     const why = truncatedAt !== undefined ? `its last line (${truncatedAt}) is cut` : 'it has no summary';
     throw new MergeInputError(`${path}: the run did not finish (${why}): it was killed or is still running, and a merge needs every run's totals`);
   }
-  return { path, start, aggregates, timed, summary, exitCode, skippedLines };
+  return { path, start, aggregates, lifecycle, timed, summary, exitCode, skippedLines };
 }

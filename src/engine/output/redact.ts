@@ -13,11 +13,45 @@ export const MIN_SECRET_LENGTH = 4;
 /** `Authorization: Bearer x`, `"cookie":"a=b"`, `proxy-authorization=…`: the value up to a quote or line end. */
 const CREDENTIAL_HEADER = /\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*[:=]\s*["']?)([^"'\r\n]+)/gi;
 
+/** A field name that says its value is a credential: `token`, `access_token`, `password`, `apiKey`, `sessionId`, `sid`… */
+const CREDENTIAL_NAME = String.raw`[\w.-]*(?:token|secret|pass(?:word|wd|phrase)|api[_-]?key|session|jwt|credential|authorization|cookie)[\w.-]*|sid|pwd`;
+/** `"name": "value"` in JSON (the value a string); `name=value` in a form body or query. */
+const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi');
+const CREDENTIAL_FORM_FIELD = new RegExp(String.raw`((?:^|[?&])(?:${CREDENTIAL_NAME})=)([^&\s]*)`, 'gi');
+/** A JSON Web Token, whatever field holds it: header.payload.signature, the first two base64url JSON. */
+const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
+
+/**
+ * A response body as a message may quote it: the values of credential-named fields (JSON or urlencoded)
+ * and JWTs replaced. A login response holds the token it issues, which no env secret or capture names yet
+ * when the check that failed came before the capture.
+ */
+export function redactCredentialFields(body: string): string {
+  const field = (_m: string, name: string, value: string): string => (value === '' ? `${name}${value}` : `${name}${REDACTED}`);
+  return body.replace(CREDENTIAL_JSON_FIELD, field).replace(CREDENTIAL_FORM_FIELD, field).replace(JWT, REDACTED);
+}
+
+/**
+ * The strings in a captured value (an object's or array's leaves too). Numbers are left out: an id is no
+ * secret, and replacing every "1042" in the stream would garble it.
+ */
+export function stringsIn(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, out);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) stringsIn(item, out);
+  return out;
+}
+
 export class Redactor {
-  private readonly secrets: string[];
+  private secrets: string[] = [];
 
   constructor(secretValues: Iterable<string | undefined>) {
-    const unique = new Set<string>();
+    this.add(secretValues);
+  }
+
+  /** More secret values, from then on (what setup captured, known once it has run). */
+  add(secretValues: Iterable<string | undefined>): void {
+    const unique = new Set<string>(this.secrets);
     for (const value of secretValues) {
       if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) unique.add(value);
     }

@@ -5,6 +5,7 @@ import { runRegistered } from './harness';
 import './language';
 import './runs';
 import './workflows';
+import './lifecycle';
 import './results';
 
 export function run(): Promise<void> {
