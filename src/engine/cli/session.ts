@@ -4,6 +4,7 @@ import { EXIT, type RunEvent, type RunSummary, type ScenarioFigures } from '../.
 import { runLifecycle, type LifecycleRun, type LifecycleStage } from '../lifecycle';
 import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
+import { exhaustedDataSets } from '../data/picks';
 import type { Plan } from '../scenario/plan';
 import type { NdjsonWriter } from '../output/ndjson';
 import { Redactor, envNamesReadBy } from '../output/redact';
@@ -152,6 +153,8 @@ export function startSession(options: SessionOptions): Session {
     if (failure !== undefined) return engineFailure(failure);
     if (summary) {
       if (stages.length > 0) summary.lifecycle = stages;
+      const exhausted = exhaustedDataSets(plan.data ?? [], plan.scenarios.map((s) => s.name));
+      if (exhausted.length > 0) summary.dataExhausted = exhausted;
       emit({ type: 'summary', summary });
     }
     const exitCode = setupFailure !== undefined ? EXIT.scriptException : summary ? exitCodeOf(summary, stopping) : EXIT.externalAbort;
