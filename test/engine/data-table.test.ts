@@ -82,3 +82,36 @@ test('tickets of the segments of one sequence map to disjoint indexes that cover
   });
   assert.deepEqual(indexes.sort((a, b) => a - b), Array.from({ length: 120 }, (_, i) => i));
 });
+
+test('a CSV the scan refuses is one csv-parse refuses, with csv-parse message and line for the whole file', () => {
+  const bad = [
+    'a,b\n1,2\n3\n',
+    'a,b\r\n1,2\r\n3,4,5\r\n',
+    'a,b\n1,2\n\n\n3,4,5\n',
+    'a,b\n1,2\n"x,1\n',
+    'a,b\n1,x"y\n',
+    'a,b\n"1"x,2\n',
+    'a,b\n"multi\nline",2\n5\n',
+  ];
+  for (const [i, text] of bad.entries()) {
+    const path = join(dir, `bad-${i}.csv`);
+    writeFileSync(path, text);
+    let expected: { message: string; line: number } | undefined;
+    try {
+      parse(text, { skip_empty_lines: true });
+    } catch (error) {
+      expected = { message: `bad CSV: ${(error as Error).message.replace(/\.$/, '')}`, line: (error as { lines: number }).lines };
+    }
+    assert.ok(expected, `csv-parse refuses case ${i}`);
+    assert.deepEqual(loadDataFile(path).problem, expected, `case ${i}`);
+  }
+  for (const [i, text] of ['a,b\n"",""\n', 'a,b\n1,\n', 'a,b\r\n"x\r\ny",z', 'a\n\n1\n\n'].entries()) {
+    const path = join(dir, `good-${i}.csv`);
+    writeFileSync(path, text);
+    const loaded = loadDataFile(path);
+    assert.equal(loaded.problem, undefined, `case ${i}: ${loaded.problem?.message}`);
+    const table = new DataTable({ ...loaded.table!, counters: newCounters(1) });
+    const expected = (parse(text, { skip_empty_lines: true }) as string[][]).slice(1);
+    assert.deepEqual(Array.from({ length: table.rows }, (_, row) => table.read(row)), expected, `case ${i}`);
+  }
+});
