@@ -51,6 +51,15 @@ function queries(path: string, since: number): URLSearchParams[] {
     .map((r) => new URL(r.url, target.url).searchParams);
 }
 
+/** Runs a one-step scenario reading `data`; the query of every request it sent to `path`. */
+async function runQueries(name: string, data: string, executor: string, path: string, query: string, workers: number): Promise<URLSearchParams[]> {
+  const since = target.received.length;
+  const file = scenarioFile(`${name}.volley.yaml`, data, executor, `${path}?${query}`);
+  const r = await volley(ws, ['run', file, '--workers', String(workers), '--no-store', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  return queries(path, since);
+}
+
 test('unique: with 2 workers every row is sent exactly once, then the scenario stops and the summary says so', async () => {
   usersCsv('unique.csv', 40);
   const since = target.received.length;
@@ -97,17 +106,9 @@ test('unique: two execution segments never send the same row', async () => {
 
 test('sequential: the n-th iteration of the test reads row n mod rows, evenly across 2 workers', async () => {
   usersCsv('sequential.csv', 10);
-  const since = target.received.length;
-  const path = scenarioFile(
-    'sequential.volley.yaml',
-    '  users: { file: data/sequential.csv }',
-    '    executor: shared-iterations\n    vus: 4\n    iterations: 30',
-    '/sequential?id={{ users.id }}',
-  );
-  const r = await volley(ws, ['run', path, '--workers', '2', '--no-store', '--quiet']);
-  assert.equal(r.code, 0, r.stderr);
+  const sent = await runQueries('sequential', '  users: { file: data/sequential.csv }', '    executor: shared-iterations\n    vus: 4\n    iterations: 30', '/sequential', 'id={{ users.id }}', 2);
   const counts = new Map<string, number>();
-  for (const q of queries('/sequential', since)) counts.set(q.get('id')!, (counts.get(q.get('id')!) ?? 0) + 1);
+  for (const q of sent) counts.set(q.get('id')!, (counts.get(q.get('id')!) ?? 0) + 1);
   assert.deepEqual(
     [...counts].sort((a, b) => Number(a[0]) - Number(b[0])),
     Array.from({ length: 10 }, (_, i) => [String(i), 3]),
@@ -116,16 +117,14 @@ test('sequential: the n-th iteration of the test reads row n mod rows, evenly ac
 
 test('per-vu: global VU n keeps row (n − 1) mod rows, across 2 workers; a JSON file reads the same', async () => {
   ws.file('data/people.json', JSON.stringify([{ id: 0, name: 'ann' }, { id: 1, name: 'bob' }, { id: 2, name: 'cy' }], null, 2));
-  const since = target.received.length;
-  const path = scenarioFile(
-    'per-vu.volley.yaml',
+  const sent = await runQueries(
+    'per-vu',
     '  people: { file: data/people.json, pick: per-vu }',
     '    executor: per-vu-iterations\n    vus: 5\n    iterations: 3',
-    '/per-vu?vu={{ vu }}&id={{ people.id }}&name={{ people.name }}',
+    '/per-vu',
+    'vu={{ vu }}&id={{ people.id }}&name={{ people.name }}',
+    2,
   );
-  const r = await volley(ws, ['run', path, '--workers', '2', '--no-store', '--quiet']);
-  assert.equal(r.code, 0, r.stderr);
-  const sent = queries('/per-vu', since);
   assert.equal(sent.length, 15);
   const names = ['ann', 'bob', 'cy'];
   for (const q of sent) {
@@ -138,16 +137,7 @@ test('per-vu: global VU n keeps row (n − 1) mod rows, across 2 workers; a JSON
 
 test('random: every iteration reads a row of the set, all templates of one iteration the same row', async () => {
   usersCsv('random.csv', 5);
-  const since = target.received.length;
-  const path = scenarioFile(
-    'random.volley.yaml',
-    '  users: { file: data/random.csv, pick: random }',
-    '    executor: shared-iterations\n    vus: 2\n    iterations: 60',
-    '/random?id={{ users.id }}&email={{ users.email }}',
-  );
-  const r = await volley(ws, ['run', path, '--workers', '1', '--no-store', '--quiet']);
-  assert.equal(r.code, 0, r.stderr);
-  const sent = queries('/random', since);
+  const sent = await runQueries('random', '  users: { file: data/random.csv, pick: random }', '    executor: shared-iterations\n    vus: 2\n    iterations: 60', '/random', 'id={{ users.id }}&email={{ users.email }}', 1);
   assert.equal(sent.length, 60);
   for (const q of sent) assert.equal(q.get('email'), `u${q.get('id')}@example.test`);
   const ids = new Set(sent.map((q) => q.get('id')));
