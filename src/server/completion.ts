@@ -25,7 +25,7 @@ import {
   type PathSegment,
   type SchemaNode,
 } from '../engine/scenario';
-import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS } from '../engine/scenario/template';
+import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS, isTemplateIdentifier } from '../engine/scenario/template';
 import { metricType, parseMetricKey } from '../engine/scenario/threshold-expr';
 import type { AnalysedDocument } from './documents';
 import { cursorContext, type CursorContext } from './cursor';
@@ -370,15 +370,17 @@ function columnItems(doc: AnalysedDocument, set: DataSetDef, range: Range): Comp
   const file = doc.file;
   if (file === undefined || set.file === undefined) return [];
   const facts = inspectDataFile(dataFilePath(file, set.file));
-  return (facts.columns ?? []).map((column, i) => ({
-    label: column,
-    kind: CompletionItemKind.Field,
-    detail: `column of ${set.name}`,
-    documentation: markdown(`**${set.name}.${column}**: column ${i + 1} of \`${set.file}\` (${facts.rows} rows), in the row the iteration holds`),
-    sortText: String(i).padStart(4, '0'),
-    // A name that is not an identifier is read as users['first name'].
-    textEdit: /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) ? edit(range, column) : undefined,
-  })).filter((item) => item.textEdit !== undefined);
+  // A column whose name is not an identifier is read as users['first name'], not offered after the dot.
+  return (facts.columns ?? [])
+    .filter((column) => isTemplateIdentifier(column))
+    .map((column, i) => ({
+      label: column,
+      kind: CompletionItemKind.Field,
+      detail: `column of ${set.name}`,
+      documentation: markdown(`**${set.name}.${column}**: a column of \`${set.file}\` (${facts.rows} rows), in the row the iteration holds`),
+      sortText: String(i).padStart(4, '0'),
+      textEdit: edit(range, column),
+    }));
 }
 
 /** `file:` values: the files and folders beside the scenario file, following what is typed. */

@@ -50,16 +50,12 @@ export function ticketIndex(segment: ExecutionTuple | undefined): TicketIndex {
 
 /** The data sets one scenario reads, and the rows its VUs hold. */
 export class ScenarioData {
-  private readonly sets: readonly DataSetPlan[];
-
   constructor(
-    sets: readonly DataSetPlan[],
+    private readonly sets: readonly DataSetPlan[],
     private readonly scenarioIndex: number,
     private readonly scenarioCount: number,
     private readonly toIndex: TicketIndex,
-  ) {
-    this.sets = sets;
-  }
+  ) {}
 
   /** A VU's row views, by set name; per-vu rows are fixed here for the VU's life. */
   rowsFor(vuId: number): Record<string, DataRow> {
