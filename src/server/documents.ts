@@ -45,7 +45,7 @@ export class AnalysedDocument {
    * The files of `multipart:` parts that cannot be read, asked of the disk each time (they come and go),
    * and the data files that cannot be used (read again only when changed on disk).
    */
-  get bodyFileDiagnostics(): ScenarioDiagnostic[] {
+  get fileDiagnostics(): ScenarioDiagnostic[] {
     const file = this.file;
     if (file === undefined) return [];
     return [...unreadableBodyFiles(this.checked.checked, file), ...dataFileDiagnostics(this.checked.checked.data, file)];

@@ -155,6 +155,7 @@ test('volley validate: every bad data file or data read is one file:line:col lin
   ws.file('data/numbers.json', '[{ "email": "a@x" },\n 7]');
   const cases: Array<{ data: string; url?: string; expected: (path: string) => string }> = [
     { data: '  users: { file: data/missing.csv }', expected: (p) => `${p}:3:18: error: data set users: "data/missing.csv" (${join(ws.dir, 'data', 'missing.csv')}): no such file` },
+    { data: '  users: { file: data }', expected: (p) => `${p}:3:18: error: data set users: "data" (${join(ws.dir, 'data')}): it is a directory, not a file` },
     { data: '  users: { file: data/ragged.csv }', expected: (p) => `${p}:3:18: error: data set users: data/ragged.csv:3: bad CSV: Invalid Record Length: expect 2, got 1 on line 3` },
     { data: '  users: { file: data/unclosed.csv }', expected: (p) => `${p}:3:18: error: data set users: data/unclosed.csv:2: bad CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2` },
     { data: '  users: { file: data/empty.csv }', expected: (p) => `${p}:3:18: error: data set users: "data/empty.csv" (${join(ws.dir, 'data', 'empty.csv')}): the data set is empty: it has no rows` },
