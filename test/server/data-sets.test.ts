@@ -127,3 +127,14 @@ test('go-to-definition and rename of a data set name reach its key and every tem
     [find(text, 'users:'), find(text, 'users.email'), find(text, 'users.password')],
   );
 });
+
+test('a capture with the name of a data set is an error at the capture', async () => {
+  const text = file(SETS, '/x?e={{ users.email }}').replace('      - get: "/x?e={{ users.email }}"\n', '      - get: "/x?e={{ users.email }}"\n        capture: { users: json.id }\n');
+  const uri = uriOf();
+  await client.open(uri, text);
+  const published = await client.diagnosticsFor(uri, 1);
+  assert.deepEqual(
+    published.diagnostics.map((d) => [d.code, d.range.start]),
+    [['capture-named-like-data-set', find(text, 'users: json.id')]],
+  );
+});
