@@ -74,8 +74,13 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   const dataEntry = byKey.get('data');
   const data = dataEntry ? checkData(f, dataEntry, checked.variables) : undefined;
   if (data !== undefined) checked.data = data.sets;
-  const dataScope = new Map((data?.names ?? []).map((name) => [name, data!.sets.find((s) => s.name === name)]));
-  const dataColumns = new Map([...dataScope].map(([name, set]) => [name, set === undefined ? undefined : options.dataColumns?.(set)]));
+  // Every set with a usable name is in scope (reading a broken one is not a second error); columns only of valid ones.
+  const dataColumns = new Map(
+    (data?.names ?? []).map((name) => {
+      const set = data!.sets.find((s) => s.name === name);
+      return [name, set === undefined ? undefined : options.dataColumns?.(set)] as const;
+    }),
+  );
   const setup = byKey.get('setup');
   const setupCaptures = setup ? checkLifecycle(f, setup, { variables: checked.variables, setupCaptures: [], baseUrlGiven, captureLifetime: 'in setup, teardown and every scenario' }, checked) : [];
   const teardown = byKey.get('teardown');
