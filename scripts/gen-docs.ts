@@ -258,6 +258,12 @@ function scenarioSections(): string {
   return out.join('\n');
 }
 
+function dataSetSection(): string {
+  const data = schemaAt(['data']);
+  if (data?.type !== 'map') throw new Error('gen-docs: data is no longer a map in the schema');
+  return ['### `data` set keys', '', `${data.description} ${data.values.description}${k6Link(data.link)}`, '', keyTable(keysOrFail(['data', 'users']))].join('\n');
+}
+
 function stepSection(): string {
   const flow = schemaAt([...SCENARIO, 'flow']);
   const step = schemaAt(STEP);
@@ -442,6 +448,7 @@ function reference(): string {
       'editor its completion, hover and diagnostics, and `schemas/volley.schema.json`.',
     topLevelSection(),
     httpSection(),
+    dataSetSection(),
     scenarioSections(),
     stepSection(),
     unionObjectSection('### `think` range keys', [...STEP, 'think']),

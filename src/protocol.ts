@@ -146,6 +146,12 @@ export interface CheckFigures {
   fails: number;
 }
 
+export interface DataExhausted {
+  dataSet: string;
+  rows: number;
+  scenarios: string[];
+}
+
 export interface RunSummary {
   runId: string;
   startedAt: string;
@@ -160,6 +166,8 @@ export interface RunSummary {
   checks?: CheckFigures[];
   /** `setup:` and `teardown:` as they ran (k6's `scenario: setup` / `teardown` tags), measured apart from the scenarios. */
   lifecycle?: ScenarioFigures[];
+  /** `unique` data sets whose rows ran out, and the scenarios that therefore started no more iterations. */
+  dataExhausted?: DataExhausted[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
 }

@@ -13,6 +13,8 @@ import type { Exchange } from './http/exchange';
 import type { Origin } from './http/origin';
 import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
+import { ScenarioData, ticketIndex, type DataRow } from './data/picks';
+import type { ExecutionTuple } from './segments';
 
 export { createHttpAgent } from './http/agent';
 export type { HttpAgent, HttpSession } from './http/agent';
@@ -25,6 +27,8 @@ export interface FlowDeps {
   env: Record<string, string | undefined>;
   /** What `setup:` captured: read-only values every iteration starts with, over the file's variables. */
   setupData?: Readonly<Record<string, unknown>>;
+  /** The process's own execution segment: data rows are numbered across segments by its stripe. */
+  dataSegment?: ExecutionTuple;
 }
 
 export interface VUState {
@@ -63,6 +67,8 @@ class FlowVU implements VUState {
   readonly jar: VUCookieJar | null;
   interrupted = false;
   inRequest = false;
+  /** The rows of the data sets the flow reads, by set name (also `ctx.data`). */
+  rows: Record<string, DataRow> | undefined;
   /** Set once the VU's first iteration has begun: `once` steps are skipped from then on. */
   begun = false;
   private thinkTimer: NodeJS.Timeout | null = null;
@@ -114,10 +120,21 @@ export class FlowRunner {
   private readonly noReuse: boolean;
   private readonly cookies: boolean;
   private readonly cookiesPerIteration: boolean;
+  /** The data sets the flow reads; undefined when none, so an iteration without data does no data work. */
+  private readonly data: ScenarioData | undefined;
+  /**
+   * Fixes the rows an iteration holds, before it starts (the VU pool asks); false when a `unique` set ran
+   * out, and the scenario then starts no more iterations. Absent when the flow reads no data set.
+   */
+  readonly claim: ((state: VUState) => boolean) | undefined;
 
   constructor(private readonly deps: FlowDeps) {
     const scenario = deps.plan.scenarios[deps.scenarioIndex];
     if (!scenario) throw new Error(`no scenario at index ${deps.scenarioIndex}`);
+    const sets = (deps.plan.data ?? []).filter((set) => scenario.dataSets?.includes(set.name) === true);
+    const data = sets.length > 0 ? new ScenarioData(sets, deps.scenarioIndex, deps.plan.scenarios.length, ticketIndex(deps.dataSegment)) : undefined;
+    this.data = data;
+    this.claim = data === undefined ? undefined : (state) => data.claim((state as FlowVU).rows!);
     this.scenarioName = scenario.name;
     this.noReuse = deps.plan.http.noVUConnectionReuse;
     this.cookies = deps.plan.http.cookies !== 'off';
@@ -154,6 +171,7 @@ export class FlowRunner {
 
   newVU(id: number): VUState {
     const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies);
+    if (this.data !== undefined) vu.ctx.data = vu.rows = this.data.rowsFor(id);
     for (const [name, value] of this.vuVariables) vu.vars[name] = value;
     this.resetVariables(vu);
     return vu;

@@ -17,7 +17,7 @@ import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { RunLedger, type LedgerSecond } from './ledger';
 import { MetricsRegistry } from './metrics/registry';
 import type { Plan, ScenarioPlan } from './scenario/plan';
-import type { WorkShare } from './segments';
+import { ExecutionTuple, type WorkShare } from './segments';
 import { warmUpIfNeeded } from './warmup';
 
 export interface StartRunOptions {
@@ -32,6 +32,8 @@ export interface StartRunOptions {
   runId?: string;
   /** Run only this part of every scenario (k6's execution segment, or a worker thread's part). */
   share?: WorkShare;
+  /** A worker thread's process's own segment (its `share` is a part of it): data rows are numbered by it. */
+  processSegment?: ExecutionTuple;
   /**
    * Each second's measurements before they are folded, for a thread or process that merges parts; `final`
    * for the last, partial second, measured after every scenario had ended.
@@ -80,9 +82,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     emit({ type: 'log', t: seconds(), level: 'error', message });
   };
 
+  const dataSegment = options.processSegment ?? (options.share instanceof ExecutionTuple ? options.share : undefined);
   const executors: Executor[] = selected.map(({ scenario, index }) => {
     const recorder = registry.scenario(index);
-    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env, setupData: options.setupData });
+    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env, setupData: options.setupData, dataSegment });
     return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name), share: options.share });
   });
 

@@ -25,7 +25,7 @@ import {
   type PathSegment,
   type SchemaNode,
 } from '../engine/scenario';
-import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS } from '../engine/scenario/template';
+import { TEMPLATE_BUILTINS, TEMPLATE_HELPERS, isTemplateIdentifier } from '../engine/scenario/template';
 import { metricType, parseMetricKey } from '../engine/scenario/threshold-expr';
 import type { AnalysedDocument } from './documents';
 import { cursorContext, type CursorContext } from './cursor';
@@ -35,6 +35,10 @@ import { builtinDoc, helperDoc, metricDoc, thresholdKeyDoc, THRESHOLDS_LINK } fr
 import { METRIC_TYPE_DESCRIPTIONS } from '../engine/scenario/format/metric-types';
 import { CAPTURE_SOURCE_DESCRIPTIONS } from '../engine/scenario/format/capture-sources';
 import { unquote } from './line-index';
+import type { DataSetDef } from './model';
+import { dataFilePath, inspectDataFile } from '../engine/scenario/data-files';
+import { readdirSync, type Dirent } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { scenarioSnippet, stageSnippet, stepSnippets, withoutDash } from './snippets';
 
 const RETRIGGER = Command.create('Suggest', 'editor.action.triggerSuggest');
@@ -50,6 +54,7 @@ export function complete(doc: AnalysedDocument, position: Position): CompletionI
     case 'key':
       return keyPositionItems(doc, context);
     case 'value':
+      if (context.path[context.path.length - 1] === 'file') return filePathItems(doc, context.prefix, context.range);
       return valueItems(context.path, context.range, context.inFlow);
     default:
       return [];
@@ -360,6 +365,51 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
   }));
 }
 
+/** `{{ users.‸`: the columns of the set's file, from its header (or the keys of a JSON file's objects). */
+function columnItems(doc: AnalysedDocument, set: DataSetDef, range: Range): CompletionItem[] {
+  const file = doc.file;
+  if (file === undefined || set.file === undefined) return [];
+  const facts = inspectDataFile(dataFilePath(file, set.file));
+  // A column whose name is not an identifier is read as users['first name'], not offered after the dot.
+  return (facts.columns ?? [])
+    .filter((column) => isTemplateIdentifier(column))
+    .map((column, i) => ({
+      label: column,
+      kind: CompletionItemKind.Field,
+      detail: `column of ${set.name}`,
+      documentation: markdown(`**${set.name}.${column}**: a column of \`${set.file}\` (${facts.rows} rows), in the row the iteration holds`),
+      sortText: String(i).padStart(4, '0'),
+      textEdit: edit(range, column),
+    }));
+}
+
+/** `file:` values: the files and folders beside the scenario file, following what is typed. */
+function filePathItems(doc: AnalysedDocument, prefix: string, range: Range): CompletionItem[] {
+  const file = doc.file;
+  if (file === undefined) return [];
+  const typed = prefix.replace(/^["']/, '');
+  const folder = typed.slice(0, typed.lastIndexOf('/') + 1);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(resolve(dirname(file), folder === '' ? '.' : folder), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isFile()))
+    .map((e) => {
+      const directory = e.isDirectory();
+      const data = /\.(csv|json)$/i.test(e.name);
+      return {
+        label: directory ? `${e.name}/` : e.name,
+        kind: directory ? CompletionItemKind.Folder : CompletionItemKind.File,
+        sortText: `${directory ? 1 : data ? 0 : 2}${e.name}`,
+        textEdit: edit(range, `${folder}${e.name}${directory ? '/' : ''}`),
+        command: directory ? RETRIGGER : undefined,
+      };
+    });
+}
+
 function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, '\\$&');
 }
@@ -370,6 +420,9 @@ function escapeSnippet(text: string): string {
 function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { kind: 'template' }>): CompletionItem[] {
   if (context.env) return [];
   const model = doc.model;
+  const member = /([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*$/.exec(doc.lines.lines[context.range.start.line].text.slice(0, context.range.start.character));
+  const dataSet = member ? model.dataSets.find((d) => d.name === member[1]) : undefined;
+  if (dataSet !== undefined) return columnItems(doc, dataSet, context.range);
   const items: CompletionItem[] = [];
   for (const v of model.variables) {
     items.push({
@@ -384,6 +437,19 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
   // The captures of the flow's earlier steps, then (outside setup) every capture of setup.
   const [first, scenarioName, flow, scenarioStep] = context.path;
   const inScenario = first === 'scenarios' && flow === 'flow' && typeof scenarioStep === 'number';
+  if (inScenario) {
+    for (const d of model.dataSets) {
+      items.push({
+        label: d.name,
+        kind: CompletionItemKind.Struct,
+        detail: 'data set',
+        documentation: markdown(`**${d.name}**: data set from \`${d.file ?? '?'}\`: read a column of the iteration's row, \`{{ ${d.name}.column }}\``),
+        sortText: `0${d.name}`,
+        textEdit: edit(context.range, `${d.name}.`),
+        command: RETRIGGER,
+      });
+    }
+  }
   const inLifecycle = (first === 'setup' || first === 'teardown') && typeof scenarioName === 'number';
   if (inScenario || inLifecycle) {
     const owner = inScenario ? String(scenarioName) : first;

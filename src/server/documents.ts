@@ -8,6 +8,7 @@ import { IncrementalParser } from '../engine/scenario/incremental';
 import type { ScenarioDiagnostic } from '../engine/scenario/plan';
 import { fileURLToPath } from 'node:url';
 import { unreadableBodyFiles } from '../engine/scenario/body-files';
+import { dataFileDiagnostics, dataFilePath, inspectDataFile } from '../engine/scenario/data-files';
 import { CheckCache, checkDocument, type CheckResult } from '../engine/scenario/validate';
 import { LineIndex } from './line-index';
 import { buildModel, ModelCache, type DocumentModel } from './model';
@@ -35,14 +36,26 @@ export class AnalysedDocument {
     return this.checked.diagnostics;
   }
 
-  /** The files of `multipart:` parts that cannot be read, asked of the disk each time (they come and go). */
-  get bodyFileDiagnostics(): ScenarioDiagnostic[] {
-    if (!this.uri.startsWith('file:')) return [];
-    return unreadableBodyFiles(this.checked.checked, fileURLToPath(this.uri));
+  /** The scenario file's path, for an open file on disk. */
+  get file(): string | undefined {
+    return this.uri.startsWith('file:') ? fileURLToPath(this.uri) : undefined;
+  }
+
+  /**
+   * The files of `multipart:` parts that cannot be read, asked of the disk each time (they come and go),
+   * and the data files that cannot be used (read again only when changed on disk).
+   */
+  get fileDiagnostics(): ScenarioDiagnostic[] {
+    const file = this.file;
+    if (file === undefined) return [];
+    return [...unreadableBodyFiles(this.checked.checked, file), ...dataFileDiagnostics(this.checked.checked.data, file)];
   }
 
   private get checked(): CheckResult {
-    return (this.checkCache ??= checkDocument(this.scenario, this.state?.checks));
+    const file = this.file;
+    // A data set's columns come from its file's header, so `{{ users.emial }}` is an error as you type.
+    const dataColumns = file === undefined ? undefined : (set: { file: string }) => inspectDataFile(dataFilePath(file, set.file)).columns;
+    return (this.checkCache ??= checkDocument(this.scenario, this.state?.checks, { dataColumns }));
   }
 
   get model(): DocumentModel {

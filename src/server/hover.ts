@@ -11,12 +11,13 @@ import { builtinDoc, helperDoc, thresholdKeyDoc, THRESHOLDS_LINK } from '../engi
 import type { EstimateStore } from './estimates';
 import { nameAt, type NameSymbol } from './names';
 import { sizingDoc } from './sizing';
-import type { DocumentModel } from './model';
+import type { DataSetDef, DocumentModel } from './model';
+import { dataFilePath, inspectDataFile } from '../engine/scenario/data-files';
 
 export function hover(doc: AnalysedDocument, position: Position, estimates: EstimateStore): Hover | null {
   const model = doc.model;
   const name = nameAt(model, position);
-  if (name) return { contents: { kind: MarkupKind.Markdown, value: nameDoc(model, name.symbol) }, range: name.range };
+  if (name) return { contents: { kind: MarkupKind.Markdown, value: nameDoc(model, name.symbol, doc.file) }, range: name.range };
 
   const scenarioDoc = doc.scenario;
   const location = scenarioDoc.locate(scenarioDoc.offsetAt(position));
@@ -99,7 +100,7 @@ function thresholdExpressionDoc(key: string, expression: string): string | undef
   return `**${expression}**: passes when ${subject} ${COMPARISON_WORDS[parsed.op]} ${parsed.value}${unit}.\n\n[k6 thresholds](${THRESHOLDS_LINK})`;
 }
 
-function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
+function nameDoc(model: DocumentModel, symbol: NameSymbol, scenarioFile?: string): string {
   switch (symbol.kind) {
     case 'variable':
       return symbol.def
@@ -119,5 +120,21 @@ function nameDoc(model: DocumentModel, symbol: NameSymbol): string {
       return builtinDoc('env', symbol.name) ?? symbol.name;
     case 'helper':
       return helperDoc(symbol.name) ?? symbol.name;
+    case 'column':
+      return `**${symbol.name}**: a column of the data set's row the iteration holds`;
+    case 'data':
+      return dataSetDoc(symbol.name, symbol.def, scenarioFile);
   }
+}
+
+/** File, pick, and the file's rows and columns (remembered while the file is unchanged). */
+function dataSetDoc(name: string, def: DataSetDef | undefined, scenarioFile: string | undefined): string {
+  if (def === undefined) return `**${name}**: not defined — add it under \`data:\``;
+  const lines = [`**${name}**: data set from \`${def.file ?? '?'}\`, pick \`${def.pick ?? 'sequential'}\``];
+  if (def.file !== undefined && scenarioFile !== undefined) {
+    const facts = inspectDataFile(dataFilePath(scenarioFile, def.file));
+    lines.push('', facts.problem !== undefined ? `Cannot be used: ${facts.problem.message}` : `${facts.rows} rows; columns: ${facts.columns.map((c) => `\`${c}\``).join(', ')}`);
+  }
+  lines.push('', `Templates read a column of the iteration's row: \`{{ ${name}.column }}\`.`);
+  return lines.join('\n');
 }

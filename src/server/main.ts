@@ -27,7 +27,7 @@ const documents = new TextDocuments(TextDocument);
 const cache = new DocumentCache();
 const runEstimates = new RunEstimates();
 const estimates = new EstimateStore(runEstimates);
-const diagnostics = new DiagnosticsPublisher(connection, cache, (doc) => [...doc.bodyFileDiagnostics, ...estimateDiagnostics(doc, estimates)]);
+const diagnostics = new DiagnosticsPublisher(connection, cache, (doc) => [...doc.fileDiagnostics, ...estimateDiagnostics(doc, estimates)]);
 
 connection.onInitialize((params): InitializeResult => {
   const debounce = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;

@@ -20,6 +20,12 @@ export interface VariableDef extends NamedKey {
   value: unknown;
 }
 
+/** A `data:` set: `file` and `pick` as written. */
+export interface DataSetDef extends NamedKey {
+  file: string | undefined;
+  pick: string | undefined;
+}
+
 export interface CaptureDef extends NamedKey {
   scenario: string;
   stepIndex: number;
@@ -72,6 +78,7 @@ export interface ThresholdInfo extends NamedKey {
 
 export interface DocumentModel {
   variables: VariableDef[];
+  dataSets: DataSetDef[];
   scenarios: ScenarioInfo[];
   lifecycle: LifecycleInfo[];
   thresholds: ThresholdInfo[];
@@ -106,6 +113,7 @@ export function buildModel(doc: ScenarioDocument, cache?: ModelCache): DocumentM
 function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): DocumentModel {
   const model: DocumentModel = {
     variables: [],
+    dataSets: [],
     scenarios: [],
     lifecycle: [],
     thresholds: [],
@@ -122,6 +130,16 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
       for (const p of pair.value.items) {
         const named = namedKey(doc, p);
         if (named) model.variables.push({ ...named, value: isScalar(p.value) ? p.value.value : undefined });
+      }
+    } else if (key === 'data' && isMap(pair.value)) {
+      for (const p of pair.value.items) {
+        const named = namedKey(doc, p);
+        if (!named) continue;
+        const text = (k: string): string | undefined => {
+          const v = isMap(p.value) ? p.value.get(k) : undefined;
+          return typeof v === 'string' ? v : undefined;
+        };
+        model.dataSets.push({ ...named, file: text('file'), pick: text('pick') });
       }
     } else if (key === 'scenarios' && isMap(pair.value)) {
       for (const p of pair.value.items) {

@@ -1,12 +1,13 @@
 // Variables and captures as symbols: what a name under the cursor refers to, and every place that
 // defines or reads it. Go-to-definition, references, rename and hover share this.
 import type { Position, Range } from '../engine/scenario';
-import { captureFor, flowSteps, type CaptureDef, type DocumentModel, type TemplateRef, type VariableDef } from './model';
+import { captureFor, flowSteps, type CaptureDef, type DataSetDef, type DocumentModel, type TemplateRef, type VariableDef } from './model';
 
 export type NameSymbol =
   | { kind: 'variable'; name: string; def: VariableDef | undefined }
   | { kind: 'capture'; name: string; scenario: string; defs: CaptureDef[] }
-  | { kind: 'builtin' | 'env' | 'helper'; name: string };
+  | { kind: 'builtin' | 'env' | 'helper' | 'column'; name: string }
+  | { kind: 'data'; name: string; def: DataSetDef | undefined };
 
 export interface NameAt {
   symbol: NameSymbol;
@@ -25,6 +26,9 @@ export function nameAt(model: DocumentModel, position: Position): NameAt | undef
   for (const def of model.variables) {
     if (contains(def.nameRange, position)) return { symbol: { kind: 'variable', name: def.name, def }, range: def.nameRange, reference: undefined };
   }
+  for (const def of model.dataSets) {
+    if (contains(def.nameRange, position)) return { symbol: { kind: 'data', name: def.name, def }, range: def.nameRange, reference: undefined };
+  }
   for (const flow of [...model.scenarios, ...model.lifecycle]) {
     for (const step of flow.steps) {
       for (const c of step.captures) {
@@ -42,16 +46,20 @@ function captureSymbol(model: DocumentModel, scenario: string, name: string): Na
   return { kind: 'capture', name, scenario, defs };
 }
 
-/** A template name: a capture of its scenario's flow when one has that name, else a variable. */
+/** A template name: a capture of its scenario's flow when one has that name, else a variable, else a data set. */
 export function resolve(model: DocumentModel, ref: TemplateRef): NameSymbol {
+  if (ref.kind === 'data') return { kind: 'data', name: ref.name, def: model.dataSets.find((d) => d.name === ref.name) };
   if (ref.kind !== 'variable') return { kind: ref.kind, name: ref.name };
   const capture = captureFor(model, ref.scenario, ref.stepIndex, ref.name);
   if (capture) return captureSymbol(model, capture.scenario, ref.name);
-  return { kind: 'variable', name: ref.name, def: model.variables.find((v) => v.name === ref.name) };
+  const variable = model.variables.find((v) => v.name === ref.name);
+  const dataSet = variable === undefined ? model.dataSets.find((d) => d.name === ref.name) : undefined;
+  if (dataSet !== undefined) return { kind: 'data', name: ref.name, def: dataSet };
+  return { kind: 'variable', name: ref.name, def: variable };
 }
 
 export function definitions(symbol: NameSymbol): Range[] {
-  if (symbol.kind === 'variable') return symbol.def ? [symbol.def.nameRange] : [];
+  if (symbol.kind === 'variable' || symbol.kind === 'data') return symbol.def ? [symbol.def.nameRange] : [];
   if (symbol.kind === 'capture') return symbol.defs.map((d) => d.nameRange);
   return [];
 }

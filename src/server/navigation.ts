@@ -26,8 +26,8 @@ export function references(doc: AnalysedDocument, position: Position, includeDec
   return ranges.map((range) => ({ uri: doc.uri, range }));
 }
 
-function renameable(symbol: NameSymbol): symbol is Extract<NameSymbol, { kind: 'variable' | 'capture' }> {
-  return symbol.kind === 'variable' || symbol.kind === 'capture';
+function renameable(symbol: NameSymbol): symbol is Extract<NameSymbol, { kind: 'variable' | 'capture' | 'data' }> {
+  return symbol.kind === 'variable' || symbol.kind === 'capture' || symbol.kind === 'data';
 }
 
 export function prepareRename(doc: AnalysedDocument, position: Position): { range: Range; placeholder: string } | null {
@@ -50,7 +50,7 @@ export function rename(doc: AnalysedDocument, position: Position, newName: strin
   const found = nameAt(doc.model, position)!;
   const symbol = found.symbol;
   if (target === null || !renameable(symbol)) return {};
-  const problem = nameProblem(newName, symbol.kind === 'capture' ? 'capture' : 'variable');
+  const problem = nameProblem(newName, symbol.kind === 'capture' ? 'capture' : symbol.kind === 'data' ? 'data set' : 'variable');
   if (problem !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a valid name: ${problem.message}`);
   if (HELPER_NAMES.has(newName)) {
     throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is the name of a template helper: choose another`);
@@ -58,9 +58,10 @@ export function rename(doc: AnalysedDocument, position: Position, newName: strin
   const model = doc.model;
   const clash =
     model.variables.some((v) => v.name === newName) ||
-    model.scenarios.some((s) => (symbol.kind === 'variable' || s.name === symbol.scenario) && s.steps.some((st) => st.captures.some((c) => c.name === newName)));
+    model.dataSets.some((d) => d.name === newName) ||
+    model.scenarios.some((s) => (symbol.kind !== 'capture' || s.name === symbol.scenario) && s.steps.some((st) => st.captures.some((c) => c.name === newName)));
   if (clash && newName !== symbol.name) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is already a variable or capture name here: choose another`);
+    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is already a variable, data set or capture name here: choose another`);
   }
   const edits: TextEdit[] = [...definitions(symbol), ...referencesOf(model, symbol)].map((range) => ({ range, newText: newName }));
   return { changes: { [doc.uri]: edits } };

@@ -24,7 +24,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   scenario: ['executors', 'flow'],
   cache: ['flow', 'scenario'],
   thresholds: [],
-  file: ['cache', 'flow', 'scenario', 'thresholds'],
+  data: [],
+  file: ['cache', 'data', 'flow', 'scenario', 'thresholds'],
   index: ['cache', 'file', 'flow', 'scenario'],
 };
 

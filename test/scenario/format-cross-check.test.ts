@@ -90,6 +90,7 @@ function cell(text: string): string {
 const SECTIONS: Record<ObjectKind, string> = {
   file: '### Top-level keys',
   http: '### `http`',
+  dataSet: '### `data` set keys',
   scenario: '### Scenario keys',
   stage: '### Stages',
   step: '### Step keys',

@@ -35,7 +35,7 @@ const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
 };
 
 /** The objects of the description; each has its section in docs/scenario-format.md. */
-export type ObjectKind = 'file' | 'http' | 'scenario' | 'stage' | 'step' | 'check' | 'think' | 'filePart' | 'threshold';
+export type ObjectKind = 'file' | 'http' | 'dataSet' | 'scenario' | 'stage' | 'step' | 'check' | 'think' | 'filePart' | 'threshold';
 
 export interface KeyAtPath {
   /** A concrete path: map keys replaced by a sample name, list indexes by 0. */
@@ -49,6 +49,7 @@ function kindOf(parent: ReadonlyArray<string | number>): ObjectKind {
   const last = parent[parent.length - 1];
   if (parent.length === 0) return 'file';
   if (parent[0] === 'http') return 'http';
+  if (parent[0] === 'data') return 'dataSet';
   if (parent[0] === 'thresholds') return 'threshold';
   // `setup:` and `teardown:` are lists of the same steps as a flow.
   if ((parent[0] === 'setup' || parent[0] === 'teardown') && parent.length === 2) return 'step';

@@ -7,6 +7,7 @@ import { runLifecycle, type LifecycleResult, type LifecycleRun, type LifecycleSt
 import { planInfo, selectScenarios } from '../run';
 import { exitCodeOf } from '../ledger';
 import { startParallelRun } from '../workers/parallel-run';
+import { exhaustedDataSets } from '../data/picks';
 import type { Plan } from '../scenario/plan';
 import type { NdjsonWriter } from '../output/ndjson';
 import { Redactor, envNamesReadBy } from '../output/redact';
@@ -179,6 +180,8 @@ export function startSession(options: SessionOptions): Session {
     if (failure !== undefined) return engineFailure(failure);
     if (summary) {
       if (stages.length > 0) summary.lifecycle = stages;
+      const exhausted = exhaustedDataSets(plan.data ?? [], plan.scenarios.map((s) => s.name));
+      if (exhausted.length > 0) summary.dataExhausted = exhausted;
       emit({ type: 'summary', summary });
     }
     const exitCode = setupFailure !== undefined ? EXIT.scriptException : summary ? exitCodeOf(summary, stopping) : EXIT.externalAbort;

@@ -202,6 +202,10 @@ export abstract class BaseExecutor<V> implements Executor, VUPoolOwner<V> {
     this.onError?.(error);
   }
 
+  exhausted(): void {
+    this.stop();
+  }
+
   /** The scenario is over: account, clear every timer, close the VUs. */
   protected finish(): void {
     if (this.phase === 'done') return;

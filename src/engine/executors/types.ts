@@ -13,6 +13,11 @@ export interface IterationRunner<V> {
   /** Cut the VU's running iteration short; its `runIteration` promise then resolves (false). */
   interrupt(vu: V): void;
   closeVU(vu: V): Promise<void>;
+  /**
+   * Asked before each iteration starts, when present: false means the runner has nothing left to run
+   * (a `unique` data set ran out), and the scenario starts no more iterations.
+   */
+  readonly claim?: ((vu: V) => boolean) | undefined;
 }
 
 /**

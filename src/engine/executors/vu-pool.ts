@@ -24,6 +24,8 @@ export interface VUPoolOwner<V> {
   poolIdle(): void;
   /** A rejected iteration or a VU that could not be created. */
   failed(error: unknown): void;
+  /** The runner refused to start an iteration (its data ran out): start no more. */
+  exhausted(): void;
 }
 
 export class VUHandle<V> {
@@ -161,6 +163,14 @@ export class VUPool<V> {
   }
 
   private launch(handle: VUHandle<V>): void {
+    const claim = this.runner.claim;
+    if (claim !== undefined && !claim(handle.vu)) {
+      // Counted busy by the caller: stop the schedule first, so the release below can finish the scenario.
+      handle.state = 'running';
+      this.owner.exhausted();
+      this.release(handle);
+      return;
+    }
     handle.state = 'running';
     handle.interrupted = false;
     handle.startedAt = this.clock.now();

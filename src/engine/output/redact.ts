@@ -110,8 +110,9 @@ export function envNamesReadBy(plan: unknown): Set<string> {
   const visit = (value: unknown): void => {
     if (value === null || typeof value !== 'object' || seen.has(value)) return;
     seen.add(value);
-    // A capture's RegExp has a `source` too, but it matches responses; it is not a template.
-    if (value instanceof RegExp) return;
+    // A capture's RegExp has a `source` too, but it matches responses; it is not a template. File bytes
+    // (multipart parts, data sets) hold no templates, and walking them would visit every byte.
+    if (value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return;
     const source = (value as { source?: unknown }).source;
     if (typeof source === 'string') {
       for (const match of source.matchAll(/\benv\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\benv\s*\[\s*["']([^"']+)["']\s*\]/g)) {

@@ -81,6 +81,7 @@ export function toSummaryExport(summary: RunSummary): Record<string, unknown> {
     thresholds: summary.thresholds,
     scenarios: summary.scenarios,
     ...(summary.lifecycle ? { lifecycle: summary.lifecycle } : {}),
+    ...(summary.dataExhausted ? { dataExhausted: summary.dataExhausted } : {}),
     diagnoses: summary.diagnoses,
   };
 }

@@ -325,6 +325,10 @@ export function formatTextSummary(summary: RunSummary, options: TextSummaryOptio
 
   for (const s of summary.scenarios) out.push(...scenarioSection(s, summary.durationMs, d));
   for (const s of summary.lifecycle ?? []) out.push(...lifecycleSection(s, d));
+  for (const e of summary.dataExhausted ?? []) {
+    const scenarios = e.scenarios.map((s) => `"${s}"`).join(', ');
+    out.push(`  ${d(`! data set ${e.dataSet}: all ${e.rows} unique rows were used; scenario ${scenarios} started no more iterations`, Ansi.Yellow)}`, '');
+  }
   if (summary.diagnoses.length > 0) out.push(...diagnosesSection(summary.diagnoses, d));
   return out.join('\n') + '\n';
 }

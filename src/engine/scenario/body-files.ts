@@ -3,6 +3,7 @@
 // that cannot be read is an error at its `file:` value.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readProblem } from '../data/load';
 import type { MultipartPart, ScenarioDiagnostic } from './plan';
 import type { CheckedFile } from './validate';
 
@@ -17,7 +18,7 @@ export function readBodyFiles(checked: CheckedFile, scenarioFile: string): Scena
       try {
         content = readFileSync(path);
       } catch (error) {
-        content = reason(error);
+        content = readProblem(error);
       }
       read.set(path, content);
     }
@@ -31,11 +32,11 @@ export function readBodyFiles(checked: CheckedFile, scenarioFile: string): Scena
 export function unreadableBodyFiles(checked: CheckedFile, scenarioFile: string): ScenarioDiagnostic[] {
   return problems(checked, scenarioFile, (_part, path) => {
     try {
-      if (statSync(path).isDirectory()) return reason({ code: 'EISDIR' });
+      if (statSync(path).isDirectory()) return readProblem({ code: 'EISDIR' });
       accessSync(path, constants.R_OK);
       return undefined;
     } catch (error) {
-      return reason(error);
+      return readProblem(error);
     }
   });
 }
@@ -57,10 +58,3 @@ function problems(checked: CheckedFile, scenarioFile: string, problemOf: (part: 
   return diagnostics;
 }
 
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory, not a file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
-}

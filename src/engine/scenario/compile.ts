@@ -2,7 +2,7 @@
 // one place they are written), durations in ms, templates already compiled, and the whole Plan frozen.
 import { basename } from 'node:path';
 import { parseDuration } from './duration';
-import type { CookieMode, ExecutorPlan, ExecutorType, Plan, ScenarioPlan, Stage, StepPlan } from './plan';
+import type { CookieMode, DataSetPlan, ExecutorPlan, ExecutorType, Plan, ScenarioPlan, Stage, StepPlan } from './plan';
 import { SCHEMA, scenarioSchema, type ObjectSchema, type SchemaNode } from './schema';
 import type { CheckedFile, CheckedScenario, CheckedStep } from './validate';
 
@@ -10,7 +10,7 @@ import type { CheckedFile, CheckedScenario, CheckedStep } from './validate';
  * Builds the Plan from a document that validated without errors (see loadScenario). Missing required
  * values mean the caller skipped validation; that is a programming error and throws.
  */
-export function compileScenario(checked: CheckedFile, file: string): Plan {
+export function compileScenario(checked: CheckedFile, file: string, data: DataSetPlan[] = []): Plan {
   const httpSchema = SCHEMA.properties.http as ObjectSchema;
   const timeoutMs = checked.http.timeoutMs ?? defaultMs(httpSchema.properties.timeout);
   const plan: Plan = {
@@ -29,6 +29,7 @@ export function compileScenario(checked: CheckedFile, file: string): Plan {
     setup: withTimeouts(checked.setup ?? [], timeoutMs),
     teardown: withTimeouts(checked.teardown ?? [], timeoutMs),
     scenarios: checked.scenarios.map((s) => compileScenarioPlan(s, timeoutMs)),
+    ...(data.length > 0 ? { data } : {}),
     thresholds: checked.thresholds,
   };
   return deepFreeze(plan);
@@ -50,6 +51,7 @@ function compileScenarioPlan(s: CheckedScenario, httpTimeoutMs: number): Scenari
     startTimeMs: num(s, 'startTime', defaultMs(props.startTime)),
     gracefulStopMs: num(s, 'gracefulStop', defaultMs(props.gracefulStop)),
     steps,
+    ...(s.dataSets !== undefined ? { dataSets: s.dataSets } : {}),
   };
 }
 

@@ -4,6 +4,9 @@ import { compileScenario } from './compile';
 import { parseScenarioDocument, type ScenarioDocument } from './document';
 import type { Plan, ScenarioDiagnostic } from './plan';
 import { readBodyFiles } from './body-files';
+import { DataFileReader } from './data-files';
+import type { SharedDataTable } from '../data/table';
+import type { DataSetPlan } from './plan';
 import { checkDocument, sortDiagnostics, validateDocument } from './validate';
 
 export type { CursorLocation, PathSegment, ScenarioDocument } from './document';
@@ -44,6 +47,11 @@ export interface LoadOptions {
    * that cannot be read is an error. Off only to check a document's text alone (the JSON Schema's peer).
    */
   readBodyFiles?: boolean;
+  /**
+   * The data sets' tables as the main thread read them, by set name: a worker thread takes them (shared
+   * memory) instead of reading the files again. Only with readBodyFiles.
+   */
+  dataTables?: Readonly<Record<string, SharedDataTable>>;
 }
 
 export function loadScenario(text: string, file: string, options: LoadOptions = {}): LoadResult {
@@ -53,16 +61,24 @@ export function loadScenario(text: string, file: string, options: LoadOptions = 
 
 /** For callers that already parsed (the language server keeps the document). */
 export function loadDocument(doc: ScenarioDocument, file: string, options: LoadOptions = {}): LoadResult {
-  const checkedDocument = checkDocument(doc);
+  const readFiles = options.readBodyFiles ?? true;
+  // Data files are read before the check, so that templates reading a column the file lacks are errors there.
+  const dataFiles = readFiles ? new DataFileReader(file, options.dataTables) : undefined;
+  const checkedDocument = checkDocument(doc, undefined, dataFiles === undefined ? undefined : { dataColumns: dataFiles.columns });
   const checked = checkedDocument.checked;
   const diagnostics = checkedDocument.diagnostics;
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined };
-  if (options.readBodyFiles ?? true) {
+  let data: DataSetPlan[] = [];
+  if (dataFiles !== undefined) {
     const unreadable = readBodyFiles(checked, file);
-    if (unreadable.length > 0) return { diagnostics: sortDiagnostics([...diagnostics, ...unreadable]), plan: undefined };
+    const dataSets = dataFiles.plans(checked.data ?? [], checked.scenarios.length);
+    data = dataSets.plans;
+    if (unreadable.length > 0 || dataSets.diagnostics.length > 0) {
+      return { diagnostics: sortDiagnostics([...diagnostics, ...unreadable, ...dataSets.diagnostics]), plan: undefined };
+    }
   }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined };
   try {
-    return { diagnostics, plan: compileScenario(checked, file) };
+    return { diagnostics, plan: compileScenario(checked, file, data) };
   } catch (error) {
     const zero = { line: 0, character: 0 };
     const internal: ScenarioDiagnostic = {

@@ -2,6 +2,8 @@
 // `compileScenario` (./compile.ts) from a document that validated without errors, so every field here
 // is already checked: durations are milliseconds, defaults are applied, templates are compiled.
 
+import type { DataPick, DataTable } from '../data/table';
+
 /** Zero-based line and character, as in LSP; `end` is exclusive. */
 export interface Position {
   line: number;
@@ -39,6 +41,8 @@ export interface TemplateContext {
   iteration: number;
   scenario: string;
   env: Record<string, string | undefined>;
+  /** The rows this iteration holds, by data set name (`{{ users.email }}`); absent when the flow reads none. */
+  data?: Readonly<Record<string, { field(column: string): unknown }>>;
 }
 
 /**
@@ -178,6 +182,8 @@ export interface ScenarioPlan {
   startTimeMs: number;
   gracefulStopMs: number;
   steps: StepPlan[];
+  /** The names of the data sets its steps read (`{{ users.email }}`): each iteration holds one row of each; absent when none. */
+  dataSets?: string[];
 }
 
 export type ConnectionMode = 'per-vu' | 'shared';
@@ -220,6 +226,18 @@ export interface ThresholdPlan {
   range: Range;
 }
 
+/** A `data:` set: a CSV or JSON file read once before the run, its rows handed to iterations by `pick`. */
+export interface DataSetPlan {
+  name: string;
+  /** As written: relative to the scenario file. */
+  file: string;
+  pick: DataPick;
+  /** Where `file:`'s value is, for errors about the file. */
+  range: Range;
+  /** The file's rows, in memory shared by the process's threads (src/engine/data). */
+  table: DataTable;
+}
+
 export interface Plan {
   /** Path of the scenario file as given. */
   file: string;
@@ -230,6 +248,8 @@ export interface Plan {
   /** `setup:` and `teardown:` (k6's setup() and teardown()): run once by the test; empty when absent. */
   setup: StepPlan[];
   teardown: StepPlan[];
+  /** `data:`: absent or empty when the file has none. */
+  data?: DataSetPlan[];
   scenarios: ScenarioPlan[];
   thresholds: ThresholdPlan[];
 }

@@ -686,6 +686,40 @@ export const SCHEMA: ObjectSchema = {
         'Constants every template can read as `{{ name }}`. Names are identifiers and may not be ' +
         `${unavailableNamesText()}.`,
     },
+    data: {
+      type: 'map',
+      keyName: 'data set name',
+      keyFormat: 'identifier',
+      values: {
+        type: 'object',
+        description: 'A data file and how its rows are handed to iterations.',
+        properties: {
+          file: {
+            type: 'string',
+            description:
+              'The file, relative to the scenario file: CSV (RFC 4180, a header row names the columns) or `.json` ' +
+              '(an array of objects, one per row). Read once before the run and shared by every worker and VU.',
+          },
+          pick: {
+            type: 'string',
+            enum: ['sequential', 'random', 'unique', 'per-vu'],
+            enumDescriptions: [
+              'The test\'s n-th iteration of the scenario reads row n mod rows (k6\'s `iterationInTest`), across worker threads and execution segments.',
+              'Any row, drawn anew each iteration.',
+              'Each row at most once in the whole test; when rows run out, the scenario starts no more iterations (the summary says so).',
+              'VU n (global, 1-based) keeps row (n − 1) mod rows for its whole life.',
+            ],
+            default: 'sequential',
+            description: 'Which row an iteration holds (fixed when the iteration starts: every template of it reads the same row).',
+          },
+        },
+        required: ['file'],
+      },
+      description:
+        'Test data: each set is a CSV or JSON file whose rows iterations read as `{{ name.column }}` ' +
+        '(`{{ users.email }}`), one row per iteration (k6\'s `SharedArray`).',
+      link: `${K6}/javascript-api/k6-data/sharedarray/`,
+    },
     setup: lifecycleFlow(
       'Steps run once, before any scenario starts (k6\'s `setup()`); their captures are read-only values ' +
         'for every iteration of every scenario and for `teardown`. A request that fails or a check that fails ' +

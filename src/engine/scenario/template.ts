@@ -10,6 +10,8 @@ import { TEMPLATE_BUILTIN_NAMES, TEMPLATE_HELPER_DESCRIPTIONS, type HelperDescri
 export interface TemplateScope {
   /** Names a template may read, besides the built-ins vu, iteration, scenario, env.NAME and helpers. */
   names: ReadonlySet<string>;
+  /** Data sets (`data:`) by name, with their columns when the file's header was read; `{{ users.email }}`. */
+  data?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 export interface TemplateProblem {
@@ -25,7 +27,9 @@ export interface TemplateReference {
   name: string;
   offset: number;
   length: number;
-  kind: 'variable' | 'builtin' | 'env' | 'helper';
+  kind: 'variable' | 'builtin' | 'env' | 'helper' | 'data' | 'column';
+  /** For a `column`: the data set it belongs to. */
+  dataSet?: string;
 }
 
 export interface CompiledTemplate {
@@ -496,6 +500,7 @@ function parseIdentifier(st: ParseState, t: Token): Evaluator {
     if (name === 'iteration') return (ctx) => ctx.iteration;
     return (ctx) => ctx.scenario;
   }
+  if (st.scope.data?.has(name) === true) return parseDataRead(st, t, st.scope.data.get(name));
   if (st.scope.names.has(name)) {
     st.references.push({ name, offset: t.offset, length: t.length, kind: 'variable' });
     return (ctx) => {
@@ -527,6 +532,50 @@ function parseIdentifier(st: ParseState, t: Token): Evaluator {
     ...(suggestion !== undefined ? { suggestion } : {}),
   });
   return UNDEFINED;
+}
+
+/** `set.column` or `set['column']`: a column of the row the iteration holds. */
+function parseDataRead(st: ParseState, setToken: Token, columns: readonly string[] | undefined): Evaluator {
+  const set = setToken.text;
+  st.references.push({ name: set, offset: setToken.offset, length: setToken.length, kind: 'data' });
+  const example = `${set}.${columns?.[0] ?? 'column'}`;
+  let columnToken: Token | undefined;
+  const t = peek(st);
+  if (isPunct(t, '.')) {
+    next(st);
+    const n = next(st);
+    if (n.kind !== 'ident') throw new SyntaxProblem(n.offset, n.length, `expected a column name after "${set}.", found ${describe(n)}`);
+    columnToken = n;
+  } else if (isPunct(t, '[')) {
+    next(st);
+    const n = next(st);
+    if (n.kind !== 'string') throw new SyntaxProblem(n.offset, n.length, `read a column by its name: ${example} or ${set}['a column']`);
+    expect(st, ']', 'to close "["');
+    // The reference covers the quoted text, not the quotes.
+    columnToken = { ...n, offset: n.offset + 1, length: Math.max(0, n.length - 2) };
+  }
+  if (columnToken === undefined) {
+    st.problems.push({
+      offset: setToken.offset,
+      length: setToken.length,
+      code: 'data-set-without-column',
+      message: `"${set}" is a data set: read one column of the iteration's row, e.g. {{ ${example} }}`,
+    });
+    return UNDEFINED;
+  }
+  const column = columnToken.text;
+  st.references.push({ name: column, offset: columnToken.offset, length: columnToken.length, kind: 'column', dataSet: set });
+  if (columns !== undefined && !columns.includes(column)) {
+    const suggestion = didYouMean(column, columns);
+    st.problems.push({
+      offset: columnToken.offset,
+      length: columnToken.length,
+      code: 'unknown-column',
+      message: `data set "${set}" has no column "${column}"${suggestion !== undefined ? ` — did you mean "${suggestion}"?` : ''} (its columns: ${columns.join(', ')})`,
+      ...(suggestion !== undefined ? { suggestion } : {}),
+    });
+  }
+  return parsePostfix(st, (ctx) => ctx.data?.[set]?.field(column));
 }
 
 function parseEnv(st: ParseState, envToken: Token): Evaluator {

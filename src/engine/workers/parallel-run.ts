@@ -19,6 +19,7 @@ import { createHealthSampler } from '../metrics/health';
 import { MetricsRegistry } from '../metrics/registry';
 import { planInfo, selectScenarios, startRun, type RunHandle, type StartRunOptions } from '../run';
 import type { Plan } from '../scenario/plan';
+import { sharedTables } from '../scenario/data-files';
 import { ExecutionTuple, FULL_TUPLE, specOf } from '../segments';
 import type { FromWorker, ToWorker, WorkerHealth, WorkerSetup } from './protocol';
 
@@ -152,6 +153,7 @@ class ParallelRun {
         worker: i,
         workers,
         warmUp: options.warmUp ?? true,
+        dataTables: sharedTables(plan.data),
       };
       const thread = spawnWorker(setup);
       thread.on('message', (message: FromWorker) => this.onMessage(i, message));

@@ -2,6 +2,7 @@
 // the plan; it sends every second's window (mergeable measurements, not statistics), its log lines and
 // diagnoses, and its summary at the end; the main thread merges and reports the run as one.
 import type { RegistryWindow, RunEvent, RunSummary } from '../../protocol';
+import type { SharedDataTable } from '../data/table';
 import type { SegmentSpec } from '../segments';
 
 /** workerData of a worker thread: everything it needs to compile and run its part on its own. */
@@ -21,6 +22,8 @@ export interface WorkerSetup {
   workers: number;
   /** Warm the JIT up before `ready` when this worker's arrival rate needs it (StartRunOptions.warmUp). */
   warmUp: boolean;
+  /** The data sets' tables, read once by the main thread: shared memory every worker reads, not copies. */
+  dataTables?: Record<string, SharedDataTable>;
 }
 
 /** Health figures that only the worker's own loop and HTTP agent know. */

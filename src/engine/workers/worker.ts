@@ -22,14 +22,15 @@ export function runWorkerThread(): void {
   let handle: RunHandle | undefined;
   let stopRequested: { hard: boolean } | undefined;
 
-  const loaded = loadScenario(setup.text, setup.file);
+  const loaded = loadScenario(setup.text, setup.file, { dataTables: setup.dataTables });
   if (loaded.plan === undefined) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     send({ type: 'failed', message: `worker ${setup.worker}: the scenario does not compile${first ? `: ${first.message}` : ''}` });
     return;
   }
   const plan = loaded.plan;
-  const share = composeShares(tupleFromSpec(setup.segment), new SegmentSequence(evenSequence(setup.workers)).tuple(setup.worker));
+  const processSegment = tupleFromSpec(setup.segment);
+  const share = composeShares(processSegment, new SegmentSequence(evenSequence(setup.workers)).tuple(setup.worker));
 
   const start = (): void => {
     let window: { window: RegistryWindow; final: boolean } | undefined;
@@ -39,6 +40,7 @@ export function runWorkerThread(): void {
       setupData: setup.setupData,
       runId: setup.runId,
       share,
+      processSegment,
       // The main thread runs the doctor on the merged seconds, preflight included.
       preflight: false,
       onWindow: (_t, w, final) => {

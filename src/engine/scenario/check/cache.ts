@@ -32,7 +32,8 @@ export class CheckCache {
 export function checkScenarioBlock(f: Findings, entry: Entry, context: FlowContext, cache: CheckCache | undefined): ScenarioResult {
   const block = cache ? f.doc.blockOf(entry.pair) : undefined;
   if (!cache || !block) return checkScenario(f, entry, context);
-  const contextKey = `${context.baseUrlGiven ? 1 : 0}:${Object.keys(context.variables).join(',')}:${context.setupCaptures.join(',')}`;
+  const data = [...(context.data ?? [])].map(([name, columns]) => `${name}(${columns?.join(',') ?? '?'})`).join(',');
+  const contextKey = `${context.baseUrlGiven ? 1 : 0}:${Object.keys(context.variables).join(',')}:${context.setupCaptures.join(',')}:${data}`;
   const hit = cache.scenarios.get(block.key);
   if (hit && hit.context === contextKey && (!hit.lineBound || hit.line === block.line)) {
     cache.last.reused++;

@@ -135,7 +135,7 @@ function readStatuses(f: Findings, entry: Entry): number[] | undefined {
 export function checkCaptures(
   f: Findings,
   entry: Entry,
-  context: { variables: Readonly<Record<string, unknown>>; setupCaptures: readonly string[] },
+  context: { variables: Readonly<Record<string, unknown>>; setupCaptures: readonly string[]; data?: ReadonlyMap<string, unknown> },
   lifetime = 'for the rest of the iteration',
 ): CapturePlan[] | undefined {
   const map = expectMap(f, entry, 'a map of names to sources such as json.items[0].id');
@@ -147,7 +147,10 @@ export function checkCaptures(
       ok = false;
       continue;
     }
-    if (Object.prototype.hasOwnProperty.call(context.variables, e.key)) {
+    if (context.data?.has(e.key) === true) {
+      f.error('capture-named-like-data-set', `capture ${e.key} has the name of a data set, which templates read instead ({{ ${e.key}.column }}): rename the capture`, e.keyNode);
+      ok = false;
+    } else if (Object.prototype.hasOwnProperty.call(context.variables, e.key)) {
       f.warning('capture-shadows-variable', `capture ${e.key} hides the variable of the same name ${lifetime}: rename one of them`, e.keyNode);
     } else if (context.setupCaptures.includes(e.key)) {
       f.warning('capture-shadows-setup', `capture ${e.key} hides setup's capture of the same name ${lifetime}: rename one of them`, e.keyNode);

@@ -6,6 +6,7 @@ import type { ConnectionMode, CookieMode, ThresholdPlan } from '../plan';
 import { SCHEMA, type ObjectSchema } from '../schema';
 import { checkScenarioBlock, type CheckCache } from './cache';
 import type { Findings } from './findings';
+import { checkData, type CheckedDataSet } from './data';
 import { checkFlow, type CheckedStep, type FlowContext } from './flow';
 import { replaceFix } from './fixes';
 import { deref, describe, entries, expectMap, isEmpty, misspelled, missingKey, readName, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
@@ -30,10 +31,18 @@ export interface CheckedFile {
   teardown: CheckedStep[] | undefined;
   scenarios: CheckedScenario[];
   thresholds: ThresholdPlan[];
+  /** `data:`: the valid data sets (absent when the file has none). */
+  data?: CheckedDataSet[];
+}
+
+/** What the caller knows beyond the document. */
+export interface CheckOptions {
+  /** A data set's columns, from its file's header (../data-files.ts); undefined when the file could not be read. */
+  dataColumns?: (set: { name: string; file: string }) => readonly string[] | undefined;
 }
 
 /** Fills `checked` as it goes, so that what was found before an internal error is still returned. */
-export function checkFile(f: Findings, cache: CheckCache | undefined, checked: CheckedFile): void {
+export function checkFile(f: Findings, cache: CheckCache | undefined, checked: CheckedFile, options: CheckOptions = {}): void {
   const root = deref(f, f.doc.yaml.contents as Node | null);
   if (isEmpty(root)) {
     if (f.doc.syntaxDiagnostics.some((d) => d.severity === 'error')) return;
@@ -62,6 +71,16 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   const variables = byKey.get('variables');
   if (variables) checkVariables(f, variables, checked.variables);
   const baseUrlGiven = baseUrl !== undefined;
+  const dataEntry = byKey.get('data');
+  const data = dataEntry ? checkData(f, dataEntry, checked.variables) : undefined;
+  if (data !== undefined) checked.data = data.sets;
+  // Every set with a usable name is in scope (reading a broken one is not a second error); columns only of valid ones.
+  const dataColumns = new Map(
+    (data?.names ?? []).map((name) => {
+      const set = data!.sets.find((s) => s.name === name);
+      return [name, set === undefined ? undefined : options.dataColumns?.(set)] as const;
+    }),
+  );
   const setup = byKey.get('setup');
   const setupCaptures = setup ? checkLifecycle(f, setup, { variables: checked.variables, setupCaptures: [], baseUrlGiven, captureLifetime: 'in setup, teardown and every scenario' }, checked) : [];
   const teardown = byKey.get('teardown');
@@ -69,7 +88,7 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   const stepNames: string[] = [];
   const scenarios = byKey.get('scenarios');
   if (scenarios) {
-    checkScenarios(f, scenarios, { variables: checked.variables, setupCaptures, baseUrlGiven }, cache, checked.scenarios, stepNames);
+    checkScenarios(f, scenarios, { variables: checked.variables, setupCaptures, baseUrlGiven, data: dataColumns }, cache, checked.scenarios, stepNames);
   } else if (!misspelled(fileEntries, allowed, 'scenarios')) {
     const first = fileEntries[0]?.keyNode ?? root;
     missingKey(f, 'the file has no scenarios: add `scenarios:` with at least one scenario', first, root, undefined, 'scenarios');

@@ -27,6 +27,8 @@ export interface FlowContext {
   baseUrlGiven: boolean;
   /** How long this flow's captures live, for messages: a scenario's, "for the rest of the iteration". */
   captureLifetime?: string;
+  /** The file's data sets with their columns when known: a scenario's iterations read them, setup and teardown do not. */
+  data?: ReadonlyMap<string, readonly string[] | undefined>;
 }
 
 export interface CheckedFlow {
@@ -36,6 +38,8 @@ export interface CheckedFlow {
   stepNames: string[];
   /** Every name the flow's steps capture, broken steps' too: templates reading them are not a second error. */
   captureNames: string[];
+  /** The data sets the flow's templates read. */
+  dataSets?: string[];
 }
 
 /** `owner` names the flow in messages: `the flow of scenario "browse"`, `setup`. */
@@ -63,8 +67,9 @@ export function checkFlow(f: Findings, entry: Entry, owner: string, executor: Ex
   const steps: CheckedStep[] = [];
   const stepNames: string[] = [];
   const seen = new Map<string, number>();
+  const dataRead = new Set<string>();
   items.forEach((item, index) => {
-    const scope: StepScope = { names: inScope, visible, capturedBy, index };
+    const scope: StepScope = { names: inScope, visible, capturedBy, index, data: context.data, dataRead };
     const step = checkStep(f, item, index, seq, scope, names[index], context);
     if (step) {
       // Think steps have no metrics of their own: the same pause twice in a flow is normal.
@@ -98,7 +103,7 @@ export function checkFlow(f: Findings, entry: Entry, owner: string, executor: Ex
       last,
     );
   }
-  return { steps: steps.length === items.length ? steps : [], stepNames, captureNames: [...capturedBy.keys()] };
+  return { steps: steps.length === items.length ? steps : [], stepNames, captureNames: [...capturedBy.keys()], dataSets: [...dataRead] };
 }
 
 /** The names a flow item's `capture:` map gives, valid or not. */

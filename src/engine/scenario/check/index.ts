@@ -6,11 +6,11 @@
 import type { ScenarioDocument } from '../document';
 import type { ScenarioDiagnostic, Severity } from '../plan';
 import type { CheckCache } from './cache';
-import { checkFile, type CheckedFile } from './file';
+import { checkFile, type CheckedFile, type CheckOptions } from './file';
 import { Findings } from './findings';
 
 export { CheckCache } from './cache';
-export type { CheckedFile } from './file';
+export type { CheckedFile, CheckOptions } from './file';
 export type { CheckedScenario } from './scenario';
 export type { CheckedStep } from './flow';
 
@@ -23,12 +23,12 @@ export function validateDocument(doc: ScenarioDocument, cache?: CheckCache): Sce
   return checkDocument(doc, cache).diagnostics;
 }
 
-export function checkDocument(doc: ScenarioDocument, cache?: CheckCache): CheckResult {
+export function checkDocument(doc: ScenarioDocument, cache?: CheckCache, options?: CheckOptions): CheckResult {
   const findings = new Findings(doc);
   const checked: CheckedFile = { name: undefined, baseUrl: undefined, http: {}, variables: {}, setup: undefined, teardown: undefined, scenarios: [], thresholds: [] };
   if (cache) cache.last = { checked: 0, reused: 0 };
   try {
-    checkFile(findings, cache, checked);
+    checkFile(findings, cache, checked, options);
   } catch (error) {
     // A bug here must not take the language server or the CLI down with a stack trace.
     findings.report('error', 'internal-error', `internal error while checking the file: ${String(error)}`, doc.rangeAt(0, 0));

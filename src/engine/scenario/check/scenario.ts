@@ -15,6 +15,8 @@ export interface CheckedScenario {
   /** Scenario keys that were given and valid: integers, durations in ms, stages. */
   values: Record<string, number | Stage[]>;
   steps: CheckedStep[];
+  /** The data sets its flow reads. */
+  dataSets?: string[];
 }
 
 export interface ScenarioResult {
@@ -94,6 +96,7 @@ export function checkScenario(f: Findings, entry: Entry, context: FlowContext): 
   if (flow) {
     const checked = checkFlow(f, flow, `the flow of scenario "${name}"`, executor, context);
     scenario.steps = checked.steps;
+    if (checked.dataSets !== undefined && checked.dataSets.length > 0) scenario.dataSets = checked.dataSets;
     result.stepNames = checked.stepNames;
   }
   return result;

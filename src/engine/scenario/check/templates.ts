@@ -17,10 +17,14 @@ export interface StepScope {
   capturedBy: Map<string, Array<{ index: number; name: string }>>;
   /** The step being checked. */
   index: number;
+  /** Data sets templates may read (`{{ users.email }}`), with their columns when known. */
+  data?: ReadonlyMap<string, readonly string[] | undefined>;
+  /** Collects the data sets the flow's templates read. */
+  dataRead?: Set<string>;
 }
 
 export function checkTemplate(f: Findings, node: Scalar, source: string, scope: StepScope): Template {
-  const compiled = compileTemplate(source, { names: scope.names });
+  const compiled = compileTemplate(source, { names: scope.names, data: scope.data });
   // Problems are offsets into `source`; numbers and booleans are written as themselves.
   for (const p of compiled.problems) {
     const { range, exact } = innerRange(f.doc, node, p.offset, p.length);
@@ -29,6 +33,7 @@ export function checkTemplate(f: Findings, node: Scalar, source: string, scope: 
     f.error(code, p.message, range, fixes);
   }
   for (const ref of compiled.references) {
+    if (ref.kind === 'data') scope.dataRead?.add(ref.name);
     if (ref.kind !== 'variable' || !scope.names.has(ref.name) || scope.visible.has(ref.name)) continue;
     const by = (scope.capturedBy.get(ref.name) ?? []).find((c) => c.index >= scope.index);
     if (!by) continue;
