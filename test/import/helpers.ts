@@ -1,0 +1,36 @@
+// Shared by the import tests: import with the real CLI, then hold the output to the real validator.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { volley, type Finished, type Workspace } from '../cli/helpers';
+
+export interface Imported extends Finished {
+  /** The scenario file written with -o. */
+  file: string;
+  text: string;
+}
+
+/** `volley import INPUT -o NAME …flags`, asserting exit 0 and that `volley validate` accepts the file. */
+export async function importValid(ws: Workspace, input: string, name: string, flags: string[] = []): Promise<Imported> {
+  const file = join(ws.dir, name);
+  const r = await volley(ws, ['import', input, '-o', file, ...flags]);
+  assert.equal(r.code, 0, `import failed: ${r.stderr}`);
+  const text = readFileSync(file, 'utf8');
+  const validated = await volley(ws, ['validate', file]);
+  assert.equal(validated.code, 0, `the imported file does not validate:\n${validated.stdout}\n${text}`);
+  assert.equal(validated.stdout, '', `the imported file has diagnostics:\n${validated.stdout}\n${text}`);
+  return { ...r, file, text };
+}
+
+/** Fails naming the secret when any of `secrets` appears in `text`. */
+export function assertNoSecret(text: string, secrets: readonly string[]): void {
+  for (const secret of secrets) assert.ok(!text.includes(secret), `the secret "${secret}" was written into the output:\n${text}`);
+}
+
+/** A bounded run of the imported file: one worker, no run store, quiet; exit 0 expected. */
+export async function runImported(ws: Workspace, file: string, env: Record<string, string> = {}): Promise<Finished> {
+  const flags = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+  const r = await volley(ws, ['run', file, '--quiet', '--no-store', '--workers', '1', ...flags]);
+  assert.equal(r.code, 0, `run failed (${r.code}):\n${r.stdout}\n${r.stderr}\n${readFileSync(file, 'utf8')}`);
+  return r;
+}
