@@ -27,10 +27,21 @@ export function assertNoSecret(text: string, secrets: readonly string[]): void {
   for (const secret of secrets) assert.ok(!text.includes(secret), `the secret "${secret}" was written into the output:\n${text}`);
 }
 
-/** A bounded run of the imported file: one worker, no run store, quiet; exit 0 expected. */
-export async function runImported(ws: Workspace, file: string, env: Record<string, string> = {}): Promise<Finished> {
+export interface RunFigures {
+  requests: number;
+  checksPassed: number;
+  checksFailed: number;
+}
+
+/**
+ * A bounded run of the imported file (its default executor: 1 VU, 1 iteration per scenario): one
+ * worker, no run store, quiet; exit 0 expected. Returns the summary's request and check counts.
+ */
+export async function runImported(ws: Workspace, file: string, env: Record<string, string> = {}): Promise<RunFigures> {
   const flags = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-  const r = await volley(ws, ['run', file, '--quiet', '--no-store', '--workers', '1', ...flags]);
+  const summary = `${file}.summary.json`;
+  const r = await volley(ws, ['run', file, '--quiet', '--no-store', '--workers', '1', '--summary-export', summary, ...flags]);
   assert.equal(r.code, 0, `run failed (${r.code}):\n${r.stdout}\n${r.stderr}\n${readFileSync(file, 'utf8')}`);
-  return r;
+  const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
+  return { requests: metrics.http_reqs?.count ?? 0, checksPassed: metrics.checks?.passes ?? 0, checksFailed: metrics.checks?.fails ?? 0 };
 }

@@ -85,7 +85,7 @@ Exit code 1 when any file has an error, else 0.`,
       help,
     ],
     details: `Endpoints: GET /health, GET /products?page=N, GET /products/:id, POST /login {user,password},
-POST /cart {id,user}, GET /cart/:cartId. Without --run it serves until Ctrl-C. The run flags apply with --run.
+POST /cart {id,user}, GET /cart/:cartId, and its OpenAPI document at GET /openapi.json. Without --run it serves until Ctrl-C. The run flags apply with --run.
 
 Examples:
   volley demo

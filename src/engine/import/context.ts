@@ -3,11 +3,25 @@
 // always the same NAME, and the names are listed in the output's header comment.
 import type { ImportWarning, ImportedRequest, SourceLocation } from './model';
 
-/** Names of headers, fields, parameters and cookies whose values are credentials. */
-const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|apikey|auth(?!or)|session|sess(id)?$|^sid$|jwt|credential|signature|csrf|xsrf|private[-_]?key|^key$/i;
+/** Last words of names (headers, fields, parameters, cookies) whose values are credentials. */
+const SECRET_LAST_WORD = /^(.*(token|password|passwd|secret|sessid|sessionid)|pass|pwd|passphrase|auth|authorization|session|sid|jwt|credentials?|signature|csrf|xsrf|apikey|cookie)$/;
+/** Words before a last word `key` that make it a credential: api_key, private-key, X-Access-Key. */
+const KEY_QUALIFIERS = new Set(['api', 'private', 'secret', 'access', 'auth', 'subscription', 'license']);
 
+/**
+ * Whether a name says its value is a credential, by its last word: `access_token`, `X-API-Key`,
+ * `PHPSESSID`, `password`, but not `token_type`, `secret_scanning` or `bypass_mode`.
+ */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  const last = words[words.length - 1];
+  if (last === undefined) return false;
+  if (last === 'key') return words.length === 1 || KEY_QUALIFIERS.has(words[words.length - 2]);
+  return SECRET_LAST_WORD.test(last);
 }
 
 /** `x-api-key` → `X_API_KEY`: an environment variable name from any text. */

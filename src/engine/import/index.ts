@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ExecutorType } from '../scenario/plan';
 import { ImportContext } from './context';
 import { importCurl, outputDirOf } from './curl';
+import { importOpenApi } from './openapi';
 import { ImportError, type ImportKind, type ImportWarning, type ImportedDocument } from './model';
 import { writeScenario } from './scenario-writer';
 
@@ -45,6 +46,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'curl':
       return importCurl(text, context, { cwd: options.cwd, outputDir });
     case 'openapi':
+      return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
     case 'http':
     case 'postman':
     case 'har':
