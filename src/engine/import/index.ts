@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ExecutorType } from '../scenario/plan';
 import { ImportContext } from './context';
 import { importCurl, outputDirOf } from './curl';
+import { importHttpFile } from './http-file';
 import { importOpenApi } from './openapi';
 import { ImportError, type ImportKind, type ImportWarning, type ImportedDocument } from './model';
 import { writeScenario } from './scenario-writer';
@@ -48,6 +49,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'openapi':
       return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
     case 'http':
+      return importHttpFile(text, context);
     case 'postman':
     case 'har':
       throw new ImportError('HAR import is not available yet: export the requests as cURL ("Copy all as cURL") and import that');
@@ -72,7 +74,7 @@ export function detectKind(text: string): ImportKind {
     const info = doc.info as Record<string, unknown> | undefined;
     if (Array.isArray(doc.item) && info && (typeof info._postman_id === 'string' || String(info.schema ?? '').includes('postman'))) return 'postman';
   }
-  if (/^(###|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+|@[\w-]+\s*=)/m.test(text)) return 'http';
+  if (/^(###|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE|CONNECT)\s+\S+|@[\w-]+\s*=)/m.test(text)) return 'http';
   throw new ImportError(
     'cannot tell what this is: not a curl command, a HAR log, an OpenAPI / Swagger document, a Postman collection or an .http file; name it with --from',
     { line: 1, column: 1 },
