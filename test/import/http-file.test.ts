@@ -104,7 +104,7 @@ test('.http: file variables, system variables and request references become vari
   assert.match(imported.text, /get: \/carts\/\{\{ cartId \}\}\?expand=items&at=\{\{ isoTime\(\) \}\}/);
   assert.match(imported.text, /# warning: @no-redirect has no equivalent in a scenario: ignored/);
   assert.match(imported.text, /#   > \{%\n\s+#     client\.test/, 'the response script is kept as a comment');
-  assert.match(imported.stderr, /shop\.http:33:11: warning: \{\{tenant\}\} is not defined in the file/);
+  assert.match(imported.stderr, /shop\.http:33:11: warning: \{\{tenant\}\} is not defined in the file \(one of its environments\?\): read from env\.TENANT/);
 
   for (let run = 1; run <= 2; run++) {
     answered.length = 0;

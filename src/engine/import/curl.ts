@@ -2,12 +2,11 @@
 // at unquoted newlines, `;` and `&&`; line continuations; bash's $'…' strings (Chromium writes a body with
 // control characters or `!` that way); then each command's words from shell-quote, the parser most of npm
 // uses for shell words, and curl's flags.
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse as parseShell, quote as quoteShell } from 'shell-quote';
 import type { ImportContext } from './context';
 import { ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type MultipartPart, type SourceLocation } from './model';
-import { addHeader, commonOrigin, headerOf, removeHeader, setCookies, setTextBody, setUrl } from './request-parts';
+import { addHeader, commonOrigin, fileRelativeToOutput, headerOf, removeHeader, setCookies, setTextBody, setUrl } from './request-parts';
 
 export interface CurlOptions {
   /** Where `-F name=@file` paths are relative to (the shell's directory: the current one). */
@@ -387,12 +386,12 @@ function multipartParts(form: Array<[string, string]>, step: ImportedRequest, co
       continue;
     }
     const [path, ...attributes] = raw.slice(1).split(';');
-    const absolute = isAbsolute(path) ? path : resolve(options.cwd, path);
-    if (!existsSync(absolute)) {
+    const file = fileRelativeToOutput(path, options.cwd, options.outputDir);
+    if (file === undefined) {
       context.warn(`-F ${name}=@${path}: no such file here, so the part is left out (a scenario's files must exist to validate)`, undefined, step);
       continue;
     }
-    const part: { file: string; contentType?: string; filename?: string } = { file: relative(options.outputDir, absolute) || '.' };
+    const part: { file: string; contentType?: string; filename?: string } = { file };
     for (const attribute of attributes) {
       const [key, ...rest] = attribute.split('=');
       if (key.trim() === 'type') part.contentType = rest.join('=');

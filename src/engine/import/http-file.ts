@@ -3,11 +3,11 @@
 // (`{{login.response.body.$.token}}`) as a capture on the named request. No library parses this syntax
 // on its own (REST Client's and httpyac's parsers live inside their extensions), so it is read here.
 import type { ImportContext } from './context';
-import { envNameOf, isSecretName } from './context';
+import { isSecretName } from './context';
 import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type SourceLocation } from './model';
 import { addHeader, commonOrigin, headerOf, removeHeader, setTextBody } from './request-parts';
-import { parseJsonWithTemplates, rewriteTemplates } from './templates';
-import { IDENTIFIER_PATTERN, nameProblem } from '../scenario/names';
+import { parseJsonWithTemplates, rewriteTemplates, systemTemplate, undefinedVariable } from './templates';
+import { nameProblem } from '../scenario/names';
 
 interface RawRequest {
   name?: string;
@@ -220,7 +220,12 @@ class HttpConverter {
   /** One `{{ … }}` of the file as a Volley template. */
   private template(inner: string, step: ImportedRequest): string {
     const system = /^\$(\w+)\s*(.*)$/.exec(inner);
-    if (system) return this.systemVariable(system[1], system[2].trim(), step);
+    if (system) {
+      const helper = systemTemplate(system[1], system[2].trim(), this.context, this.here, step);
+      if (helper !== undefined) return helper;
+      this.context.warn(`{{${inner}}} has no Volley helper: left out`, this.here, step);
+      return '';
+    }
     const reference = /^([\w-]+)\.response\.(body|headers)\.?(.*)$/.exec(inner);
     if (reference) return this.requestReference(reference[1], reference[2], reference[3], step);
     const volleyName = this.variableNames.get(inner);
@@ -230,44 +235,7 @@ class HttpConverter {
       return this.context.secretTemplate(fileValue, inner, `the file variable @${inner}`);
     }
     if (fileValue !== undefined) return this.rewrite(fileValue, step);
-    if (IDENTIFIER_PATTERN.test(inner.replace(/[.-]/g, '_'))) {
-      const env = envNameOf(inner);
-      this.context.warn(`{{${inner}}} is not defined in the file (an environment of REST Client or httpyac?): read from env.${env}`, this.here, step);
-      this.context.secretEnv(`\0var:${inner}`, env, `{{${inner}}} of the .http file's environment`);
-      return `{{ env.${env} }}`;
-    }
-    this.context.warn(`{{${inner}}} cannot be converted: left out`, this.here, step);
-    return '';
-  }
-
-  private systemVariable(name: string, args: string, step: ImportedRequest): string {
-    switch (name) {
-      case 'guid':
-      case 'uuid':
-        return '{{ uuid() }}';
-      case 'randomInt': {
-        const [min, max] = args.split(/\s+/).map(Number);
-        // REST Client's max is exclusive, Volley's randomInt includes both ends.
-        if (Number.isInteger(min) && Number.isInteger(max)) return `{{ randomInt(${min}, ${max - 1}) }}`;
-        break;
-      }
-      case 'isoTimestamp':
-        return '{{ isoTime() }}';
-      case 'datetime':
-        if (/^iso8601/.test(args)) return '{{ isoTime() }}';
-        break;
-      case 'timestamp':
-        this.context.warn('{{$timestamp}} is in seconds; Volley has now() in milliseconds, used here', this.here, step);
-        return '{{ now() }}';
-      case 'processEnv':
-      case 'dotenv': {
-        const env = envNameOf(args.replace(/^%/, ''));
-        this.context.secretEnv(`\0env:${env}`, env, `the environment variable ${args.replace(/^%/, '')}`);
-        return `{{ env.${env} }}`;
-      }
-    }
-    this.context.warn(`{{$${name}${args ? ` ${args}` : ''}}} has no Volley helper: left out`, this.here, step);
-    return '';
+    return undefinedVariable(inner, 'file', this.context, this.here, step);
   }
 
   /** `login.response.body.$.token` → a capture `token` on the step named login, read as `{{ token }}`. */

@@ -5,6 +5,7 @@ import { ImportContext } from './context';
 import { importCurl, outputDirOf } from './curl';
 import { importHttpFile } from './http-file';
 import { importOpenApi } from './openapi';
+import { importPostman } from './postman';
 import { ImportError, type ImportKind, type ImportWarning, type ImportedDocument } from './model';
 import { writeScenario } from './scenario-writer';
 
@@ -51,6 +52,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'http':
       return importHttpFile(text, context);
     case 'postman':
+      return importPostman(text, context, { cwd: options.cwd, outputDir });
     case 'har':
       throw new ImportError('HAR import is not available yet: export the requests as cURL ("Copy all as cURL") and import that');
   }

@@ -93,3 +93,12 @@ export class ImportError extends Error {
     super(message);
   }
 }
+
+export function isSection(item: ImportedStep | ImportedSection): item is ImportedSection {
+  return item.kind === 'page' || item.kind === 'folder';
+}
+
+/** A flow's steps with its sections' steps in their place. */
+export function stepsOf(items: ReadonlyArray<ImportedStep | ImportedSection>): ImportedStep[] {
+  return items.flatMap((item) => (isSection(item) ? item.steps : [item]));
+}

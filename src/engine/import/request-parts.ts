@@ -1,6 +1,8 @@
 // Turning the parts of a recorded request (an absolute URL, header lines, a cookie header, a body with
 // its content type) into a step's keys, the same way for every importer that starts from raw requests
 // (cURL, HAR, Postman, .http).
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { ImportContext } from './context';
 import type { ImportedBody, ImportedRequest } from './model';
 import { COOKIE_NAME_PATTERN, HEADER_NAME_PATTERN } from '../scenario/names';
@@ -154,4 +156,13 @@ export function formFields(text: string): Record<string, string> | undefined {
     fields[name] = value;
   }
   return fields;
+}
+
+/**
+ * A file a request uploads, as a multipart `file:` path relative to the output's directory; undefined
+ * when it is not there (a scenario's files must exist for it to validate).
+ */
+export function fileRelativeToOutput(path: string, cwd: string, outputDir: string): string | undefined {
+  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
+  return existsSync(absolute) ? relative(outputDir, absolute) || '.' : undefined;
 }

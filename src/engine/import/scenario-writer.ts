@@ -6,7 +6,7 @@ import type { ExecutorType } from '../scenario/plan';
 import { SCENARIO_NAME_PATTERN } from '../scenario/names';
 import { requestStepName } from '../scenario/step-name';
 import type { ImportContext } from './context';
-import type { ImportedDocument, ImportedFlow, ImportedRequest, ImportedSection, ImportedStep } from './model';
+import { isSection, type ImportedDocument, type ImportedFlow, type ImportedRequest, type ImportedSection, type ImportedStep } from './model';
 
 export interface WriteOptions {
   /** What the header comment names as the source: the input file, or "standard input". */
@@ -72,7 +72,7 @@ function scenarioNode(doc: Document, flow: ImportedFlow, executor: ExecutorType)
   const steps = new YAMLSeq();
   const stepNames = new Set<string>();
   for (const item of flow.items) {
-    const nodes = item.kind === 'request' || item.kind === 'think' ? [stepNode(doc, item, stepNames)] : sectionNodes(doc, item, stepNames);
+    const nodes = isSection(item) ? sectionNodes(doc, item, stepNames) : [stepNode(doc, item, stepNames)];
     steps.items.push(...nodes);
   }
   scenario.set('flow', steps);
