@@ -95,7 +95,7 @@ Examples:
   {
     name: 'import',
     synopsis: 'volley import FILE|- [--from KIND] [-o OUT.volley.yaml] [flags]',
-    summary: 'make a scenario from cURL commands, an OpenAPI document, an .http file or a Postman collection',
+    summary: 'make a scenario from cURL commands, a HAR, an OpenAPI document, an .http file or a Postman collection',
     flags: [...IMPORT_FLAGS, help],
     details: `The result always passes volley validate. Secrets of the input (tokens, passwords, API keys,
 session cookies) are never written: they become {{ env.NAME }}, listed in the file's header comment.
@@ -106,6 +106,7 @@ Examples:
   pbpaste | volley import - --from curl
   volley import openapi.yaml --tag orders --executor constant-arrival-rate -o orders.volley.yaml
   volley import api.http -o api.volley.yaml
+  volley import recording.har --host api.example.com -o journey.volley.yaml
 
 Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },

@@ -7,7 +7,7 @@ import { IMPORT_KINDS, ImportError, importScenario, type ImportKind } from '../i
 import { EXECUTOR_TYPES } from '../scenario/schema';
 import type { ExecutorType } from '../scenario/plan';
 import { didYouMean } from '../scenario/suggest';
-import { UsageError, all, last, type FlagSpec, type ParsedArgs } from './args';
+import { UsageError, all, has, last, type FlagSpec, type ParsedArgs } from './args';
 import { systemReason } from './prepare';
 
 export const IMPORT_FLAGS: FlagSpec[] = [
@@ -16,6 +16,8 @@ export const IMPORT_FLAGS: FlagSpec[] = [
   { name: 'executor', value: 'NAME', description: 'the scenarios\' executor, with short smoke-test values (default per-vu-iterations: 1 VU, 1 iteration)' },
   { name: 'tag', value: 'TAG', repeatable: true, description: 'OpenAPI: only the operations with this tag (repeat for several)' },
   { name: 'operation', value: 'ID', repeatable: true, description: 'OpenAPI: only the operation with this operationId (repeat for several)' },
+  { name: 'include-assets', description: 'HAR: keep static assets (images, fonts, CSS, JS, media)' },
+  { name: 'host', value: 'HOST', repeatable: true, description: 'HAR: also keep the requests to HOST (repeat for several)' },
 ];
 
 export async function importCommand(args: ParsedArgs): Promise<number> {
@@ -51,6 +53,8 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
       executor: executor as ExecutorType,
       tags: all(args, 'tag'),
       operations: all(args, 'operation'),
+      includeAssets: has(args, 'include-assets'),
+      hosts: all(args, 'host'),
     });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;

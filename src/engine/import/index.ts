@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ExecutorType } from '../scenario/plan';
 import { ImportContext } from './context';
 import { importCurl, outputDirOf } from './curl';
+import { importHar } from './har';
 import { importHttpFile } from './http-file';
 import { importOpenApi } from './openapi';
 import { importPostman } from './postman';
@@ -24,6 +25,10 @@ export interface ImportOptions {
   tags: string[];
   /** OpenAPI: only these operationIds. */
   operations: string[];
+  /** HAR: keep images, fonts, CSS, JS and media. */
+  includeAssets: boolean;
+  /** HAR: hosts kept besides the main one. */
+  hosts: string[];
 }
 
 export interface ImportOutcome {
@@ -54,7 +59,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'postman':
       return importPostman(text, context, { cwd: options.cwd, outputDir });
     case 'har':
-      throw new ImportError('HAR import is not available yet: export the requests as cURL ("Copy all as cURL") and import that');
+      return importHar(text, context, { includeAssets: options.includeAssets, hosts: options.hosts });
   }
 }
 

@@ -92,7 +92,9 @@ export function addHeader(step: ImportedRequest, name: string, value: string, co
     return;
   }
   if (name.toLowerCase() === 'cookie' && setCookies(step, value, context)) return;
-  step.headers = { ...step.headers, [name]: context.headerValue(name, value) };
+  // The engine decodes gzip, deflate and br; a browser also offers zstd.
+  const sent = name.toLowerCase() === 'accept-encoding' ? value.split(',').map((v) => v.trim()).filter((v) => !/^zstd\b/i.test(v)).join(', ') : value;
+  step.headers = { ...step.headers, [name]: context.headerValue(name, sent) };
 }
 
 export function headerOf(step: ImportedRequest, name: string): string | undefined {
