@@ -26,6 +26,17 @@ after(async () => {
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
+/** The headers Chromium 131 writes for a fetch of the page (its client hints and fetch metadata). */
+function fetchHeaders(): string {
+  return `  -H 'Sec-Fetch-Dest: empty' \\
+  -H 'Sec-Fetch-Mode: cors' \\
+  -H 'Sec-Fetch-Site: same-origin' \\
+  -H 'User-Agent: ${UA}' \\
+  -H 'sec-ch-ua: "Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"' \\
+  -H 'sec-ch-ua-mobile: ?0' \\
+  -H 'sec-ch-ua-platform: "Linux"'`;
+}
+
 /** Chromium 131's "Copy all as cURL (bash)" of a page's three requests: commands joined by " ;\n". */
 function chromiumCopyAll(origin: string): string {
   return `curl '${origin}/products?page=2' \\
@@ -34,13 +45,7 @@ function chromiumCopyAll(origin: string): string {
   -H 'Connection: keep-alive' \\
   -b 'theme=dark; sid=${SESSION}' \\
   -H 'Referer: ${origin}/' \\
-  -H 'Sec-Fetch-Dest: empty' \\
-  -H 'Sec-Fetch-Mode: cors' \\
-  -H 'Sec-Fetch-Site: same-origin' \\
-  -H 'User-Agent: ${UA}' \\
-  -H 'sec-ch-ua: "Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"' \\
-  -H 'sec-ch-ua-mobile: ?0' \\
-  -H 'sec-ch-ua-platform: "Linux"' ;
+${fetchHeaders()} ;
 curl '${origin}/login' \\
   -H 'Accept: */*' \\
   -H 'Accept-Language: en-GB,en;q=0.9' \\
@@ -48,13 +53,7 @@ curl '${origin}/login' \\
   -H 'Content-Type: application/json' \\
   -H 'Origin: ${origin}' \\
   -H 'Referer: ${origin}/' \\
-  -H 'Sec-Fetch-Dest: empty' \\
-  -H 'Sec-Fetch-Mode: cors' \\
-  -H 'Sec-Fetch-Site: same-origin' \\
-  -H 'User-Agent: ${UA}' \\
-  -H 'sec-ch-ua: "Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"' \\
-  -H 'sec-ch-ua-mobile: ?0' \\
-  -H 'sec-ch-ua-platform: "Linux"' \\
+${fetchHeaders()} \\
   --data-raw $'{"user":"alice","password":"${PASSWORD.replace('!', '\\u0021')}","note":"it\\'s me"}' ;
 curl '${origin}/cart' \\
   -X 'PUT' \\

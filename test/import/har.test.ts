@@ -11,7 +11,7 @@ import type { ServerResponse } from 'node:http';
 import { chromium } from 'playwright-core';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from '../cli/helpers';
-import { assertNoSecret, importValid, runImported } from './helpers';
+import { Answers, assertNoSecret, importValid, runImported } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'har-pw-31';
@@ -19,7 +19,8 @@ const PASSWORD = 'har-pw-31';
 let ws: Workspace;
 let target: Target;
 let logins = 0;
-const answered: Array<[string, number]> = [];
+const answers = new Answers();
+const answered = answers.list;
 const current = (): { token: string; csrf: string; sid: string; cart: string } => ({
   token: `tok-${logins}-a1b2c3d4`,
   csrf: `csrf-${logins}-9f8e7d`,
@@ -27,12 +28,7 @@ const current = (): { token: string; csrf: string; sid: string; cart: string } =
   cart: `cart-${logins}-0042`,
 });
 
-function send(res: ServerResponse, path: string, status: number, type: string, body: string): void {
-  answered.push([path, status]);
-  res.statusCode = status;
-  res.setHeader('content-type', type);
-  res.end(body);
-}
+const send = (res: ServerResponse, path: string, status: number, type: string, body: string): void => answers.send(res, path, status, body, type);
 
 const PAGE_ONE = `<!doctype html><html><head><title>Shop</title><link rel="stylesheet" href="/style.css"></head>
 <body><img src="/logo.png"><script>
@@ -123,7 +119,7 @@ test('a HAR Chromium recorded: assets and other hosts left out, pages marked, a 
   assert.doesNotMatch(imported.text, /\n\s+cookies:|Cookie:/i, 'cookies are left to the jar');
 
   for (let run = 1; run <= 2; run++) {
-    answered.length = 0;
+    answers.clear();
     await runImported(ws, imported.file, { PASSWORD });
     assert.deepEqual(answered, [['/', 200], ['/api/login', 200], ['/api/cart', 201], ['/api/carts', 200], ['/page2', 200], ['/api/orders', 200]], `run ${run}`);
   }

@@ -1,6 +1,7 @@
 // Shared by the import tests: import with the real CLI, then hold the output to the real validator.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { volley, type Finished, type Workspace } from '../cli/helpers';
 
@@ -44,4 +45,20 @@ export async function runImported(ws: Workspace, file: string, env: Record<strin
   assert.equal(r.code, 0, `run failed (${r.code}):\n${r.stdout}\n${r.stderr}\n${readFileSync(file, 'utf8')}`);
   const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
   return { requests: metrics.http_reqs?.count ?? 0, checksPassed: metrics.checks?.passes ?? 0, checksFailed: metrics.checks?.fails ?? 0 };
+}
+
+/** What a suite's target routes answered, in order, as [path, status]: a run's requests, judged by the target. */
+export class Answers {
+  readonly list: Array<[string, number]> = [];
+
+  send(res: ServerResponse, path: string, status: number, body: unknown, type = 'application/json'): void {
+    this.list.push([path, status]);
+    res.statusCode = status;
+    res.setHeader('content-type', type);
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  }
+
+  clear(): void {
+    this.list.length = 0;
+  }
 }

@@ -3,10 +3,9 @@
 // only when the captured token reaches the wire.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from '../cli/helpers';
-import { assertNoSecret, importValid, runImported } from './helpers';
+import { Answers, assertNoSecret, importValid, runImported } from './helpers';
 
 const PASSWORD = 'hunter2-http';
 const API_KEY = 'key-0c1d2e';
@@ -14,14 +13,9 @@ const API_KEY = 'key-0c1d2e';
 let ws: Workspace;
 let target: Target;
 let issued = 0;
-const answered: Array<[string, number]> = [];
-
-function answer(res: ServerResponse, path: string, status: number, body: unknown): void {
-  answered.push([path, status]);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(body));
-}
+const answers = new Answers();
+const answer = answers.send.bind(answers);
+const answered = answers.list;
 
 before(async () => {
   ws = workspace();
@@ -107,7 +101,7 @@ test('.http: file variables, system variables and request references become vari
   assert.match(imported.stderr, /shop\.http:33:11: warning: \{\{tenant\}\} is not defined in the file \(one of its environments\?\): read from env\.TENANT/);
 
   for (let run = 1; run <= 2; run++) {
-    answered.length = 0;
+    answers.clear();
     await runImported(ws, imported.file, { PASSWORD, API_KEY, TENANT: 't1' });
     assert.deepEqual(answered, [['/login', 200], ['/cart', 201], [`/carts/cart-${issued}?expand=items&at=${answered[2]?.[0].split('at=')[1] ?? ''}`, 200]], `run ${run}`);
   }

@@ -5,10 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerResponse } from 'node:http';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from '../cli/helpers';
-import { assertNoSecret, importValid, runImported } from './helpers';
+import { Answers, assertNoSecret, importValid, runImported } from './helpers';
 
 const COLLECTION = readFileSync(join(__dirname, '../fixtures/import/shop.postman_collection.json'), 'utf8');
 const SECRETS = ['pm-pass-0420', 'pm-key-7a7a', 'pm-basic-pw', 'stale-token-from-export'];
@@ -16,14 +15,9 @@ const SECRETS = ['pm-pass-0420', 'pm-key-7a7a', 'pm-basic-pw', 'stale-token-from
 let ws: Workspace;
 let target: Target;
 let issued = 0;
-const answered: Array<[string, number]> = [];
-
-function answer(res: ServerResponse, path: string, status: number, body: unknown): void {
-  answered.push([path, status]);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify(body));
-}
+const answers = new Answers();
+const answer = answers.send.bind(answers);
+const answered = answers.list;
 
 before(async () => {
   ws = workspace();
@@ -72,7 +66,7 @@ test('a Postman collection: folders marked, variables, auth from env, bodies, te
 
   const env = { PASSWORD: 'pm-pass-0420', X_API_KEY: 'pm-key-7a7a', PASSWORD_2: 'pm-basic-pw' };
   for (let run = 1; run <= 2; run++) {
-    answered.length = 0;
+    answers.clear();
     const figures = await runImported(ws, imported.file, env);
     assert.deepEqual(answered, [['/login', 200], ['/cart', 201], ['/carts', 200], ['/feedback', 200], ['/receipts', 200]], `run ${run}`);
     assert.deepEqual(figures, { requests: 5, checksPassed: 1, checksFailed: 0 });

@@ -3,7 +3,7 @@
 // left to the VU's jar, and correlation: a value a response gave (a JSON leaf, a header, a Set-Cookie)
 // that a later request sends becomes a capture on the first and `{{ name }}` in the second.
 import type { ImportContext } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep , parseJsonInput } from './model';
 import { addHeader, isDroppedHeader, isJsonType, originOf, removeHeader, setTextBody } from './request-parts';
 import { parseJsonWithTemplates } from './templates';
 import { nameProblem } from '../scenario/names';
@@ -36,13 +36,8 @@ interface Candidate {
 }
 
 export function importHar(text: string, context: ImportContext, options: HarOptions): ImportedDocument {
-  let har: Json;
-  try {
-    har = JSON.parse(text) as Json;
-  } catch (err) {
-    throw new ImportError(`not valid JSON: ${(err as Error).message}`);
-  }
-  const entries: Json[] = har.log?.entries;
+  const har = parseJsonInput(text) as Json;
+  const entries: Json[] = har?.log?.entries;
   if (!Array.isArray(entries)) throw new ImportError('not a HAR file: it has no log.entries');
   const kept = keptEntries(entries, options, context);
   if (kept.length === 0) throw new ImportError('no request of the main host is left: see --host and --include-assets');

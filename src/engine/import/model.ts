@@ -102,3 +102,19 @@ export function isSection(item: ImportedStep | ImportedSection): item is Importe
 export function stepsOf(items: ReadonlyArray<ImportedStep | ImportedSection>): ImportedStep[] {
   return items.flatMap((item) => (isSection(item) ? item.steps : [item]));
 }
+
+/** A JSON input, or an ImportError at the line and column of its syntax error. */
+export function parseJsonInput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const position = /position (\d+)/.exec(message);
+    let at: SourceLocation | undefined;
+    if (position) {
+      const before = text.slice(0, Number(position[1])).split('\n');
+      at = { line: before.length, column: before[before.length - 1].length + 1 };
+    }
+    throw new ImportError(`not valid JSON: ${message}`, at);
+  }
+}

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { didYouMean } from '../scenario/suggest';
 import type { ImportContext } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, type SourceLocation } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, parseJsonInput } from './model';
 import { isJsonType } from './request-parts';
 
 export interface OpenApiOptions {
@@ -55,14 +55,7 @@ export async function importOpenApi(text: string, context: ImportContext, option
 
 /** JSON or YAML, with the place of a syntax error. */
 function parseText(text: string): unknown {
-  if (/^\s*\{/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      const position = /position (\d+)/.exec(String((err as Error).message));
-      throw new ImportError(`not valid JSON: ${(err as Error).message}`, position ? locationAt(text, Number(position[1])) : undefined);
-    }
-  }
+  if (/^\s*\{/.test(text)) return parseJsonInput(text);
   const doc = parseDocument(text, { uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
@@ -70,11 +63,6 @@ function parseText(text: string): unknown {
     throw new ImportError(`not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, at ? { line: at.line, column: at.col } : undefined);
   }
   return doc.toJS({ maxAliasCount: -1 });
-}
-
-function locationAt(text: string, offset: number): SourceLocation {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
 function serverBaseUrl(api: Json, context: ImportContext): string | undefined {

@@ -4,7 +4,7 @@
 // `pm.environment.set("x", pm.response.json().a.b)` as a capture. Other script lines stay as comments.
 import type { ImportContext } from './context';
 import { isSecretName } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep, type MultipartPart, stepsOf } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep, type MultipartPart, stepsOf , parseJsonInput } from './model';
 import { addHeader, commonOrigin, fileRelativeToOutput, headerOf, isJsonType, removeHeader, setTextBody } from './request-parts';
 import { parseJsonWithTemplates, rewriteTemplates, systemTemplate, undefinedVariable } from './templates';
 import { nameProblem } from '../scenario/names';
@@ -25,13 +25,8 @@ interface KeyValue {
 }
 
 export function importPostman(text: string, context: ImportContext, options: PostmanOptions): ImportedDocument {
-  let collection: Json;
-  try {
-    collection = JSON.parse(text) as Json;
-  } catch (err) {
-    throw new ImportError(`not valid JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(collection.item)) throw new ImportError('not a Postman collection: it has no item list');
+  const collection = parseJsonInput(text) as Json;
+  if (!Array.isArray(collection?.item)) throw new ImportError('not a Postman collection: it has no item list');
   const converter = new PostmanConverter(collection, context, options);
   const items = converter.items(collection.item, collection.auth, []);
   const steps = stepsOf(items).filter((s): s is ImportedRequest => s.kind === 'request');
