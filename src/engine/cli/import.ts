@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXIT } from '../../protocol';
-import { IMPORT_KINDS, ImportError, importScenario, type ImportKind } from '../import/index';
+import { IMPORT_KINDS, ImportError, type ImportKind } from '../import/model';
 import { EXECUTOR_TYPES } from '../scenario/schema';
 import type { ExecutorType } from '../scenario/plan';
 import { didYouMean } from '../scenario/suggest';
@@ -45,6 +45,8 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
   const output = last(args, 'output');
   let outcome;
   try {
+    // Loaded on use: the OpenAPI parser and sampler are not evaluated for every other command.
+    const { importScenario } = await import('../import/index.js');
     outcome = await importScenario(text, {
       kind: kind as ImportKind | undefined,
       inputFile: input === '-' ? undefined : input,
