@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXECUTOR_TYPES } from '../../src/engine/scenario/schema';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from '../cli/helpers';
 import { assertNoSecret, importValid, runImported } from './helpers';
@@ -144,4 +145,15 @@ test('bad input: a located error, exit 104, no stack trace', async () => {
   assert.equal(flag.code, 104);
   assert.match(flag.stderr, /--from crul: expected one of .* \(did you mean curl\?\)/);
   for (const run of [r, method, unknown]) assert.doesNotMatch(run.stderr, /\n\s+at /);
+});
+
+test('--executor: every executor gets values that validate', async () => {
+  const input = ws.file('smoke.sh', `curl ${target.url}/health`);
+  for (const executor of EXECUTOR_TYPES) {
+    const imported = await importValid(ws, input, `smoke-${executor}.volley.yaml`, ['--executor', executor]);
+    assert.match(imported.text, new RegExp(`executor: ${executor}\\n`));
+  }
+  const unknown = await volley(ws, ['import', input, '--executor', 'constant-vu']);
+  assert.equal(unknown.code, 104);
+  assert.match(unknown.stderr, /--executor constant-vu: expected one of .* \(did you mean constant-vus\?\)/);
 });
