@@ -106,7 +106,8 @@ test('a HAR Chromium recorded: assets and other hosts left out, pages marked, a 
   const imported = await importValid(ws, har, 'shop.volley.yaml');
   assertNoSecret(imported.text, [PASSWORD, first.token, first.csrf, first.sid, first.cart]);
   assert.doesNotMatch(imported.text, /style\.css|logo\.png|\/track/);
-  assert.match(imported.stderr, /2 static asset request\(s\) left out/);
+  assert.match(imported.stderr, /shop\.har: warning: 2 static asset request\(s\) left out/);
+  assert.match(imported.text, /\n# warning: 2 static asset request\(s\) left out[^\n]*\n# warning: 1 request\(s\) to other hosts than 127\.0\.0\.1:\d+ left out/, 'what no step shows is in the header');
   // playwright records one HAR page per tab, so each navigation is a page, named by its path.
   assert.match(imported.text, /# page: \/\n\s+- get: \/\n/);
   assert.match(imported.text, /- think: \d+ms\n\s+# page: \/page2\n\s+- get: \/page2/);

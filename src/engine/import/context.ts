@@ -36,13 +36,22 @@ export function envNameOf(text: string): string {
 
 export class ImportContext {
   readonly warnings: ImportWarning[] = [];
+  /** Warnings about no one step (what a filter left out): written in the header comment. */
+  readonly fileWarnings: string[] = [];
+  /** How many warnings are written above a step. */
+  stepWarnings = 0;
   private readonly envBySecret = new Map<string, string>();
   private readonly envWhat = new Map<string, string>();
 
   /** A warning for stderr, and a comment above `step` when there is one. */
   warn(message: string, at?: SourceLocation, step?: ImportedRequest): void {
     this.warnings.push({ message, at: at ?? step?.at });
-    step?.notes.push(`warning: ${message}`);
+    if (step) {
+      step.notes.push(`warning: ${message}`);
+      this.stepWarnings++;
+    } else {
+      this.fileWarnings.push(message);
+    }
   }
 
   /**

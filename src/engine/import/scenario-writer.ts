@@ -49,7 +49,8 @@ function headerComment(imported: ImportedDocument, context: ImportContext, optio
     lines.push(`   volley run FILE ${env.map((e) => `-e ${e.name}=…`).join(' ')}`);
     for (const e of env) lines.push(`   ${e.name}: ${e.what}`);
   }
-  if (context.warnings.length > 0) lines.push(` ${context.warnings.length} warning(s): see the comments marked "warning:" below.`);
+  for (const warning of context.fileWarnings) lines.push(` warning: ${warning}`);
+  if (context.stepWarnings > 0) lines.push(` ${context.stepWarnings} warning(s) about steps: see the comments marked "warning:" below.`);
   return lines.join('\n');
 }
 
