@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { parse as parseShell, quote as quoteShell } from 'shell-quote';
 import type { ImportContext } from './context';
-import { ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type MultipartPart, type SourceLocation } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type MultipartPart, type SourceLocation } from './model';
 import { addHeader, commonOrigin, fileRelativeToOutput, headerOf, removeHeader, setCookies, setTextBody, setUrl } from './request-parts';
 
 export interface CurlOptions {
@@ -222,7 +222,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
       case '-X':
       case '--request': {
         const method = value!.toLowerCase();
-        if (!['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].includes(method)) {
+        if (!(HTTP_METHODS as readonly string[]).includes(method)) {
           throw new ImportError(`-X ${value}: Volley sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS`, command.at);
         }
         r.method = method as HttpMethod;

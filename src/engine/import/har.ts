@@ -3,7 +3,7 @@
 // left to the VU's jar, and correlation: a value a response gave (a JSON leaf, a header, a Set-Cookie)
 // that a later request sends becomes a capture on the first and `{{ name }}` in the second.
 import type { ImportContext } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep , parseJsonInput } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep, parseJsonInput, type ParsedJson as Json } from './model';
 import { addHeader, isDroppedHeader, isJsonType, originOf, removeHeader, setTextBody } from './request-parts';
 import { parseJsonWithTemplates } from './templates';
 import { nameProblem } from '../scenario/names';
@@ -14,8 +14,6 @@ export interface HarOptions {
   /** Hosts kept besides the main one (host or host:port). */
   hosts: string[];
 }
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed HAR, checked as it is read
 
 const ASSET_TYPES = new Set(['image', 'font', 'stylesheet', 'script', 'media', 'manifest', 'texttrack', 'ping', 'websocket']);
 const ASSET_MIME = /^(image|font|audio|video)\/|css|javascript|ecmascript|wasm/;

@@ -9,6 +9,9 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 
 
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
+/** A parsed HAR, OpenAPI document or Postman collection: read field by field, each checked where it is used. */
+export type ParsedJson = Record<string, any>;
+
 /** A place in the input, 1-based, for warnings and errors. */
 export interface SourceLocation {
   line: number;

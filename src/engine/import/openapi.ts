@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { didYouMean } from '../scenario/suggest';
 import type { ImportContext } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, parseJsonInput } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, parseJsonInput, type ParsedJson as Json } from './model';
 import { isJsonType } from './request-parts';
 
 export interface OpenApiOptions {
@@ -17,8 +17,6 @@ export interface OpenApiOptions {
   tags: string[];
   operations: string[];
 }
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed document, checked as it is read
 
 const SAMPLE_OPTIONS = { skipNonRequired: true, skipReadOnly: true, quiet: true, maxSampleDepth: 6 } as const;
 

@@ -4,7 +4,7 @@
 // `pm.environment.set("x", pm.response.json().a.b)` as a capture. Other script lines stay as comments.
 import type { ImportContext } from './context';
 import { isSecretName } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep, type MultipartPart, stepsOf , parseJsonInput } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type ImportedSection, type ImportedStep, type MultipartPart, stepsOf, parseJsonInput, type ParsedJson as Json } from './model';
 import { addHeader, commonOrigin, fileRelativeToOutput, headerOf, isJsonType, removeHeader, setTextBody } from './request-parts';
 import { parseJsonWithTemplates, rewriteTemplates, systemTemplate, undefinedVariable } from './templates';
 import { nameProblem } from '../scenario/names';
@@ -13,8 +13,6 @@ export interface PostmanOptions {
   cwd: string;
   outputDir: string;
 }
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed collection, checked as it is read
 
 interface KeyValue {
   key?: string;
