@@ -2,6 +2,7 @@
 import type { FlagSpec } from './args';
 import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
 import { ESTIMATE_COMMAND } from './estimate';
+import { IMPORT_FLAGS } from './import';
 
 export interface CommandSpec {
   name: string;
@@ -84,12 +85,30 @@ Exit code 1 when any file has an error, else 0.`,
       help,
     ],
     details: `Endpoints: GET /health, GET /products?page=N, GET /products/:id, POST /login {user,password},
-POST /cart {id,user}, GET /cart/:cartId. Without --run it serves until Ctrl-C. The run flags apply with --run.
+POST /cart {id,user}, GET /cart/:cartId, and its OpenAPI document at GET /openapi.json. Without --run it serves until Ctrl-C. The run flags apply with --run.
 
 Examples:
   volley demo
   volley demo --run examples/demo.volley.yaml
   volley demo --latency 50ms --fault-rate 0.02`,
+  },
+  {
+    name: 'import',
+    synopsis: 'volley import FILE|- [--from KIND] [-o OUT.volley.yaml] [flags]',
+    summary: 'make a scenario from cURL commands, a HAR, an OpenAPI document, an .http file or a Postman collection',
+    flags: [...IMPORT_FLAGS, help],
+    details: `The result always passes volley validate. Secrets of the input (tokens, passwords, API keys,
+session cookies) are never written: they become {{ env.NAME }}, listed in the file's header comment.
+Warnings (what could not be converted) go to stderr and beside their step as comments. See docs/importing.md.
+
+Examples:
+  volley import requests.sh -o checkout.volley.yaml
+  pbpaste | volley import - --from curl
+  volley import openapi.yaml --tag orders --executor constant-arrival-rate -o orders.volley.yaml
+  volley import api.http -o api.volley.yaml
+  volley import recording.har --host api.example.com -o journey.volley.yaml
+
+Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },
   ESTIMATE_COMMAND,
   ...SCALE_OUT_COMMANDS,

@@ -5,6 +5,7 @@ import { UsageError, has, parseArgs } from './args';
 import { COMMANDS, commandHelp, commandNamed, mainHelp, usageHint } from './commands';
 import { demoCommand } from './demo';
 import { estimateCommand } from './estimate';
+import { importCommand } from './import';
 import { k8sCommand } from './k8s';
 import { mergeCommand } from './merge';
 import { runCommand } from './run';
@@ -55,6 +56,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       return demoCommand(args);
     case 'estimate':
       return estimateCommand(args);
+    case 'import':
+      return importCommand(args);
     case 'merge':
       return mergeCommand(args);
     case 'k8s':

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from './loopback';
 import { lognormalLatency, seededRandom } from './random';
+import { demoOpenApiDocument } from './openapi';
 import { Shop, type Product } from './shop';
 
 export interface DemoServerOptions {
@@ -47,6 +48,7 @@ const COST = { list: 1, product: 0.5, login: 2, adminLogin: 2, adminCarts: 1, ad
 
 type Route =
   | { kind: 'health' }
+  | { kind: 'openapi' }
   | { kind: 'list'; page: number | undefined }
   | { kind: 'product'; id: number }
   | { kind: 'login' }
@@ -66,6 +68,7 @@ function route(method: string, rawUrl: string): Route {
   const only = (allowed: string, r: Route): Route =>
     method === allowed || (allowed === 'GET' && method === 'HEAD') ? r : { kind: 'methodNotAllowed', allow: allowed };
   if (path === '/health') return only('GET', { kind: 'health' });
+  if (path === '/openapi.json') return only('GET', { kind: 'openapi' });
   if (path === '/products' || path === '/products/') {
     const pageText = new URLSearchParams(query).get('page');
     const page = pageText === null || pageText === '' ? 0 : Number(pageText);
@@ -173,6 +176,9 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 2 });
         res.end(req.method === 'HEAD' ? undefined : 'ok');
         return;
+      case 'openapi':
+        // servers[0] is the address the client reached, so an import of it runs against this target.
+        return sendJson(res, 200, demoOpenApiDocument(`http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`));
       case 'list':
         if (r.page === undefined) return sendJson(res, 400, { error: 'page must be a whole number, 0 or more' });
         return sendJson(res, 200, { items: shop.page(r.page), page: r.page });
@@ -234,7 +240,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
   };
 
   const respond = (req: IncomingMessage, res: ServerResponse, r: Route, body: Buffer | undefined): void => {
-    if (r.kind !== 'health') {
+    if (r.kind !== 'health' && r.kind !== 'openapi') {
       if (resetRate > 0 && random() < resetRate) {
         stats.resets++;
         // A TCP RST where the platform allows it, like a crashed or overloaded upstream.
@@ -255,7 +261,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
   const server = createServer((req, res) => {
     stats.requests++;
     const r = route(req.method ?? 'GET', req.url ?? '/');
-    const delay = r.kind === 'health' ? 0 : latency() * (COST[r.kind as keyof typeof COST] ?? COST.notFound);
+    const delay = r.kind === 'health' || r.kind === 'openapi' ? 0 : latency() * (COST[r.kind as keyof typeof COST] ?? COST.notFound);
     const go = (body: Buffer | undefined): void => {
       if (body === undefined && READS_BODY.has(r.kind) && !req.complete) return;
       if (delay <= 0) respond(req, res, r, body);
