@@ -50,6 +50,8 @@ function compileScenarioPlan(s: CheckedScenario, httpTimeoutMs: number): Scenari
     startTimeMs: num(s, 'startTime', defaultMs(props.startTime)),
     gracefulStopMs: num(s, 'gracefulStop', defaultMs(props.gracefulStop)),
     steps,
+    ...(s.nodes ? { flow: s.nodes } : {}),
+    ...(s.groups.length > 0 ? { groups: s.groups } : {}),
   };
 }
 
