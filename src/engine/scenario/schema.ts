@@ -26,7 +26,9 @@ export type StringFormat =
   /** A name `{{ }}` reads (`as:`): the identifier rules of names.ts. */
   | 'identifier'
   /** A group's name: no `::`, which joins nested groups' names. */
-  | 'groupName';
+  | 'groupName'
+  /** An `if:` condition: a template with a `{{ }}` expression. */
+  | 'condition';
 
 /**
  * Whether a string key takes a number or boolean as its text (`name: 2024`, `X-Version: 2`), as the validator
@@ -221,6 +223,7 @@ const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
   thresholdExpression: thresholdExpressionPattern(),
   identifier: IDENTIFIER_PATTERN.source,
   groupName: '^(?!.*::)(?=.*\\S)',
+  condition: '\\{\\{[\\s\\S]*\\}\\}',
   captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|cookie\\.${COOKIE_NAME_PATTERN.source.slice(1)}|regex:.)`,
 };
 
@@ -291,8 +294,8 @@ for (const m of HTTP_METHOD_KEYS) {
 const step: ObjectSchema = {
   type: 'object',
   description:
-    'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`) or a ' +
-    '`think` pause.',
+    'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`), a ' +
+    '`think` pause, or a control step holding steps: `repeat`, `if`, `choose` or `group`.',
   properties: {
     name: {
       type: 'string',
@@ -501,10 +504,13 @@ Object.assign(step.properties, {
     description:
       'With `repeat`: a name the steps inside read as `{{ name }}`, the round\'s index counted from 0.',
   },
-  if: template(
+  if: {
+    type: 'string',
+    format: 'condition',
+    description:
     'Run `flow` only when this `{{ }}` expression is true (not `false`, `null`, `0`, empty, or unset), else ' +
       'run `else` when given: `if: "{{ cartId != null }}"`.',
-  ),
+  },
   else: nestedFlow('With `if`: the steps run when the condition is false.'),
   choose: {
     type: 'array',
@@ -525,6 +531,15 @@ Object.assign(step.properties, {
   },
   flow: nestedFlow('The steps of a `repeat`, `if` (when true) or `group`, run in order.'),
 } satisfies Record<string, PropertySchema>);
+
+/** A step of `setup:` or `teardown:`, which run their steps once, in order: no control steps. */
+const lifecycleStep: ObjectSchema = {
+  type: 'object',
+  description: 'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`) or a `think` pause.',
+  properties: Object.fromEntries(
+    Object.entries(step.properties).filter(([key]) => !Object.values(CONTROL_STEP_KEYS).some((keys) => (keys as readonly string[]).includes(key))),
+  ),
+};
 const scenarioProperties: Record<string, PropertySchema> = {
   executor: {
     type: 'string',
@@ -677,7 +692,7 @@ const metricNames = Object.keys(METRICS);
 
 /** `setup:` and `teardown:`: a flow of the same steps as a scenario's, run once by the test. */
 function lifecycleFlow(description: string): ArraySchema {
-  return { type: 'array', minItems: 1, items: step, description, link: `${K6}/using-k6/test-lifecycle/` };
+  return { type: 'array', minItems: 1, items: lifecycleStep, description, link: `${K6}/using-k6/test-lifecycle/` };
 }
 
 export const SCHEMA: ObjectSchema = {
@@ -835,6 +850,10 @@ export function thresholdObjectSchema(): ObjectSchema {
 
 export function stepSchema(): ObjectSchema {
   return step;
+}
+
+export function lifecycleStepSchema(): ObjectSchema {
+  return lifecycleStep;
 }
 
 /** The scenario keys an executor takes, in schema order. */
@@ -1009,7 +1028,7 @@ function typeText(node: SchemaNode): string {
     case 'string':
       if (node.format === 'duration') return 'duration';
       if (node.enum) return node.enum.map((e) => `\`${e}\``).join(' | ');
-      if (node.format === 'template' || node.format === 'url') return 'string (template)';
+      if (node.format === 'template' || node.format === 'url' || node.format === 'condition') return 'string (template)';
       return 'string';
     case 'integer':
     case 'number':
@@ -1116,13 +1135,14 @@ function toJson(node: SchemaNode, inUnion = false): Json {
     }
     case 'object': {
       if (node === step) return { $ref: STEP_REF };
+      if (node === lifecycleStep) return { ...(objectToJson(node) as Record<string, Json>), ...stepConditions(false) };
       return objectToJson(node);
     }
   }
 }
 
 function stepToJson(): Json {
-  return { ...(objectToJson(step) as Record<string, Json>), ...stepConditions() };
+  return { ...(objectToJson(step) as Record<string, Json>), ...stepConditions(true) };
 }
 
 function objectToJson(node: ObjectSchema): Json {
@@ -1174,8 +1194,8 @@ function scenarioConditions(): Json[] {
  * own keys (and `flow` where it takes one); `as`, `else` and `flow` only beside theirs; the body keys
  * exclude each other.
  */
-function stepConditions(): Record<string, Json> {
-  const controls = Object.keys(CONTROL_STEP_KEYS) as ControlStepKey[];
+function stepConditions(withControls: boolean): Record<string, Json> {
+  const controls = withControls ? (Object.keys(CONTROL_STEP_KEYS) as ControlStepKey[]) : [];
   const actions = [...HTTP_METHOD_KEYS, 'think', ...controls];
   const withFlow = controls.filter((c) => (CONTROL_STEP_KEYS[c] as readonly string[]).includes('flow'));
   return {
@@ -1192,9 +1212,13 @@ function stepConditions(): Record<string, Json> {
           ...(withFlow.includes(c) ? { required: ['flow'] } : {}),
         },
       })),
-      { if: { required: ['as'] }, then: { required: ['repeat'] } },
-      { if: { required: ['else'] }, then: { required: ['if'] } },
-      { if: { required: ['flow'] }, then: { anyOf: withFlow.map((c) => ({ required: [c] })) } },
+      ...(withControls
+        ? [
+            { if: { required: ['as'] }, then: { required: ['repeat'] } },
+            { if: { required: ['else'] }, then: { required: ['if'] } },
+            { if: { required: ['flow'] }, then: { anyOf: withFlow.map((c) => ({ required: [c] })) } },
+          ]
+        : []),
       ...BODY_KEYS.flatMap((a, i) => BODY_KEYS.slice(i + 1).map((b) => ({ not: { required: [a, b] } }))),
     ],
   };

@@ -14,22 +14,10 @@ import { compileTemplate } from '../template';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
 import { deref, describe, entries, expectSeq, isEmpty, missingKey, readNumber, scalarText, unknownKey, type Entry } from './read';
-import { captureNames, checkStep, stepNameNode, type CheckedStep } from './step';
+import { captureNames, checkStep, stepNameNode, type CheckedStep, type FlowContext } from './step';
 import { checkTemplate, type Branch, type CaptureSite, type StepScope } from './templates';
 
-export type { CheckedStep } from './step';
-
-/**
- * What a flow reads outside its scenario: the file's variables, the names `setup:` captures (read-only
- * values for every scenario and for teardown), and whether relative URLs have a base.
- */
-export interface FlowContext {
-  variables: Readonly<Record<string, string | number | boolean>>;
-  setupCaptures: readonly string[];
-  baseUrlGiven: boolean;
-  /** How long this flow's captures live, for messages: a scenario's, "for the rest of the iteration". */
-  captureLifetime?: string;
-}
+export type { CheckedStep, FlowContext } from './step';
 
 export interface CheckedFlow {
   /** Every step (nested ones too, in document order), or none when one of them is broken. */

@@ -8,7 +8,6 @@ import { methodOfKey } from '../step-name';
 import { suggest } from '../suggest';
 import { checkCaptures, checkChecks } from './checks';
 import type { Findings } from './findings';
-import type { FlowContext } from './flow';
 import { emptyItemRange } from './ranges';
 import { deref, describe, entries, isEmpty, readDuration, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import { checkUrl, jsonTemplate, multipartParts, templateMap } from './request';
@@ -16,6 +15,18 @@ import { templateEntry, type StepScope } from './templates';
 
 /** A request step whose timeout may still be the file's default. */
 export type CheckedStep = (Omit<RequestStepPlan, 'timeoutMs'> & { timeoutMs: number | undefined }) | ThinkStepPlan;
+
+/**
+ * What a flow reads outside its scenario: the file's variables, the names `setup:` captures (read-only
+ * values for every scenario and for teardown), and whether relative URLs have a base.
+ */
+export interface FlowContext {
+  variables: Readonly<Record<string, string | number | boolean>>;
+  setupCaptures: readonly string[];
+  baseUrlGiven: boolean;
+  /** How long this flow's captures live, for messages: a scenario's, "for the rest of the iteration". */
+  captureLifetime?: string;
+}
 
 /** Keys only a control step takes (its own key aside): on a request or think step they are an error. */
 const CONTROL_ONLY_KEYS: readonly string[] = [...new Set(Object.values(CONTROL_STEP_KEYS).flat())];
