@@ -290,6 +290,7 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
   const model = doc.model;
   const stepNames = [...new Set(model.scenarios.flatMap((s) => s.steps.map((st) => st.name)).filter((n) => n !== ''))];
   const scenarioNames = model.scenarios.map((s) => s.name);
+  const groupNames = [...new Set(model.scenarios.flatMap((s) => s.groups))];
   const present = new Set(model.thresholds.filter((t) => t.nameRange.start.line !== context.range.start.line).map((t) => t.name));
   const valueSuffix = context.hasValue ? '' : ': [$1]';
   if (context.part === 'metric') {
@@ -304,13 +305,15 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
     }));
     // Tag filters: for the metric the user typed in full, else for the two usual ones.
     const exact = METRIC_NAMES.includes(context.metric);
-    const filtered = exact ? [context.metric] : ['http_req_duration', 'http_req_failed'];
+    const filtered = exact ? [context.metric] : ['http_req_duration', 'http_req_failed', ...(groupNames.length > 0 ? ['group_duration'] : [])];
     const open = context.quoted ? '' : '"';
     for (const metric of filtered) {
+      const carried: readonly string[] = METRIC_TAGS[metric as keyof typeof METRIC_TAGS];
       const filters = [
         ...stepNames.map((n) => ({ tag: 'step', value: n })),
         ...scenarioNames.map((n) => ({ tag: 'scenario', value: n })),
-      ];
+        ...groupNames.map((n) => ({ tag: 'group', value: n })),
+      ].filter((f) => carried.includes(f.tag));
       filters.forEach((f, i) => {
         const key = `${metric}{${f.tag}:${f.value}}`;
         if (present.has(key)) return;
@@ -344,7 +347,9 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
       ? stepNames
       : context.tag === 'scenario'
         ? scenarioNames
-        : context.tag === 'method'
+        : context.tag === 'group'
+          ? groupNames
+          : context.tag === 'method'
           ? HTTP_METHOD_KEYS.map((m) => m.toUpperCase())
           : context.tag === 'status'
             ? ['200', '201', '204', '400', '404', '500']

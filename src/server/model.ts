@@ -60,6 +60,8 @@ export interface ScenarioInfo extends NamedKey {
   steps: StepInfo[];
   /** The flow's tree, for the outline. */
   flow: FlowItemInfo[];
+  /** The flow's group paths (`browse`, `browse::details`), for `group:` threshold filters. */
+  groups: string[];
 }
 
 /** `setup:` or `teardown:`: a flow of steps run once by the test. */
@@ -184,7 +186,7 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
 function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): ScenarioInfo | undefined {
   const named = namedKey(doc, pair);
   if (!named) return undefined;
-  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [] };
+  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [] };
   if (!isMap(pair.value)) return scenario;
   for (const p of pair.value.items) {
     const key = keyOf(p);
@@ -199,7 +201,8 @@ function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): 
       }
     }
     if (key === 'flow' && isSeq(p.value)) {
-      scenario.flow = readFlow(doc, p.value, ['scenarios', scenario.name, 'flow'], { scenario: scenario.name, model, steps: scenario.steps });
+      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, group: undefined };
+      scenario.flow = readFlow(doc, p.value, ['scenarios', scenario.name, 'flow'], reading);
     }
   }
   return scenario;
@@ -210,6 +213,9 @@ interface FlowReading {
   model: DocumentModel;
   /** The leaves so far: the next one's index is its length. */
   steps: StepInfo[];
+  groups: string[];
+  /** The path of the group being read. */
+  group: string | undefined;
 }
 
 const CONTROL_KEYS = Object.keys(CONTROL_STEP_KEYS);
@@ -231,6 +237,12 @@ function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], read
     const key = keyOf(control)!;
     const children: FlowItemInfo[] = [];
     let name = key;
+    const outer = reading.group;
+    const groupName = key === 'group' && isScalar(control.value) ? scalarSource(control.value) : '';
+    if (groupName !== '') {
+      reading.group = outer === undefined ? groupName : `${outer}::${groupName}`;
+      if (!reading.groups.includes(reading.group)) reading.groups.push(reading.group);
+    }
     for (const p of item.items) {
       const k = keyOf(p);
       const value = p.value as Node | null;
@@ -256,6 +268,7 @@ function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], read
         else if (k === 'as') name += ` as ${scalarSource(value)}`;
       }
     }
+    reading.group = outer;
     const range = doc.rangeOf(item);
     out.push({ kind: 'control', name, range, selectionRange: doc.rangeOf(control.key as Node), children });
   });

@@ -127,7 +127,7 @@ scenarios:
   const lines = text.split('\n');
   const warned = published.diagnostics.filter((d) => d.code === 'capture-maybe-unset').map((d) => lines[d.range.start.line]!.trim());
   assert.deepEqual(warned, ['- get: /else/{{ token }}', '- get: /after/{{ token }}']);
-  assert.match(published.diagnostics[0]!.message, /captured only in the flow of the if at line 8 \(by step 1 "POST \/token"\)/);
+  assert.match(String(published.diagnostics[0]!.message), /captured only in the flow of the if at line 8 \(by step 1 "POST \/token"\)/);
 });
 
 function names(symbols: readonly DocumentSymbol[] | undefined): unknown[] {
@@ -179,6 +179,23 @@ test('completion in a nested flow offers the step keys, control keys among them;
   const branchLabels = (await client.completion(uri2, branch.position)).map((i) => i.label);
   assert.ok(branchLabels.includes('flow'), branchLabels.join(', '));
   assert.ok(!branchLabels.includes('get'));
+});
+
+test('threshold completion offers the group paths as `group:` values and group_duration filters', async () => {
+  const nestedGroup = SHOP.replace('          - think: { min: 1s, max: 3s }', '          - group: details\n            flow: [ { get: /details } ]\n          - think: { min: 1s, max: 3s }');
+  const body = nestedGroup.slice(0, nestedGroup.indexOf('thresholds:'));
+  const values = withCursor(`${body}thresholds:\n  "group_duration{group:‸}": [p(95)<1]\n`);
+  const uri = 'file:///work/complete-group.volley.yaml';
+  await client.open(uri, values.text);
+  const labels = (await client.completion(uri, values.position)).map((i) => i.label);
+  assert.deepEqual(labels, ['browse', 'browse::details']);
+
+  const keys = withCursor(`${body}thresholds:\n  group_duration‸\n`);
+  const uri2 = 'file:///work/complete-group-key.volley.yaml';
+  await client.open(uri2, keys.text);
+  const keyLabels = (await client.completion(uri2, keys.position)).map((i) => i.label);
+  assert.ok(keyLabels.includes('group_duration{group:browse::details}'), keyLabels.join(', '));
+  assert.ok(!keyLabels.includes('group_duration{step:login}'), 'group_duration carries no step tag');
 });
 
 test('file facts: every nested step with the run\'s step index and its own line', async () => {
