@@ -156,7 +156,7 @@ ${thresholds}`,
   );
 }
 
-test('group: its requests carry the group tag, each pass is a group_duration sample, nested as outer::inner', async () => {
+test('group: its requests carry the group tag, each pass is a group_duration sample, nested as outer::inner, across 2 workers', async () => {
   const exported = join(ws.dir, 'groups.json');
   const path = groupFile(
     'groups.volley.yaml',
@@ -167,7 +167,8 @@ test('group: its requests carry the group tag, each pass is a group_duration sam
   "http_req_duration{group:::browse}": [max<5000]
 `,
   );
-  const r = await volley(ws, ['run', path, '--workers', '1', '--no-store', '--summary-export', exported]);
+  // Two worker threads, one VU each: their group_duration windows merge into the main thread's.
+  const r = await volley(ws, ['run', path, '--workers', '2', '--no-store', '--summary-export', exported]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const summary = JSON.parse(readFileSync(exported, 'utf8'));
   const groups = summary.scenarios[0].groups as Array<{ group: string; line: number; duration: { count: number; min: number } }>;
@@ -235,4 +236,5 @@ scenarios:
   assert.match(lines, /:17:19: error: the flow of choose branch 2 is empty/);
   assert.match(lines, /:19:9: error: unknown key "flwo" in group \(line 18\), which takes group, flow: did you mean "flow"\?/);
   assert.match(lines, /:21:13: error: "vu" is a built-in template name/);
+  assert.doesNotMatch(lines, /group \(line 18\) has no flow/, 'the misspelt key is the one error');
 });

@@ -13,7 +13,7 @@ import { methodOfKey, stepNameOf } from '../step-name';
 import { compileTemplate } from '../template';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
-import { deref, describe, entries, expectSeq, isEmpty, missingKey, readNumber, scalarText, unknownKey, type Entry } from './read';
+import { deref, describe, entries, expectSeq, isEmpty, missingKey, misspelled, readNumber, scalarText, unknownKey, type Entry } from './read';
 import { captureNames, checkStep, stepNameNode, type CheckedStep, type FlowContext } from './step';
 import { checkTemplate, type Branch, type CaptureSite, type StepScope } from './templates';
 
@@ -130,7 +130,8 @@ class FlowReader {
     const nested = (flowKey: string, inner: readonly Branch[], innerGroup: string | undefined, required: boolean): Parsed[] | undefined => {
       const e = byKey.get(flowKey);
       if (!e) {
-        if (required) missingKey(f, `${key} (line ${line}) has no ${flowKey}: add the list of steps it runs`, keyEntry.keyNode, map, undefined, flowKey);
+        // A misspelt `flwo` already has its did-you-mean.
+        if (required && !misspelled([...byKey.values()], CONTROL_STEP_KEYS[key], flowKey)) missingKey(f, `${key} (line ${line}) has no ${flowKey}: add the list of steps it runs`, keyEntry.keyNode, map, undefined, flowKey);
         return undefined;
       }
       return this.nestedList(e, `the ${flowKey} of ${key} (line ${line})`, inner, innerGroup);
@@ -206,10 +207,10 @@ class FlowReader {
       const anchor = branchEntries[0]?.keyNode ?? item;
       let weight: number | undefined;
       if (weightEntry) weight = readNumber(f, weightEntry, 'number', undefined, 0);
-      else missingKey(f, `choose branch ${i + 1} has no weight: add weight: 1 (weights are relative)`, anchor, item, undefined, 'weight');
+      else if (!misspelled(branchEntries, allowed, 'weight')) missingKey(f, `choose branch ${i + 1} has no weight: add weight: 1 (weights are relative)`, anchor, item, undefined, 'weight');
       let flow: Parsed[] | undefined;
       if (flowEntry) flow = this.nestedList(flowEntry, `the flow of choose branch ${i + 1}`, [...around, branch], group);
-      else missingKey(f, `choose branch ${i + 1} has no flow: add the list of steps it runs`, anchor, item, undefined, 'flow');
+      else if (!misspelled(branchEntries, allowed, 'flow')) missingKey(f, `choose branch ${i + 1} has no flow: add the list of steps it runs`, anchor, item, undefined, 'flow');
       return { weight: ok ? weight : undefined, flow, branch };
     });
   }
