@@ -178,3 +178,20 @@ test('captures in branches: read after the choose warned, under an if on the nam
     ],
   );
 });
+
+test('a repeat count or an if condition reading a capture of a later step is an error, as a request reading it is', () => {
+  const diagnostics = check(`      - repeat: "{{ pages2 }}"
+        flow: [ { get: /a } ]
+      - if: "{{ later }}"
+        flow: [ { get: /b } ]
+      - post: /c
+        capture: { pages2: json.n, later: json.ok }
+`);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.range.start.line + 1, d.message]),
+    [
+      ['capture-not-yet-defined', 9, '"pages2" is captured by step 3 "POST /c", later in the flow: a step can only use captures of earlier steps'],
+      ['capture-not-yet-defined', 11, '"later" is captured by step 3 "POST /c", later in the flow: a step can only use captures of earlier steps'],
+    ],
+  );
+});

@@ -41,8 +41,8 @@ type Parsed =
   | { kind: 'if'; condition: Entry; flow: Parsed[] | undefined; else: Parsed[] | undefined; then: Branch; otherwise: Branch }
   | { kind: 'choose'; branches: ParsedBranch[] }
   | { kind: 'group'; group: number | undefined; flow: Parsed[] | undefined }
-  /** A control step whose own keys are wrong: reported, and the flow is not run. */
-  | { kind: 'broken' };
+  /** A step whose own keys are wrong: reported, and the flow is not run; what it holds is still checked. */
+  | { kind: 'broken'; inner: Parsed | undefined };
 
 interface ParsedBranch {
   weight: number | undefined;
@@ -79,7 +79,7 @@ class FlowReader {
     const line = f.doc.rangeOf(map).start.line + 1;
     if (!this.control) {
       f.error('control-in-lifecycle', `${key} is for a scenario's flow: ${this.owner} runs its steps once, in order`, keyEntry.keyNode);
-      return { kind: 'broken' };
+      return { kind: 'broken', inner: undefined };
     }
     let broken = false;
     for (const extra of controls.slice(1)) {
@@ -102,7 +102,7 @@ class FlowReader {
     }
     const byKey = new Map(stepEntries.map((e) => [e.key, e]));
     const parsed = this.controlStep(key, keyEntry, byKey, map, line, branches, group);
-    return broken ? { kind: 'broken' } : parsed;
+    return broken ? { kind: 'broken', inner: parsed } : parsed;
   }
 
   private leaf(item: Node | null, seq: YAMLSeq, itemIndex: number, branches: readonly Branch[], group: string | undefined): Parsed {
@@ -239,6 +239,8 @@ class FlowChecker {
   readonly steps: CheckedStep[] = [];
   ok = true;
   private readonly seen = new Map<string, number>();
+  /** The index the next step in document order has: what a repeat count or an if condition reads before. */
+  private next = 0;
 
   constructor(
     private readonly f: Findings,
@@ -265,6 +267,7 @@ class FlowChecker {
     const f = this.f;
     switch (item.kind) {
       case 'broken':
+        if (item.inner) this.item(item.inner, branches, guarded);
         this.ok = false;
         return { kind: 'step', index: -1 };
       case 'leaf':
@@ -298,7 +301,7 @@ class FlowChecker {
             item.condition.value!,
           );
         } else if (source !== undefined) {
-          condition = checkTemplate(f, item.condition.value as never, source, this.scope(this.reader.leaves, branches, 'all'));
+          condition = checkTemplate(f, item.condition.value as never, source, this.scope(this.next, branches, 'all'));
           reads = new Set(compileTemplate(source, { names: this.inScope }).references.filter((r) => r.kind === 'variable').map((r) => r.name));
         }
         if (condition === undefined) this.ok = false;
@@ -323,6 +326,7 @@ class FlowChecker {
 
   private leaf(item: Extract<Parsed, { kind: 'leaf' }>, branches: readonly Branch[], guarded: ReadonlySet<string>): void {
     const f = this.f;
+    this.next = item.index + 1;
     const step = checkStep(f, item.item, item.index, item.seq, item.itemIndex, this.scope(item.index, branches, guarded), item.name, this.context);
     if (step) {
       // Think steps have no metrics of their own: the same pause twice in a flow is normal.
@@ -349,7 +353,7 @@ class FlowChecker {
     const f = this.f;
     const node = e.value;
     if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{')) {
-      return checkTemplate(f, node, node.value, this.scope(this.reader.leaves, branches, guarded));
+      return checkTemplate(f, node, node.value, this.scope(this.next, branches, guarded));
     }
     const what = 'a whole number of at least 1, or a {{ }} template such as "{{ pages }}"';
     if (isScalar(node) && typeof node.value === 'number') {
