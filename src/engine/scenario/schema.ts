@@ -495,7 +495,7 @@ Object.assign(step.properties, {
       'template rendered to one each time the step is reached (`{{ pages }}`).',
     variants: [
       { type: 'integer', exclusiveMinimum: 0, description: 'How many times `flow` runs.' },
-      template('A template whose value is the count, e.g. `{{ pages }}`; a value that is not a whole number ≥ 0 runs `flow` no time.'),
+      template('A template whose value is the count, e.g. `{{ pages }}`; a value that is not a whole number of at least 1 runs `flow` no time.'),
     ],
   },
   as: {
