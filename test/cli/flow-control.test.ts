@@ -6,6 +6,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LSP_REQUESTS } from '../../src/protocol';
+import { mapResultsToLines } from '../../src/extension/result-lines';
+import { digestRun, parseRunFile } from '../../src/extension/run-file';
+import { TestClient } from '../server/lsp-client';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from './helpers';
 
@@ -188,6 +193,31 @@ test('group: its requests carry the group tag, each pass is a group_duration sam
   // The summary's per-group rows.
   assert.match(r.stdout, /group\s+passes\s+avg\s+p50\s+p95\s+p99\s+max\n\s+browse\s+6\s/);
   assert.match(r.stdout, /\n\s+browse::inner\s+6\s/);
+});
+
+test("a run's figures of nested steps land on their own lines in the editor (run file → the server's file facts)", async () => {
+  const path = groupFile('inline.volley.yaml', '  "group_duration{group:browse}": [max<60000]\n');
+  const runFile = join(ws.dir, 'inline.ndjson');
+  const r = await volley(ws, ['run', path, '--workers', '1', '--no-store', '--quiet', '--out', `ndjson=${runFile}`]);
+  assert.equal(r.code, 0, r.stderr);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    const facts = await client.request(LSP_REQUESTS.fileFacts, { uri: pathToFileURL(path).href });
+    assert.ok(facts);
+    const lines = mapResultsToLines(facts, digestRun(parseRunFile(readFileSync(runFile, 'utf8')).events));
+    const text = readFileSync(path, 'utf8').split('\n');
+    assert.deepEqual(
+      lines.steps.map((l) => [l.stepIndex, text[l.line]!.trim(), l.text.endsWith('6 req')]),
+      [
+        [0, '- name: home', true],
+        [1, '- name: slow', true],
+        [2, '- name: outside', true],
+      ],
+    );
+  } finally {
+    await client.close();
+  }
 });
 
 test('a group_duration threshold that fails: exit code 99 and the threshold marked crossed', async () => {
