@@ -248,3 +248,45 @@ describe('merged generator health', () => {
     assert.deepEqual(mergeHealth([a, b]), { cpuPercent: 90, eventLoopDelayP99Ms: 12, rssBytes: 300, heapUsedBytes: 30, openSockets: 12, newConnections: 3 });
   });
 });
+
+describe('merging segment runs of a flow with groups', () => {
+  it('rebuilds the groups from the run files: group_duration adds up, a group: threshold is judged on the whole', async () => {
+    const { plan, diagnostics } = loadScenario(
+      `name: merge groups
+baseUrl: ${target.url}
+scenarios:
+  shop:
+    executor: shared-iterations
+    vus: 3
+    iterations: 9
+    maxDuration: 10s
+    flow:
+      - group: browse
+        flow:
+          - name: list
+            get: /products
+          - group: detail
+            flow: [ { name: one, get: /products?page=1 } ]
+thresholds:
+  "group_duration{group:browse::detail}": [max<5000]
+  "http_reqs{group:browse}": [count==9]
+`,
+      'groups.volley.yaml',
+    );
+    assert.ok(plan, JSON.stringify(diagnostics));
+    const runs = files(await runThirds(plan));
+    assert.deepEqual(runs[0].start.plan.scenarios[0].groups?.map((g) => g.name), ['browse', 'browse::detail']);
+    const merged = mergeRuns(runs).summary;
+    assert.deepEqual(
+      merged.scenarios[0].groups?.map((g) => [g.group, g.duration.count]),
+      [
+        ['browse', 9],
+        ['browse::detail', 9],
+      ],
+    );
+    assert.deepEqual(merged.thresholds.map((t) => [t.key, t.ok]), [
+      ['group_duration{group:browse::detail}', true],
+      ['http_reqs{group:browse}', true],
+    ]);
+  });
+});
