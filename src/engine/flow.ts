@@ -5,7 +5,8 @@
 import type { ErrorClass } from '../protocol';
 import type { ScenarioRecorder, StepRecorder } from './metrics/recorder';
 import { compareValues, evalJsonPath, regexCaptureValue } from './scenario/json-path';
-import type { CapturePlan, CheckPlan, FlowNodePlan, Plan, StepPlan, Template, TemplateContext } from './scenario/plan';
+import type { CapturePlan, CheckPlan, Plan, StepPlan, TemplateContext } from './scenario/plan';
+import { compileProgram, isTrue, roundsOf, type FlowProgram } from './flow-program';
 import type { HttpAgent, HttpSession } from './http/agent';
 import { setCookieValue, VUCookieJar } from './http/cookies';
 import { VolleyHttpError } from './http/errors';
@@ -55,138 +56,6 @@ interface PreparedThink {
 
 type PreparedStep = PreparedRequest | PreparedThink;
 
-// A flow with `repeat`, `if`, `choose` or `group` runs as a flat program compiled once per scenario: the
-// control steps become jumps between the prepared steps, loop counters and group start times live in
-// per-VU slots, so a pass allocates nothing. A flow of steps only keeps the plain loop.
-
-/** Enters a repeat: works out the count; jumps to `end` when it is 0. */
-interface RepeatOp {
-  kind: 'repeat';
-  slot: number;
-  count: number | Template;
-  as: string | undefined;
-  end: number;
-}
-
-/** Ends a repeat's round: back to `start` while rounds remain. */
-interface NextRoundOp {
-  kind: 'next';
-  slot: number;
-  as: string | undefined;
-  start: number;
-}
-
-interface IfOp {
-  kind: 'if';
-  condition: Template;
-  /** Where the else (or what follows the if) starts. */
-  otherwise: number;
-}
-
-interface JumpOp {
-  kind: 'jump';
-  to: number;
-}
-
-interface ChooseOp {
-  kind: 'choose';
-  total: number;
-  /** Running sums of the branches' weights. */
-  cumulative: number[];
-  targets: number[];
-}
-
-interface GroupOp {
-  kind: 'group-start' | 'group-end';
-  slot: number;
-  /** The group's index in ScenarioPlan.groups (its series). */
-  group: number;
-}
-
-type FlowOp = PreparedStep | RepeatOp | NextRoundOp | IfOp | JumpOp | ChooseOp | GroupOp;
-
-interface FlowProgram {
-  ops: FlowOp[];
-  loops: number;
-  groups: number;
-}
-
-function compileProgram(nodes: readonly FlowNodePlan[], steps: readonly PreparedStep[]): FlowProgram {
-  const program: FlowProgram = { ops: [], loops: 0, groups: 0 };
-  const ops = program.ops;
-  const emit = (list: readonly FlowNodePlan[]): void => {
-    for (const node of list) {
-      switch (node.kind) {
-        case 'step':
-          ops.push(steps[node.index]);
-          break;
-        case 'repeat': {
-          const slot = program.loops++;
-          const enter: RepeatOp = { kind: 'repeat', slot, count: node.count, as: node.as, end: -1 };
-          ops.push(enter);
-          emit(node.flow);
-          ops.push({ kind: 'next', slot, as: node.as, start: ops.indexOf(enter) + 1 });
-          enter.end = ops.length;
-          break;
-        }
-        case 'if': {
-          const test: IfOp = { kind: 'if', condition: node.condition, otherwise: -1 };
-          ops.push(test);
-          emit(node.flow);
-          if (node.else.length === 0) {
-            test.otherwise = ops.length;
-            break;
-          }
-          const over: JumpOp = { kind: 'jump', to: -1 };
-          ops.push(over);
-          test.otherwise = ops.length;
-          emit(node.else);
-          over.to = ops.length;
-          break;
-        }
-        case 'choose': {
-          let sum = 0;
-          const cumulative = node.branches.map((b) => (sum += b.weight));
-          const choose: ChooseOp = { kind: 'choose', total: sum, cumulative, targets: [] };
-          ops.push(choose);
-          const exits: JumpOp[] = [];
-          for (const branch of node.branches) {
-            choose.targets.push(ops.length);
-            emit(branch.flow);
-            const exit: JumpOp = { kind: 'jump', to: -1 };
-            ops.push(exit);
-            exits.push(exit);
-          }
-          for (const exit of exits) exit.to = ops.length;
-          break;
-        }
-        case 'group': {
-          const slot = program.groups++;
-          ops.push({ kind: 'group-start', slot, group: node.group });
-          emit(node.flow);
-          ops.push({ kind: 'group-end', slot, group: node.group });
-          break;
-        }
-      }
-    }
-  };
-  emit(nodes);
-  return program;
-}
-
-/** A repeat's count from its template's value: a whole number ≥ 0, else no round. */
-function roundsOf(count: number | Template, ctx: TemplateContext): number {
-  if (typeof count === 'number') return count;
-  const value = count.renderValue(ctx);
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : 0;
-}
-
-/** An `if:` condition's value as a test: false, null, unset, 0, NaN and '' are false. */
-function isTrue(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== 0 && value !== '' && !Number.isNaN(value);
-}
-
 class FlowVU implements VUState {
   readonly ctx: TemplateContext;
   readonly vars: Record<string, unknown> = {};
@@ -219,7 +88,7 @@ class FlowVU implements VUState {
     scenario: string,
     env: Record<string, string | undefined>,
     cookies: boolean,
-    program: FlowProgram | null,
+    program: FlowProgram<PreparedStep> | null,
   ) {
     this.ctx = { vars: this.vars, vu: id, iteration: 0, scenario, env };
     this.jar = cookies ? new VUCookieJar() : null;
@@ -247,7 +116,7 @@ const RENDER_FAILED = new VolleyHttpError('invalid-url', 'the request could not 
 export class FlowRunner {
   private readonly steps: PreparedStep[];
   /** Null for a flow of steps only, which runs `steps` in order. */
-  private readonly program: FlowProgram | null;
+  private readonly program: FlowProgram<PreparedStep> | null;
   private readonly scenarioName: string;
   /** The names every iteration starts from, with their values. */
   private readonly variables: Array<[string, unknown]>;
@@ -339,7 +208,7 @@ export class FlowRunner {
   }
 
   /** One pass of a flow with control steps; as the plain loop, false when interrupted. */
-  private async runProgram(vu: FlowVU, program: FlowProgram, first: boolean): Promise<boolean> {
+  private async runProgram(vu: FlowVU, program: FlowProgram<PreparedStep>, first: boolean): Promise<boolean> {
     const ops = program.ops;
     const ctx = vu.ctx;
     for (let pc = 0; pc < ops.length; pc++) {
