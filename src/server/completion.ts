@@ -365,6 +365,24 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
   }));
 }
 
+/**
+ * In a flow with control steps, the index of the step a position is in (a nested one too), or of the next
+ * step when the position is in a control step's own keys (an `if:` condition reads the steps' before it).
+ */
+function stepIndexAt(steps: readonly StepInfo[], at: Position): number {
+  const inside = steps.find((s) => contains(s.range, at));
+  if (inside) return inside.index;
+  return steps.find((s) => before(at, s.range.start))?.index ?? Infinity;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function contains(range: Range, at: Position): boolean {
+  return !before(at, range.start) && !before(range.end, at);
+}
+
 function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, '\\$&');
 }
@@ -392,7 +410,20 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
   const inLifecycle = (first === 'setup' || first === 'teardown') && typeof scenarioName === 'number';
   if (inScenario || inLifecycle) {
     const owner = inScenario ? String(scenarioName) : first;
-    const stepIndex = inScenario ? scenarioStep : (scenarioName as number);
+    const flat = model.scenarios.find((s) => s.name === owner)?.flow.every((item) => item.kind === 'step') ?? true;
+    const stepIndex = !inScenario ? (scenarioName as number) : flat ? scenarioStep : stepIndexAt(flowSteps(model, owner), context.range.start);
+    // A repeat's index, inside that repeat.
+    for (const index of model.scenarios.find((s) => s.name === owner)?.indexNames ?? []) {
+      if (!contains(index.range, context.range.start) || items.some((i) => i.label === index.name)) continue;
+      items.push({
+        label: index.name,
+        kind: CompletionItemKind.Variable,
+        detail: 'repeat index',
+        documentation: markdown(`**${index.name}**: the round of the repeat around this step, counted from 0`),
+        sortText: `0${index.name}`,
+        textEdit: edit(context.range, index.name),
+      });
+    }
     const flows: Array<{ steps: StepInfo[]; before: number; of: string }> = [{ steps: flowSteps(model, owner), before: stepIndex, of: 'step' }];
     if (owner !== 'setup') flows.push({ steps: flowSteps(model, 'setup'), before: Infinity, of: 'setup step' });
     const seen = new Set(items.map((i) => i.label));

@@ -62,6 +62,8 @@ export interface ScenarioInfo extends NamedKey {
   flow: FlowItemInfo[];
   /** The flow's group paths (`browse`, `browse::details`), for `group:` threshold filters. */
   groups: string[];
+  /** Each repeat's `as:` name, with the repeat's range: where templates can read it. */
+  indexNames: Array<{ name: string; range: Range }>;
 }
 
 /** `setup:` or `teardown:`: a flow of steps run once by the test. */
@@ -186,7 +188,7 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
 function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): ScenarioInfo | undefined {
   const named = namedKey(doc, pair);
   if (!named) return undefined;
-  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [] };
+  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [], indexNames: [] };
   if (!isMap(pair.value)) return scenario;
   for (const p of pair.value.items) {
     const key = keyOf(p);
@@ -201,7 +203,7 @@ function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): 
       }
     }
     if (key === 'flow' && isSeq(p.value)) {
-      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, group: undefined };
+      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, indexNames: scenario.indexNames, group: undefined };
       scenario.flow = readFlow(doc, p.value, ['scenarios', scenario.name, 'flow'], reading);
     }
   }
@@ -214,6 +216,7 @@ interface FlowReading {
   /** The leaves so far: the next one's index is its length. */
   steps: StepInfo[];
   groups: string[];
+  indexNames: ScenarioInfo['indexNames'];
   /** The path of the group being read. */
   group: string | undefined;
 }
@@ -265,7 +268,10 @@ function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], read
         // The count, the index name, the condition and the group's name: templates are read where they are.
         collectTemplates(doc, value, [...path, i, k], reading.scenario, reading.steps.length, reading.model);
         if (k === key) name = `${key} ${scalarSource(value)}`.trim();
-        else if (k === 'as') name += ` as ${scalarSource(value)}`;
+        else if (k === 'as' && key === 'repeat') {
+          name += ` as ${scalarSource(value)}`;
+          reading.indexNames.push({ name: scalarSource(value), range: doc.rangeOf(item) });
+        }
       }
     }
     reading.group = outer;

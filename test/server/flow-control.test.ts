@@ -218,3 +218,20 @@ test('file facts: every nested step with the run\'s step index and its own line'
   );
   assert.equal(positionAt(SHOP, SHOP.indexOf('view product')).line, steps[3]!.range.start.line);
 });
+
+test('template completion in a nested step: the captures of the steps before it in document order, and the index of its repeat', async () => {
+  const { text, position } = withCursor(SHOP.replace('post: /cart/{{ cartId }}/receipt', 'post: /cart/{{ ‸ }}/receipt'));
+  const uri = 'file:///work/complete-template.volley.yaml';
+  await client.open(uri, text);
+  const labels = (await client.completion(uri, position)).map((i) => i.label);
+  assert.ok(labels.includes('cartId') && labels.includes('session'), labels.join(', '));
+  assert.ok(!labels.includes('page'), 'a repeat index only inside its repeat');
+
+  const inRepeat = withCursor(SHOP.replace('get: /products?page={{ page }}', 'get: /products?page={{ ‸ }}'));
+  const uri2 = 'file:///work/complete-index.volley.yaml';
+  await client.open(uri2, inRepeat.text);
+  const inside = await client.completion(uri2, inRepeat.position);
+  const page = inside.find((i) => i.label === 'page');
+  assert.equal(page?.detail, 'repeat index');
+  assert.ok(!inside.some((i) => i.label === 'cartId'), 'a capture of a later step is not offered');
+});
