@@ -62,8 +62,8 @@ export interface ScenarioInfo extends NamedKey {
   flow: FlowItemInfo[];
   /** The flow's group paths (`browse`, `browse::details`), for `group:` threshold filters. */
   groups: string[];
-  /** Each repeat's `as:` name, with the repeat's range: where templates can read it. */
-  indexNames: Array<{ name: string; range: Range }>;
+  /** Each repeat's `as:` name and where it is written, with the repeat's range: where templates can read it. */
+  indexNames: Array<{ name: string; nameRange: Range; range: Range }>;
 }
 
 /** `setup:` or `teardown:`: a flow of steps run once by the test. */
@@ -270,7 +270,7 @@ function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], read
         if (k === key) name = `${key} ${scalarSource(value)}`.trim();
         else if (k === 'as' && key === 'repeat') {
           name += ` as ${scalarSource(value)}`;
-          reading.indexNames.push({ name: scalarSource(value), range: doc.rangeOf(item) });
+          if (value?.range) reading.indexNames.push({ name: scalarSource(value), nameRange: doc.rangeOf(value), range: doc.rangeOf(item) });
         }
       }
     }

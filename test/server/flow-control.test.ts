@@ -235,3 +235,18 @@ test('template completion in a nested step: the captures of the steps before it 
   assert.equal(page?.detail, 'repeat index');
   assert.ok(!inside.some((i) => i.label === 'cartId'), 'a capture of a later step is not offered');
 });
+
+test("a repeat's index: hover says what it is, go to definition lands on its as: value", async () => {
+  const uri = 'file:///work/index-hover.volley.yaml';
+  await client.open(uri, SHOP);
+  const at = positionAt(SHOP, SHOP.indexOf('{{ page }}') + 3);
+  const hover = await client.hover(uri, at);
+  const asLine = SHOP.split('\n').findIndex((l) => l.trim() === 'as: page');
+  const repeatLine = asLine - 1;
+  assert.equal((hover?.contents as { value: string }).value, `**page**: the round of the repeat at line ${repeatLine + 1}, counted from 0 (its \`as:\`).`);
+  const definitions = await client.definition(uri, at);
+  assert.deepEqual(
+    definitions.map((d) => d.range.start),
+    [{ line: asLine, character: SHOP.split('\n')[asLine]!.indexOf('page') }],
+  );
+});
