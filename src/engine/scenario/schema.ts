@@ -1097,6 +1097,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       }
       const pattern = node.format !== undefined ? FORMAT_PATTERNS[node.format] : undefined;
       if (pattern !== undefined) out.pattern = pattern;
+      // A name templates read: not a built-in's or a literal's, as for variables and captures.
+      if (node.format === 'identifier') out.not = { enum: [...UNAVAILABLE_NAMES] };
       return out;
     }
     case 'integer':
