@@ -284,6 +284,13 @@ function unionObjectSection(heading: string, path: SchemaPath): string {
   return [heading, '', object.description, '', keyTable(keysOrFail(path))].join('\n');
 }
 
+/** A list's object (a `choose` branch): its own table. */
+function listObjectSection(heading: string, path: SchemaPath): string {
+  const object = schemaAt([...path, 0]);
+  if (object?.type !== 'object') throw new Error(`gen-docs: no object list at ${JSON.stringify(path)}`);
+  return [heading, '', object.description, '', keyTable(keysOrFail([...path, 0]))].join('\n');
+}
+
 function checkSection(): string {
   const check = schemaAt(CHECK);
   return [
@@ -376,7 +383,11 @@ function thresholdSection(): string {
 /** Every key that takes a duration, found by walking the schema. */
 function durationKeys(): Array<{ where: string; schema: PropertySchema & StringSchema }> {
   const found: Array<{ where: string; schema: PropertySchema & StringSchema }> = [];
+  // A nested flow's items are the step object again: each object once, at its first path.
+  const seen = new Set<SchemaNode>();
   const walk = (node: SchemaNode, where: string): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
     switch (node.type) {
       case 'object':
         for (const [key, prop] of Object.entries(node.properties)) {
@@ -453,6 +464,7 @@ function reference(): string {
     stepSection(),
     unionObjectSection('### `think` range keys', [...STEP, 'think']),
     unionObjectSection('### `multipart` file part keys', [...STEP, 'multipart', 'part']),
+    listObjectSection('### `choose` branch keys', [...STEP, 'choose']),
     checkSection(),
     captureSection(),
     templateSection(),

@@ -75,6 +75,19 @@ export interface ScenarioFigures {
   /** Iterations/s the executor aims at right now (arrival-rate only). */
   targetRate?: number;
   steps: StepFigures[];
+  /** k6's group_duration per `group:` of the flow (absent when it has none). */
+  groups?: GroupFigures[];
+}
+
+/** One group's passes: k6's `group_duration{group:NAME}`. */
+export interface GroupFigures {
+  scenario: string;
+  /** The group's path: `browse`, `outer::inner`. */
+  group: string;
+  groupIndex: number;
+  /** 1-based line of the group's step in the file. */
+  line: number;
+  duration: TrendStats;
 }
 
 /** The load generator's own health: figures from a saturated generator are not trustworthy. */
@@ -132,7 +145,9 @@ export interface PlanInfo {
     gracefulStopMs: number;
     maxVUs: number;
     /** `method` of request steps (so a merge can answer thresholds filtered by method). */
-    steps: Array<{ name: string; index: number; line: number; kind: 'request' | 'think'; method?: string }>;
+    steps: Array<{ name: string; index: number; line: number; kind: 'request' | 'think'; method?: string; group?: string }>;
+    /** The flow's groups, in order (absent when none). */
+    groups?: Array<{ name: string; line: number }>;
   }>;
   thresholds: Array<{ key: string; source: string; line: number }>;
 }
@@ -218,6 +233,8 @@ export interface ScenarioWindow {
   lateness?: TrendWindow;
   /** In the order of the scenario's request steps. */
   steps: StepWindow[];
+  /** group_duration, in the order of the scenario's groups; absent when it has none. */
+  groups?: Array<TrendWindow | undefined>;
 }
 
 /** Index-aligned with the plan's scenarios. */

@@ -6,6 +6,7 @@ import type { ErrorClass } from '../protocol';
 import type { ScenarioRecorder, StepRecorder } from './metrics/recorder';
 import { compareValues, evalJsonPath, regexCaptureValue } from './scenario/json-path';
 import type { CapturePlan, CheckPlan, Plan, StepPlan, TemplateContext } from './scenario/plan';
+import { compileProgram, isTrue, roundsOf, type FlowProgram } from './flow-program';
 import type { HttpAgent, HttpSession } from './http/agent';
 import { setCookieValue, VUCookieJar } from './http/cookies';
 import { VolleyHttpError } from './http/errors';
@@ -71,6 +72,10 @@ class FlowVU implements VUState {
   rows: Record<string, DataRow> | undefined;
   /** Set once the VU's first iteration has begun: `once` steps are skipped from then on. */
   begun = false;
+  /** A flow program's repeat rounds (done, and how many) and group start times, by slot. */
+  readonly rounds: Float64Array;
+  readonly roundLimits: Float64Array;
+  readonly groupStarts: Float64Array;
   private thinkTimer: NodeJS.Timeout | null = null;
   private thinkResolve: (() => void) | null = null;
   private readonly thinkExecutor = (resolve: () => void): void => {
@@ -89,9 +94,13 @@ class FlowVU implements VUState {
     scenario: string,
     env: Record<string, string | undefined>,
     cookies: boolean,
+    program: FlowProgram<PreparedStep> | null,
   ) {
     this.ctx = { vars: this.vars, vu: id, iteration: 0, scenario, env };
     this.jar = cookies ? new VUCookieJar() : null;
+    this.rounds = new Float64Array(program?.loops ?? 0);
+    this.roundLimits = new Float64Array(program?.loops ?? 0);
+    this.groupStarts = new Float64Array(program?.groups ?? 0);
   }
 
   think(ms: number): Promise<void> {
@@ -112,6 +121,8 @@ const RENDER_FAILED = new VolleyHttpError('invalid-url', 'the request could not 
 
 export class FlowRunner {
   private readonly steps: PreparedStep[];
+  /** Null for a flow of steps only, which runs `steps` in order. */
+  private readonly program: FlowProgram<PreparedStep> | null;
   private readonly scenarioName: string;
   /** The names every iteration starts from, with their values. */
   private readonly variables: Array<[string, unknown]>;
@@ -151,8 +162,10 @@ export class FlowRunner {
         captures: lowerCaseHeaders(step.captures),
       };
     });
+    this.program = scenario.flow ? compileProgram(scenario.flow, this.steps) : null;
     // Every name an iteration can set, so resetting the variables keeps the object's shape.
     const initial = new Map<string, unknown>([...Object.entries(deps.plan.variables), ...Object.entries(deps.setupData ?? {})]);
+    for (const op of this.program?.ops ?? []) if (op.kind === 'repeat' && op.as !== undefined) initial.set(op.as, undefined);
     const capturedEachIteration = new Set<string>();
     for (const step of scenario.steps) {
       if (step.kind !== 'request') continue;
@@ -170,7 +183,7 @@ export class FlowRunner {
   }
 
   newVU(id: number): VUState {
-    const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies);
+    const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies, this.program);
     if (this.data !== undefined) vu.ctx.data = vu.rows = this.data.rowsFor(id);
     for (const [name, value] of this.vuVariables) vu.vars[name] = value;
     this.resetVariables(vu);
@@ -187,6 +200,7 @@ export class FlowRunner {
     this.resetVariables(vu);
     if (this.cookiesPerIteration) vu.jar!.clear();
     try {
+      if (this.program !== null) return await this.runProgram(vu, this.program, first);
       const steps = this.steps;
       for (let i = 0; i < steps.length; i++) {
         if (vu.interrupted) return false;
@@ -209,6 +223,66 @@ export class FlowRunner {
       vu.inRequest = false;
       if (this.noReuse) vu.http.closeConnections();
     }
+  }
+
+  /** One pass of a flow with control steps; as the plain loop, false when interrupted. */
+  private async runProgram(vu: FlowVU, program: FlowProgram<PreparedStep>, first: boolean): Promise<boolean> {
+    const ops = program.ops;
+    const ctx = vu.ctx;
+    for (let pc = 0; pc < ops.length; pc++) {
+      if (vu.interrupted) return false;
+      const op = ops[pc];
+      switch (op.kind) {
+        case 'request':
+          if (op.once && !first) break;
+          if (!(await this.request(vu, op))) return false;
+          break;
+        case 'think':
+          await vu.think(op.spreadMs === 0 ? op.durationMs : op.durationMs + Math.random() * op.spreadMs);
+          if (vu.interrupted) return false;
+          break;
+        case 'repeat': {
+          const rounds = roundsOf(op.count, ctx);
+          if (rounds === 0) {
+            pc = op.end - 1;
+            break;
+          }
+          vu.rounds[op.slot] = 0;
+          vu.roundLimits[op.slot] = rounds;
+          if (op.as !== undefined) vu.vars[op.as] = 0;
+          break;
+        }
+        case 'next': {
+          const done = ++vu.rounds[op.slot];
+          if (done < vu.roundLimits[op.slot]) {
+            if (op.as !== undefined) vu.vars[op.as] = done;
+            pc = op.start - 1;
+          }
+          break;
+        }
+        case 'if':
+          if (!isTrue(op.condition.renderValue(ctx))) pc = op.otherwise - 1;
+          break;
+        case 'jump':
+          pc = op.to - 1;
+          break;
+        case 'choose': {
+          const draw = Math.random() * op.total;
+          const cumulative = op.cumulative;
+          let branch = 0;
+          while (branch < cumulative.length - 1 && draw >= cumulative[branch]) branch++;
+          pc = op.targets[branch] - 1;
+          break;
+        }
+        case 'group-start':
+          vu.groupStarts[op.slot] = performance.now();
+          break;
+        case 'group-end':
+          this.deps.recorder.group(op.group, performance.now() - vu.groupStarts[op.slot]);
+          break;
+      }
+    }
+    return true;
   }
 
   /** gracefulStop: aborts the in-flight request or think now; runIteration then resolves false. */

@@ -235,7 +235,9 @@ export function planInfo(plan: Plan, scenarios: readonly ScenarioPlan[]): PlanIn
         line: step.range.start.line + 1,
         kind: step.kind,
         ...(step.kind === 'request' ? { method: step.method } : {}),
+        ...(step.group !== undefined ? { group: step.group } : {}),
       })),
+      ...(scenario.groups ? { groups: scenario.groups.map((g) => ({ name: g.name, line: g.range.start.line + 1 })) } : {}),
     })),
     thresholds: plan.thresholds.map((threshold) => ({
       key: threshold.key,

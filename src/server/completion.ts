@@ -295,6 +295,7 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
   const model = doc.model;
   const stepNames = [...new Set(model.scenarios.flatMap((s) => s.steps.map((st) => st.name)).filter((n) => n !== ''))];
   const scenarioNames = model.scenarios.map((s) => s.name);
+  const groupNames = [...new Set(model.scenarios.flatMap((s) => s.groups))];
   const present = new Set(model.thresholds.filter((t) => t.nameRange.start.line !== context.range.start.line).map((t) => t.name));
   const valueSuffix = context.hasValue ? '' : ': [$1]';
   if (context.part === 'metric') {
@@ -309,13 +310,15 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
     }));
     // Tag filters: for the metric the user typed in full, else for the two usual ones.
     const exact = METRIC_NAMES.includes(context.metric);
-    const filtered = exact ? [context.metric] : ['http_req_duration', 'http_req_failed'];
+    const filtered = exact ? [context.metric] : ['http_req_duration', 'http_req_failed', ...(groupNames.length > 0 ? ['group_duration'] : [])];
     const open = context.quoted ? '' : '"';
     for (const metric of filtered) {
+      const carried: readonly string[] = METRIC_TAGS[metric as keyof typeof METRIC_TAGS];
       const filters = [
         ...stepNames.map((n) => ({ tag: 'step', value: n })),
         ...scenarioNames.map((n) => ({ tag: 'scenario', value: n })),
-      ];
+        ...groupNames.map((n) => ({ tag: 'group', value: n })),
+      ].filter((f) => carried.includes(f.tag));
       filters.forEach((f, i) => {
         const key = `${metric}{${f.tag}:${f.value}}`;
         if (present.has(key)) return;
@@ -349,7 +352,9 @@ function thresholdKeyItems(doc: AnalysedDocument, context: Extract<CursorContext
       ? stepNames
       : context.tag === 'scenario'
         ? scenarioNames
-        : context.tag === 'method'
+        : context.tag === 'group'
+          ? groupNames
+          : context.tag === 'method'
           ? HTTP_METHOD_KEYS.map((m) => m.toUpperCase())
           : context.tag === 'status'
             ? ['200', '201', '204', '400', '404', '500']
@@ -410,6 +415,24 @@ function filePathItems(doc: AnalysedDocument, prefix: string, range: Range): Com
     });
 }
 
+/**
+ * In a flow with control steps, the index of the step a position is in (a nested one too), or of the next
+ * step when the position is in a control step's own keys (an `if:` condition reads the steps' before it).
+ */
+function stepIndexAt(steps: readonly StepInfo[], at: Position): number {
+  const inside = steps.find((s) => contains(s.range, at));
+  if (inside) return inside.index;
+  return steps.find((s) => before(at, s.range.start))?.index ?? Infinity;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function contains(range: Range, at: Position): boolean {
+  return !before(at, range.start) && !before(range.end, at);
+}
+
 function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, '\\$&');
 }
@@ -453,7 +476,20 @@ function templateItems(doc: AnalysedDocument, context: Extract<CursorContext, { 
   const inLifecycle = (first === 'setup' || first === 'teardown') && typeof scenarioName === 'number';
   if (inScenario || inLifecycle) {
     const owner = inScenario ? String(scenarioName) : first;
-    const stepIndex = inScenario ? scenarioStep : (scenarioName as number);
+    const flat = model.scenarios.find((s) => s.name === owner)?.flow.every((item) => item.kind === 'step') ?? true;
+    const stepIndex = !inScenario ? (scenarioName as number) : flat ? scenarioStep : stepIndexAt(flowSteps(model, owner), context.range.start);
+    // A repeat's index, inside that repeat.
+    for (const index of model.scenarios.find((s) => s.name === owner)?.indexNames ?? []) {
+      if (!contains(index.range, context.range.start) || items.some((i) => i.label === index.name)) continue;
+      items.push({
+        label: index.name,
+        kind: CompletionItemKind.Variable,
+        detail: 'repeat index',
+        documentation: markdown(`**${index.name}**: the round of the repeat around this step, counted from 0`),
+        sortText: `0${index.name}`,
+        textEdit: edit(context.range, index.name),
+      });
+    }
     const flows: Array<{ steps: StepInfo[]; before: number; of: string }> = [{ steps: flowSteps(model, owner), before: stepIndex, of: 'step' }];
     if (owner !== 'setup') flows.push({ steps: flowSteps(model, 'setup'), before: Infinity, of: 'setup step' });
     const seen = new Set(items.map((i) => i.label));

@@ -114,6 +114,8 @@ function nameDoc(model: DocumentModel, symbol: NameSymbol, scenarioFile?: string
       });
       return [`**${symbol.name}**: capture in scenario ${symbol.scenario}`, '', ...lines, '', 'Later steps of the same iteration read it.'].join('\n');
     }
+    case 'index':
+      return `**${symbol.name}**: the round of the repeat at line ${symbol.def.range.start.line + 1}, counted from 0 (its \`as:\`).`;
     case 'builtin':
       return builtinDoc(symbol.name) ?? symbol.name;
     case 'env':

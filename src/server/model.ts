@@ -1,12 +1,13 @@
 // What the server's features need to know about a file beyond its diagnostics: scenarios and their
 // steps, variables, captures, thresholds, and every name a `{{ }}` template reads, with ranges. Read
 // from the document's one YAML tree, once per version (documents.ts caches it).
-import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { PathSegment, Range, ScenarioDocument } from '../engine/scenario';
 import { compileTemplate, type TemplateReference } from '../engine/scenario/template';
 import { BlockCache, shiftLines } from '../engine/scenario/shift-lines';
 import { methodOfKey, stepNameOf } from '../engine/scenario/step-name';
 import { resolveAlias, scalarSource } from '../engine/scenario/document';
+import { CONTROL_STEP_KEYS } from '../engine/scenario/schema';
 
 export interface NamedKey {
   name: string;
@@ -45,6 +46,14 @@ export interface StepInfo {
   captures: CaptureDef[];
 }
 
+/**
+ * A flow as the outline shows it: its steps, and its control steps (`repeat`, `if` with its `else`,
+ * `choose` with its branches, `group`) holding theirs.
+ */
+export type FlowItemInfo =
+  | { kind: 'step'; step: StepInfo }
+  | { kind: 'control'; name: string; range: Range; selectionRange: Range; children: FlowItemInfo[] };
+
 export interface ScenarioInfo extends NamedKey {
   executor: string | undefined;
   /** Numbers and strings set on the scenario (rate, timeUnit, preAllocatedVUs, …) as written. */
@@ -53,7 +62,14 @@ export interface ScenarioInfo extends NamedKey {
   keyRanges: Record<string, Range>;
   /** Stage targets of ramping executors. */
   stageTargets: number[];
+  /** Every step in document order, nested ones too: `index` is the run's step index. */
   steps: StepInfo[];
+  /** The flow's tree, for the outline. */
+  flow: FlowItemInfo[];
+  /** The flow's group paths (`browse`, `browse::details`), for `group:` threshold filters. */
+  groups: string[];
+  /** Each repeat's `as:` name and where it is written, with the repeat's range: where templates can read it. */
+  indexNames: Array<{ name: string; nameRange: Range; range: Range }>;
 }
 
 /** `setup:` or `teardown:`: a flow of steps run once by the test. */
@@ -190,7 +206,7 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
 function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): ScenarioInfo | undefined {
   const named = namedKey(doc, pair);
   if (!named) return undefined;
-  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [] };
+  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [], indexNames: [] };
   if (!isMap(pair.value)) return scenario;
   for (const p of pair.value.items) {
     const key = keyOf(p);
@@ -205,13 +221,82 @@ function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): 
       }
     }
     if (key === 'flow' && isSeq(p.value)) {
-      p.value.items.forEach((item, index) => {
-        const step = readStep(doc, item as Node, index, scenario.name, model);
-        if (step) scenario.steps.push(step);
-      });
+      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, indexNames: scenario.indexNames, group: undefined };
+      scenario.flow = readFlow(doc, p.value, ['scenarios', scenario.name, 'flow'], reading);
     }
   }
   return scenario;
+}
+
+interface FlowReading {
+  scenario: string;
+  model: DocumentModel;
+  /** The leaves so far: the next one's index is its length. */
+  steps: StepInfo[];
+  groups: string[];
+  indexNames: ScenarioInfo['indexNames'];
+  /** The path of the group being read. */
+  group: string | undefined;
+}
+
+const CONTROL_KEYS = Object.keys(CONTROL_STEP_KEYS);
+
+/** A flow's items, nested ones too: steps numbered in document order as the checker numbers them. */
+function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], reading: FlowReading): FlowItemInfo[] {
+  const out: FlowItemInfo[] = [];
+  seq.items.forEach((raw, i) => {
+    const item = raw as Node;
+    const control = isMap(item) ? item.items.find((p) => CONTROL_KEYS.includes(keyOf(p) ?? '')) : undefined;
+    if (!control || !isMap(item) || !item.range) {
+      const step = readStep(doc, item, reading.steps.length, reading.scenario, reading.model, [...path, i]);
+      if (step) {
+        reading.steps.push(step);
+        out.push({ kind: 'step', step });
+      }
+      return;
+    }
+    const key = keyOf(control)!;
+    const children: FlowItemInfo[] = [];
+    let name = key;
+    const outer = reading.group;
+    const groupName = key === 'group' && isScalar(control.value) ? scalarSource(control.value) : '';
+    if (groupName !== '') {
+      reading.group = outer === undefined ? groupName : `${outer}::${groupName}`;
+      if (!reading.groups.includes(reading.group)) reading.groups.push(reading.group);
+    }
+    for (const p of item.items) {
+      const k = keyOf(p);
+      const value = p.value as Node | null;
+      if (k === 'flow' && isSeq(value)) children.push(...readFlow(doc, value, [...path, i, 'flow'], reading));
+      else if (k === 'else' && isSeq(value)) {
+        const elseItems = readFlow(doc, value, [...path, i, 'else'], reading);
+        const at = pairRange(doc, p);
+        children.push({ kind: 'control', name: 'else', range: at, selectionRange: doc.rangeOf(p.key as Node), children: elseItems });
+      } else if (k === 'choose' && isSeq(value)) {
+        value.items.forEach((branch, b) => {
+          if (!isMap(branch) || !branch.range) return;
+          const flow = branch.items.find((bp) => keyOf(bp) === 'flow');
+          const weight = branch.items.find((bp) => keyOf(bp) === 'weight');
+          const branchItems = flow && isSeq(flow.value) ? readFlow(doc, flow.value, [...path, i, 'choose', b, 'flow'], reading) : [];
+          const range = doc.rangeOf(branch);
+          const weightText = weight ? scalarSource(weight.value as Node | null) : '';
+          children.push({ kind: 'control', name: `branch ${b + 1}${weightText ? ` (weight ${weightText})` : ''}`, range, selectionRange: range, children: branchItems });
+        });
+      } else if (k !== undefined && k !== 'flow' && k !== 'else' && k !== 'choose') {
+        // The count, the index name, the condition and the group's name: templates are read where they are.
+        collectTemplates(doc, value, [...path, i, k], reading.scenario, reading.steps.length, reading.model);
+        if (k === key) name = `${key} ${scalarSource(value)}`.trim();
+        else if (k === 'as' && key === 'repeat') {
+          name += ` as ${scalarSource(value)}`;
+          if (value?.range) reading.indexNames.push({ name: scalarSource(value), nameRange: doc.rangeOf(value), range: doc.rangeOf(item) });
+        }
+      }
+    }
+    reading.group = outer;
+    const range = doc.rangeOf(item);
+    out.push({ kind: 'control', name, range, selectionRange: doc.rangeOf(control.key as Node), children });
+  });
+  return out;
 }
 
 /** `scenario` is the flow's owner (a scenario's name, or `setup`/`teardown` with their `path`). */

@@ -7,7 +7,9 @@ export type NameSymbol =
   | { kind: 'variable'; name: string; def: VariableDef | undefined }
   | { kind: 'capture'; name: string; scenario: string; defs: CaptureDef[] }
   | { kind: 'builtin' | 'env' | 'helper' | 'column'; name: string }
-  | { kind: 'data'; name: string; def: DataSetDef | undefined };
+  | { kind: 'data'; name: string; def: DataSetDef | undefined }
+  /** A repeat's `as:` index, read inside that repeat. */
+  | { kind: 'index'; name: string; def: { nameRange: Range; range: Range } };
 
 export interface NameAt {
   symbol: NameSymbol;
@@ -50,6 +52,12 @@ function captureSymbol(model: DocumentModel, scenario: string, name: string): Na
 export function resolve(model: DocumentModel, ref: TemplateRef): NameSymbol {
   if (ref.kind === 'data') return { kind: 'data', name: ref.name, def: model.dataSets.find((d) => d.name === ref.name) };
   if (ref.kind !== 'variable') return { kind: ref.kind, name: ref.name };
+  // The innermost repeat around the read that names its index so.
+  const index = (model.scenarios.find((s) => s.name === ref.scenario)?.indexNames ?? [])
+    .filter((i) => i.name === ref.name && contains(i.range, ref.range.start))
+    .sort((a, b) => a.range.start.line - b.range.start.line)
+    .at(-1);
+  if (index) return { kind: 'index', name: ref.name, def: index };
   const capture = captureFor(model, ref.scenario, ref.stepIndex, ref.name);
   if (capture) return captureSymbol(model, capture.scenario, ref.name);
   const variable = model.variables.find((v) => v.name === ref.name);
@@ -61,11 +69,13 @@ export function resolve(model: DocumentModel, ref: TemplateRef): NameSymbol {
 export function definitions(symbol: NameSymbol): Range[] {
   if (symbol.kind === 'variable' || symbol.kind === 'data') return symbol.def ? [symbol.def.nameRange] : [];
   if (symbol.kind === 'capture') return symbol.defs.map((d) => d.nameRange);
+  if (symbol.kind === 'index') return [symbol.def.nameRange];
   return [];
 }
 
 export function sameSymbol(a: NameSymbol, b: NameSymbol): boolean {
   if (a.kind !== b.kind || a.name !== b.name) return false;
+  if (a.kind === 'index') return b.kind === 'index' && a.def === b.def;
   return a.kind !== 'capture' || (b.kind === 'capture' && a.scenario === b.scenario);
 }
 

@@ -1,7 +1,8 @@
-// The outline: scenarios, setup and teardown with their steps (and a step's captures), thresholds, variables.
+// The outline: scenarios, setup and teardown with their steps (and a step's captures), a flow's control
+// steps with the steps they hold, thresholds, variables.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import { requestStepName } from '../engine/scenario/step-name';
-import type { DocumentModel, StepInfo } from './model';
+import type { DocumentModel, FlowItemInfo, StepInfo } from './model';
 
 export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
@@ -27,7 +28,7 @@ export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
       kind: SymbolKind.Module,
       range: scenario.range,
       selectionRange: scenario.nameRange,
-      children: scenario.steps.map(stepSymbol),
+      children: scenario.flow.map(flowSymbol),
     });
   }
   for (const flow of model.lifecycle) {
@@ -49,6 +50,11 @@ export function documentSymbols(model: DocumentModel): DocumentSymbol[] {
     });
   }
   return symbols;
+}
+
+function flowSymbol(item: FlowItemInfo): DocumentSymbol {
+  if (item.kind === 'step') return stepSymbol(item.step);
+  return { name: item.name, kind: SymbolKind.Struct, range: item.range, selectionRange: item.selectionRange, children: item.children.map(flowSymbol) };
 }
 
 function stepSymbol(step: StepInfo): DocumentSymbol {

@@ -91,6 +91,7 @@ export class CountingRecorder implements ScenarioRecorder {
   step(): StepRecorder {
     return noStep;
   }
+  group(): void {}
   iteration(durationMs: number): void {
     this.completed++;
     this.durations.push(durationMs);

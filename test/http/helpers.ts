@@ -49,6 +49,11 @@ export class TestRecorder implements ScenarioRecorder {
     }
     return s;
   }
+  /** Each group pass: [group index, duration ms]. */
+  readonly groups: Array<[number, number]> = [];
+  group(index: number, durationMs: number): void {
+    this.groups.push([index, durationMs]);
+  }
   iteration(): void {}
   interrupted(): void {}
   dropped(): void {}

@@ -329,7 +329,7 @@ const CASES: BadInput[] = [
     yaml: "baseUrl: http://127.0.0.1:7878\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - name: nothing\n",
     code: "missing-request",
     severity: "error",
-    message: "step 1 has no request: add one of get, post, put, patch, delete, head, options with a URL (or think: <duration> for a pause)",
+    message: "step 1 has no request: add one of get, post, put, patch, delete, head, options with a URL (or think: <duration> for a pause, or one of repeat, if, choose, group around steps)",
     range: "7:9-7:13",
   },
   {
@@ -641,7 +641,7 @@ const CASES: BadInput[] = [
     yaml: "baseUrl: http://127.0.0.1:7878\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - get: /health\nthresholds:\n  \"http_req_duration{status:500}\": [p(95)<300]\n",
     code: "unsupported-threshold-tag",
     severity: "error",
-    message: "http_req_duration cannot be filtered by \"status\": its samples carry \"scenario\", \"step\", \"method\", \"expected_response\"",
+    message: "http_req_duration cannot be filtered by \"status\": its samples carry \"scenario\", \"group\", \"step\", \"method\", \"expected_response\"",
     range: "9:22-9:28",
   },
   {
@@ -769,7 +769,7 @@ const CASES: BadInput[] = [
     yaml: "baseUrl: http://127.0.0.1:7878\nsetup:\n  - name: login\nscenarios:\n  s:\n    executor: constant-vus\n    duration: 5s\n    flow:\n      - get: /p\n",
     code: "missing-request",
     severity: "error",
-    message: "step 1 has no request: add one of get, post, put, patch, delete, head, options with a URL (or think: <duration> for a pause)",
+    message: "step 1 has no request: add one of get, post, put, patch, delete, head, options with a URL (or think: <duration> for a pause, or one of repeat, if, choose, group around steps)",
     range: "3:5-3:9",
   },
   {

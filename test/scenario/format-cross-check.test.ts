@@ -97,6 +97,7 @@ const SECTIONS: Record<ObjectKind, string> = {
   check: '### `check` keys',
   think: '### `think` range keys',
   filePart: '### `multipart` file part keys',
+  branch: '### `choose` branch keys',
   threshold: '### Threshold keys and expressions',
 };
 
@@ -330,7 +331,11 @@ test('every capture source: its example parses, completion offers its prefix, th
 const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 
 function thresholdDocument(key: string, expression: string): Json {
-  return { baseUrl: 'http://127.0.0.1:1', scenarios: { sample: { executor: 'constant-vus', duration: '1s', flow: [{ name: 'a', get: '/x' }] } }, thresholds: { [key]: [expression] } };
+  return {
+    baseUrl: 'http://127.0.0.1:1',
+    scenarios: { sample: { executor: 'constant-vus', duration: '1s', flow: [{ group: 'g', flow: [{ name: 'a', get: '/x' }] }] } },
+    thresholds: { [key]: [expression] },
+  };
 }
 
 test('every metric: completion offers it and hover shows its doc; the docs list its type, unit and meaning', async () => {
@@ -376,7 +381,7 @@ test('every aggregation: allowed exactly on its metric types by the validator, o
   }
 });
 
-const TAG_VALUE: Record<string, string> = { status: '200', expected_response: 'true', step: 'a', scenario: 'sample', method: 'GET' };
+const TAG_VALUE: Record<string, string> = { status: '200', expected_response: 'true', step: 'a', scenario: 'sample', method: 'GET', group: 'g' };
 
 test('every threshold tag: the validator, the JSON Schema and completion take it on exactly the metrics that carry it (the JSON Schema took any tag)', async () => {
   for (const metric of METRIC_NAMES) {

@@ -5,9 +5,11 @@ import Ajv from 'ajv';
 import { stringify } from 'yaml';
 import {
   EXECUTOR_TYPES,
+  CONTROL_STEP_KEYS,
   HTTP_METHOD_KEYS,
   SCHEMA,
   executorsTaking,
+  lifecycleStepSchema,
   requiredScenarioKeysFor,
   scenarioSchema,
   schemaAt,
@@ -35,7 +37,7 @@ const SAMPLE_MAP_KEY: Record<MapSchema['keyFormat'], string> = {
 };
 
 /** The objects of the description; each has its section in docs/scenario-format.md. */
-export type ObjectKind = 'file' | 'http' | 'dataSet' | 'scenario' | 'stage' | 'step' | 'check' | 'think' | 'filePart' | 'threshold';
+export type ObjectKind = 'file' | 'http' | 'dataSet' | 'scenario' | 'stage' | 'step' | 'check' | 'think' | 'filePart' | 'branch' | 'threshold';
 
 export interface KeyAtPath {
   /** A concrete path: map keys replaced by a sample name, list indexes by 0. */
@@ -58,6 +60,7 @@ function kindOf(parent: ReadonlyArray<string | number>): ObjectKind {
   if (last === 'check') return 'check';
   if (last === 'think') return 'think';
   if (parent[parent.length - 2] === 'multipart') return 'filePart';
+  if (parent[parent.length - 2] === 'choose') return 'branch';
   if (parent[2] === 'flow' && typeof last === 'number') return 'step';
   throw new Error(`format-samples: no kind for the object at ${JSON.stringify(parent)}: add it (and its docs section)`);
 }
@@ -65,7 +68,11 @@ function kindOf(parent: ReadonlyArray<string | number>): ObjectKind {
 /** Every key of every object the description holds, with the concrete path of its object. */
 export function keysAtEveryPath(): KeyAtPath[] {
   const out: KeyAtPath[] = [];
+  // A nested flow's items are the step object again: each object is walked once, at its first path.
+  const seen = new Set<SchemaNode>();
   const walk = (node: SchemaNode, at: Array<string | number>): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
     switch (node.type) {
       case 'object':
         for (const [key, prop] of Object.entries(node.properties)) {
@@ -104,6 +111,8 @@ export function sampleValue(node: SchemaNode): Json {
           return 'p(95)<500';
         case 'captureSource':
           return 'json.id';
+        case 'condition':
+          return '{{ true }}';
         default:
           return 'sample';
       }
@@ -126,7 +135,8 @@ export function sampleValue(node: SchemaNode): Json {
       // Two cross-key rules the required lists do not say: an executor's own required keys, and a step's
       // one method (or think).
       if (node === scenarioSchema()) return sampleScenario(EXECUTOR_TYPES[0]);
-      if (node === stepSchema()) return { get: '/sample' };
+      if (node === stepSchema() || node === lifecycleStepSchema()) return { get: '/sample' };
+      if (node === objectSchemaAt(['scenarios', 'sample', 'flow', 0, 'choose', 0])) return { weight: 1, flow: [{ get: '/sample' }] };
       const out: Record<string, Json> = {};
       for (const required of node.required ?? []) out[required] = sampleValue(node.properties[required]);
       return out;
@@ -178,14 +188,26 @@ export function documentUsing(entry: KeyAtPath, executor?: ExecutorType): Record
   if (entry.kind === 'step') {
     delete object.get;
     const action = entry.key === 'think' || (HTTP_METHOD_KEYS as readonly string[]).includes(entry.key);
-    if (!action) object.get = '/sample';
+    const control = Object.entries(CONTROL_STEP_KEYS).find(([, keys]) => (keys as readonly string[]).includes(entry.key));
+    // A control step's other keys come with the step they belong to.
+    if (control) Object.assign(object, CONTROL_SAMPLES[control[0] as keyof typeof CONTROL_SAMPLES]);
+    else if (!action) object.get = '/sample';
   }
-  // A think range's step is a think step: it holds no request.
+  // A think range's step is a think step, a choose branch's step a choose step: they hold no request.
   if (entry.kind === 'think') delete objectAt(doc, entry.parent.slice(0, -1)).get;
+  if (entry.kind === 'branch') delete objectAt(doc, entry.parent.slice(0, -2)).get;
   if (Object.keys(object).length === 0 && entry.kind !== 'step') Object.assign(object, sampleValue(objectSchemaAt(entry.parent)));
   object[entry.key] = sampleValue(entry.schema);
   return doc;
 }
+
+/** The smallest control step of each kind (a key of it is then set to its own sample). */
+const CONTROL_SAMPLES = {
+  repeat: { repeat: 1, flow: [{ get: '/sample' }] },
+  if: { if: '{{ true }}', flow: [{ get: '/sample' }] },
+  choose: { choose: [{ weight: 1, flow: [{ get: '/sample' }] }] },
+  group: { group: 'sample', flow: [{ get: '/sample' }] },
+} as const satisfies Record<keyof typeof CONTROL_STEP_KEYS, Json>;
 
 /** The executors a document using this key can have: those taking the scenario key it is, or is under. */
 export function executorsFor(entry: KeyAtPath): readonly ExecutorType[] {

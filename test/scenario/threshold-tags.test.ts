@@ -9,6 +9,7 @@ import { MetricsRegistry } from '../../src/engine/metrics/registry';
 
 const VALUES: Record<(typeof THRESHOLD_TAGS)[number], string> = {
   scenario: 's',
+  group: 'g',
   step: 'home',
   method: 'GET',
   status: '200',
@@ -25,8 +26,10 @@ scenarios:
     vus: 1
     duration: 5s
     flow:
-      - name: home
-        get: /
+      - group: g
+        flow:
+          - name: home
+            get: /
 thresholds:
   "${key}": ["${EXPRESSION[METRICS[key.slice(0, key.indexOf('{')) as keyof typeof METRICS]]}"]
 `;

@@ -1,7 +1,7 @@
 // The plan's facts the rules need, computed once before the run: origins per scenario (for connection
 // counts), requests per iteration, think times, timeouts.
 import { maxVUsOf, plannedDurationMs } from '../executors';
-import type { ExecutorPlan, Plan, ScenarioPlan } from '../scenario/plan';
+import type { ExecutorPlan, FlowNodePlan, Plan, ScenarioPlan, StepPlan } from '../scenario/plan';
 import type { WorkShare } from '../segments';
 import { peakConnections } from './planned-connections';
 import { readSystemLimits, type SystemLimits } from './system-limits';
@@ -55,6 +55,36 @@ export function executorShare(e: ExecutorPlan, share: WorkShare | undefined): Ex
   }
 }
 
+/**
+ * The requests an iteration of a flow with control steps sends on average: a repeat's count times its
+ * flow's (1 for a template count), a choose's branches by weight, an if's larger side.
+ */
+function requestsOfFlow(flow: readonly FlowNodePlan[], steps: readonly StepPlan[]): number {
+  let sum = 0;
+  for (const node of flow) {
+    switch (node.kind) {
+      case 'step':
+        if (steps[node.index]?.kind === 'request') sum++;
+        break;
+      case 'repeat':
+        sum += (typeof node.count === 'number' ? node.count : 1) * requestsOfFlow(node.flow, steps);
+        break;
+      case 'if':
+        sum += Math.max(requestsOfFlow(node.flow, steps), requestsOfFlow(node.else, steps));
+        break;
+      case 'choose': {
+        const total = node.branches.reduce((t, b) => t + b.weight, 0);
+        for (const b of node.branches) sum += (b.weight / total) * requestsOfFlow(b.flow, steps);
+        break;
+      }
+      case 'group':
+        sum += requestsOfFlow(node.flow, steps);
+        break;
+    }
+  }
+  return sum;
+}
+
 export function scenarioFacts(plan: Plan, scenario: ScenarioPlan, share?: WorkShare): ScenarioFacts {
   const executor = executorShare(scenario.executor, share);
   const origins = new Set<string>();
@@ -73,6 +103,7 @@ export function scenarioFacts(plan: Plan, scenario: ScenarioPlan, share?: WorkSh
     if (origin === undefined) dynamicOrigins = true;
     else origins.add(origin);
   }
+  if (scenario.flow) requestsPerIteration = requestsOfFlow(scenario.flow, scenario.steps);
   return {
     name: scenario.name,
     executor,

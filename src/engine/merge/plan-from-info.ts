@@ -30,7 +30,8 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
   const problems: string[] = [];
   const scenarios: ScenarioPlan[] = info.scenarios.map((scenario) => {
     const steps: StepPlan[] = scenario.steps.map((step) => {
-      if (step.kind === 'think') return { kind: 'think', name: step.name, index: step.index, range: lineRange(step.line), durationMs: 0, maxDurationMs: 0 };
+      const group = step.group !== undefined ? { group: step.group } : {};
+      if (step.kind === 'think') return { kind: 'think', name: step.name, index: step.index, range: lineRange(step.line), durationMs: 0, maxDurationMs: 0, ...group };
       const names: string[] = [];
       for (const c of checks) if (c.scenario === scenario.name && c.step === step.name && !names.includes(c.name)) names.push(c.name);
       const stepChecks: CheckPlan[] = names.map((name) => ({ kind: 'status', name, allowed: [] }));
@@ -50,6 +51,7 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
         timeoutMs: 0,
         checks: stepChecks,
         captures: [],
+        ...group,
       };
     });
     return {
@@ -59,6 +61,7 @@ export function planFromInfo(info: PlanInfo, checks: readonly CheckFigures[]): P
       startTimeMs: scenario.startTimeMs,
       gracefulStopMs: scenario.gracefulStopMs,
       steps,
+      ...(scenario.groups ? { groups: scenario.groups.map((g, index) => ({ name: g.name, index, range: lineRange(g.line) })) } : {}),
     };
   });
 

@@ -58,6 +58,8 @@ function restoreEmptyTrends(window: RegistryWindow): void {
     for (const step of scenario.steps) {
       for (let i = 0; i < step.trends.length; i++) if (step.trends[i] === null) step.trends[i] = undefined;
     }
+    const groups = scenario.groups ?? [];
+    for (let i = 0; i < groups.length; i++) if (groups[i] === null) groups[i] = undefined;
   }
 }
 

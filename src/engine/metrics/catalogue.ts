@@ -15,6 +15,8 @@ export const METRICS = {
   http_req_failed: 'rate',
   iterations: 'counter',
   iteration_duration: 'trend',
+  /** k6's: how long each pass through a `group:` took. */
+  group_duration: 'trend',
   /** Volley's own: how late each iteration started against its schedule (coordinated omission). */
   iteration_lateness: 'trend',
   dropped_iterations: 'counter',
@@ -31,11 +33,12 @@ export type MetricName = keyof typeof METRICS;
 export type MetricType = 'counter' | 'trend' | 'rate' | 'gauge';
 
 /** Tags a threshold may filter on: k6's names, and Volley's `step`. */
-export const THRESHOLD_TAGS = ['scenario', 'step', 'method', 'status', 'expected_response'] as const;
+export const THRESHOLD_TAGS = ['scenario', 'group', 'step', 'method', 'status', 'expected_response'] as const;
 export type ThresholdTag = (typeof THRESHOLD_TAGS)[number];
 
-const PER_REQUEST: readonly ThresholdTag[] = ['scenario', 'step', 'method'];
-const PER_RESPONSE: readonly ThresholdTag[] = ['scenario', 'step', 'method', 'expected_response'];
+// A request's `group` tag is its step's innermost group: a step is in one place of the flow.
+const PER_REQUEST: readonly ThresholdTag[] = ['scenario', 'group', 'step', 'method'];
+const PER_RESPONSE: readonly ThresholdTag[] = ['scenario', 'group', 'step', 'method', 'expected_response'];
 const PER_SCENARIO: readonly ThresholdTag[] = ['scenario'];
 
 /** The tags each metric's samples are kept by, so what its thresholds can be filtered by. */
@@ -54,6 +57,7 @@ export const METRIC_TAGS: Readonly<Record<MetricName, readonly ThresholdTag[]>> 
   data_received: PER_REQUEST,
   iterations: PER_SCENARIO,
   iteration_duration: PER_SCENARIO,
+  group_duration: ['scenario', 'group'],
   iteration_lateness: PER_SCENARIO,
   dropped_iterations: PER_SCENARIO,
   interrupted_iterations: PER_SCENARIO,

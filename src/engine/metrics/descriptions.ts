@@ -18,6 +18,9 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, string>> = {
   http_req_failed: 'Share of requests that failed: a transport error (refused, reset, timeout, …) or a status ≥ 400.',
   iterations: 'Iterations of the flow that completed (interrupted ones are not counted).',
   iteration_duration: 'Time of one whole iteration of the flow, `think` steps included.',
+  group_duration:
+    'Time of one pass through a `group:`, its `think` steps included; the `group` tag names the group ' +
+    '(`outer::inner` for a nested one).',
   iteration_lateness:
     'Volley\'s own. Arrival-rate executors: how late each iteration started against its schedule. Large ' +
     'values mean the load generator could not keep the rate (coordinated omission).',

@@ -46,6 +46,9 @@ export function filterProblem(metric: string, tags: Record<string, string>): str
 export function filterWarning(source: QuerySource, tags: Record<string, string>): string | undefined {
   const scenarios = source.scenarios.filter((s) => tags.scenario === undefined || s.name === tags.scenario);
   if (scenarios.length === 0) return `no scenario is named "${tags.scenario}"`;
+  if (tags.group !== undefined && !scenarios.some((s) => s.groups.some((g) => g.name === tags.group))) {
+    return `no group is named "${tags.group}"${tags.scenario !== undefined ? ` in scenario ${tags.scenario}` : ''}`;
+  }
   const steps = scenarios.flatMap((s) => s.steps);
   if (tags.step !== undefined && !steps.some((st) => st.name === tags.step)) {
     return `no request step is named "${tags.step}"${tags.scenario !== undefined ? ` in scenario ${tags.scenario}` : ''}`;
@@ -65,6 +68,7 @@ function matchingSteps(source: QuerySource, tags: Record<string, string>): StepS
   for (const s of matchingScenarios(source, tags)) {
     for (const step of s.steps) {
       if (tags.step !== undefined && step.name !== tags.step) continue;
+      if (tags.group !== undefined && step.group !== tags.group) continue;
       if (tags.method !== undefined && step.method !== tags.method) continue;
       out.push(step);
     }
@@ -95,6 +99,10 @@ export function snapshot(source: QuerySource, metric: string, tags: Record<strin
       return { type: 'trend', distribution: distributionOf(scenarios.map((s) => s.iterationDuration), true) };
     case 'iteration_lateness':
       return { type: 'trend', distribution: distributionOf(scenarios.map((s) => s.iterationLateness), true) };
+    case 'group_duration': {
+      const groups = scenarios.flatMap((s) => s.groups).filter((g) => tags.group === undefined || g.name === tags.group);
+      return { type: 'trend', distribution: distributionOf(groups.map((g) => g.duration), true) };
+    }
     case 'vus':
     case 'vus_max': {
       const pick = (holder: { vus: Gauge; vusMax: Gauge }): Gauge => (name === 'vus' ? holder.vus : holder.vusMax);

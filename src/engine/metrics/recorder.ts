@@ -40,6 +40,8 @@ export interface StepRecorder {
 export interface ScenarioRecorder {
   /** The recorder of the request step at this index of the flow (think steps have none). */
   step(index: number): StepRecorder;
+  /** One pass through the group at this index of the scenario's groups (k6's group_duration). */
+  group(index: number, durationMs: number): void;
   /** A completed (not interrupted) iteration. */
   iteration(durationMs: number): void;
   /** An iteration cut by gracefulStop / gracefulRampDown: counted here, not as an iteration. */

@@ -38,7 +38,7 @@ export class MetricsRegistry {
       this.vus.set(this.sumActive);
       this.vusMax.set(this.sumAllocated);
     };
-    this.scenarios = plan.scenarios.map((s, i) => new ScenarioSeries(s.name, i, s.steps, onVUs));
+    this.scenarios = plan.scenarios.map((s, i) => new ScenarioSeries(s.name, i, s.steps, onVUs, s.groups));
   }
 
   /** The recorder of the scenario at this index of plan.scenarios. */

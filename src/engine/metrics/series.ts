@@ -3,8 +3,8 @@
 // one HDR record per trend, with no lookup by name and no allocation. Samples land in the current
 // one-second window; `fold()` adds the window into the run totals. Moving windows between threads is
 // ./windows.ts, answering k6's threshold queries ./query.ts.
-import type { ErrorClass, ScenarioFigures, StepFigures, StepWindow, TrendStats } from '../../protocol';
-import type { HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
+import type { ErrorClass, GroupFigures, ScenarioFigures, StepFigures, StepWindow, TrendStats } from '../../protocol';
+import type { GroupPlan, HttpMethod, Plan, RequestStepPlan } from '../scenario/plan';
 import type { MetricName } from './catalogue';
 import { ERROR_CLASSES, ERROR_CLASS_INDEX } from './error-classes';
 import type { ScenarioRecorder, StepRecorder, Timings } from './recorder';
@@ -73,6 +73,8 @@ export class StepSeries implements StepRecorder {
   readonly name: string;
   readonly index: number;
   readonly method: HttpMethod;
+  /** The `group` tag of its requests: the innermost group around the step. */
+  readonly group: string | undefined;
 
   constructor(
     readonly scenario: string,
@@ -81,6 +83,7 @@ export class StepSeries implements StepRecorder {
     this.name = step.name;
     this.index = step.index;
     this.method = step.method;
+    this.group = step.group;
     this.checkNames = step.checks.map((c) => c.name);
     this.checkPasses = new Float64Array(step.checks.length);
     this.checkFails = new Float64Array(step.checks.length);
@@ -174,6 +177,33 @@ function sumCounters(a: StepCounters, b: StepCounters): StepCounters {
   return s;
 }
 
+/** The passes through one `group:` (k6's group_duration). */
+export class GroupSeries {
+  readonly duration = new Trend();
+  readonly name: string;
+  readonly index: number;
+  readonly line: number;
+
+  constructor(
+    readonly scenario: string,
+    group: GroupPlan,
+  ) {
+    this.name = group.name;
+    this.index = group.index;
+    this.line = group.range.start.line + 1;
+  }
+
+  figures(includeTotal: boolean): GroupFigures {
+    return {
+      scenario: this.scenario,
+      group: this.name,
+      groupIndex: this.index,
+      line: this.line,
+      duration: includeTotal ? this.duration.totalStats() : this.duration.windowStats(),
+    };
+  }
+}
+
 /** A gauge sampled at every change: last value, and min/max over the run. */
 export class Gauge {
   value = 0;
@@ -216,13 +246,16 @@ export class ScenarioSeries implements ScenarioRecorder {
   /** Recorder per flow index; undefined for think steps. */
   private readonly byIndex: Array<StepSeries | undefined>;
   readonly steps: StepSeries[];
+  readonly groups: GroupSeries[];
 
   constructor(
     readonly name: string,
     readonly index: number,
     stepPlans: Plan['scenarios'][number]['steps'],
     private readonly onVUs: (scenario: ScenarioSeries, active: number, allocated: number) => void,
+    groupPlans: readonly GroupPlan[] = [],
   ) {
+    this.groups = groupPlans.map((g) => new GroupSeries(name, g));
     this.byIndex = [];
     this.steps = [];
     for (const step of stepPlans) {
@@ -237,6 +270,10 @@ export class ScenarioSeries implements ScenarioRecorder {
     const s = this.byIndex[index];
     if (s === undefined) throw new Error(`scenario ${this.name}: flow item ${index} is not a request step`);
     return s;
+  }
+
+  group(index: number, durationMs: number): void {
+    this.groups[index].duration.record(durationMs);
   }
 
   iteration(durationMs: number): void {
@@ -273,6 +310,7 @@ export class ScenarioSeries implements ScenarioRecorder {
   fold(): void {
     this.iterationDuration.fold();
     this.iterationLateness.fold();
+    for (const g of this.groups) g.duration.fold();
     this.run.iterations += this.win.iterations;
     this.run.dropped += this.win.dropped;
     this.run.interrupted += this.win.interrupted;
@@ -309,6 +347,7 @@ export class ScenarioSeries implements ScenarioRecorder {
       vusMax: !seen ? 0 : includeTotal ? this.vusMax.max : this.windowMaxAllocated,
       steps: this.steps.map((s) => s.figures(includeTotal)),
     };
+    if (this.groups.length > 0) figures.groups = this.groups.map((g) => g.figures(includeTotal));
     if (this.targetRate !== undefined) figures.targetRate = this.targetRate;
     return figures;
   }

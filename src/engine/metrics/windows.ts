@@ -49,6 +49,7 @@ function exportScenarioWindow(scenario: ScenarioSeries): ScenarioWindow {
     vusSeen: seen,
     steps: scenario.steps.map(exportStepWindow),
   };
+  if (scenario.groups.length > 0) window.groups = scenario.groups.map((g) => g.duration.exportWindow());
   if (scenario.targetRate !== undefined) window.targetRate = scenario.targetRate;
   const duration = scenario.iterationDuration.exportWindow();
   if (duration !== undefined) window.iterationDuration = duration;
@@ -74,6 +75,11 @@ function importScenarioWindows(scenario: ScenarioSeries, parts: readonly Scenari
     if (part.iterationDuration !== undefined) scenario.iterationDuration.importWindow(part.iterationDuration);
     if (part.lateness !== undefined) scenario.iterationLateness.importWindow(part.lateness);
     for (let i = 0; i < part.steps.length && i < scenario.steps.length; i++) importStepWindow(scenario.steps[i], part.steps[i]);
+    const groups = part.groups ?? [];
+    for (let i = 0; i < groups.length && i < scenario.groups.length; i++) {
+      const tw = groups[i];
+      if (tw !== undefined) scenario.groups[i].duration.importWindow(tw);
+    }
     if (part.targetRate !== undefined) scenario.setTargetRate(part.targetRate);
     if (!part.vusSeen) continue;
     seen = true;

@@ -5,7 +5,7 @@
 // (k6 issue #1498, kept for compatibility), and so is ours. Volley adds its own top-level keys:
 // `thresholds` (ThresholdResult[]), `scenarios` (per scenario and step), `diagnoses`.
 import { createHash } from 'node:crypto';
-import type { CheckFigures, RunSummary } from '../../protocol';
+import type { CheckFigures, RunSummary, ScenarioFigures } from '../../protocol';
 import { METRICS } from '../metrics/catalogue';
 
 /** k6's default summaryTrendStats: the only trend values its export carries. */
@@ -60,6 +60,31 @@ function rootGroupChecks(checks: readonly CheckFigures[] | undefined): Record<st
   return out;
 }
 
+interface LegacyGroup {
+  name: string;
+  path: string;
+  id: string;
+  groups: Record<string, LegacyGroup>;
+  checks: Record<string, LegacyCheck>;
+}
+
+/** k6's nested `root_group.groups`: each group under its parent, its path `::outer::inner`. */
+function legacyGroups(scenarios: readonly ScenarioFigures[]): Record<string, LegacyGroup> {
+  const root: Record<string, LegacyGroup> = {};
+  for (const s of scenarios) {
+    for (const g of s.groups ?? []) {
+      let level = root;
+      let path = '';
+      for (const name of g.group.split('::')) {
+        path += `::${name}`;
+        const group: LegacyGroup = (level[name] ??= { name, path, id: md5(path), groups: {}, checks: {} });
+        level = group.groups;
+      }
+    }
+  }
+  return root;
+}
+
 export function toSummaryExport(summary: RunSummary): Record<string, unknown> {
   const metrics: Record<string, Record<string, unknown>> = {};
   for (const [key, values] of Object.entries(summary.metrics)) metrics[key] = legacyValues(key, values);
@@ -74,7 +99,7 @@ export function toSummaryExport(summary: RunSummary): Record<string, unknown> {
       name: '',
       path: '',
       id: md5(''),
-      groups: {},
+      groups: legacyGroups(summary.scenarios),
       checks: rootGroupChecks(summary.checks),
     },
     metrics,

@@ -116,7 +116,7 @@ function sectionOf(key: string): 'CHECKS' | 'HTTP' | 'EXECUTION' | 'NETWORK' | '
   if (m === 'checks') return 'CHECKS';
   if (m.startsWith('http_')) return 'HTTP';
   if (m.startsWith('data_')) return 'NETWORK';
-  if (m.startsWith('iteration') || m.endsWith('_iterations') || m === 'vus' || m === 'vus_max') return 'EXECUTION';
+  if (m.startsWith('iteration') || m.endsWith('_iterations') || m === 'vus' || m === 'vus_max' || m === 'group_duration') return 'EXECUTION';
   return 'OTHER';
 }
 
@@ -220,7 +220,22 @@ function scenarioSection(s: ScenarioFigures, durationMs: number, d: Decorate): s
   if (s.vusAllocated > 0) facts.push(`VUs peak ${s.vusActive} active / ${s.vusAllocated} allocated`);
   if (s.iterationDuration.count > 0) facts.push(`iteration p95 ${k6Duration(s.iterationDuration.p95)}`);
   if (s.lateness.count > 0 && s.lateness.p95 > 0) facts.push(`start lateness p95 ${k6Duration(s.lateness.p95)}`);
-  return [`  █ ${d(`SCENARIO: ${s.scenario}`, Ansi.Bold)}`, '', `    ${facts.join(' · ')}`, '', ...stepTable(s, perSecond, d)];
+  return [`  █ ${d(`SCENARIO: ${s.scenario}`, Ansi.Bold)}`, '', `    ${facts.join(' · ')}`, '', ...stepTable(s, perSecond, d), ...groupTable(s, d)];
+}
+
+/** k6's group_duration per `group:` of the flow: how long a pass through it took. */
+function groupTable(s: ScenarioFigures, d: Decorate): string[] {
+  const groups = s.groups ?? [];
+  if (groups.length === 0) return [];
+  const header = ['group', 'passes', 'avg', 'p50', 'p95', 'p99', 'max'];
+  const rows = groups.map((g) => {
+    const t = g.duration;
+    const has = t.count > 0;
+    const ms = (v: number): string => (has ? k6Duration(v) : '-');
+    return [g.group, k6Count(t.count), ms(t.avg), ms(t.med), ms(t.p95), ms(t.p99), ms(t.max)];
+  });
+  const lines = table([header, ...rows], ['l', 'r', 'r', 'r', 'r', 'r', 'r'], '    ');
+  return [d(lines[0], Ansi.Faint), ...lines.slice(1), ''];
 }
 
 /** `setup:` or `teardown:`, apart from the scenarios: its steps' requests, run once. */

@@ -52,6 +52,8 @@ function compileScenarioPlan(s: CheckedScenario, httpTimeoutMs: number): Scenari
     gracefulStopMs: num(s, 'gracefulStop', defaultMs(props.gracefulStop)),
     steps,
     ...(s.dataSets !== undefined ? { dataSets: s.dataSets } : {}),
+    ...(s.nodes ? { flow: s.nodes } : {}),
+    ...(s.groups.length > 0 ? { groups: s.groups } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ export const TEMPLATE_LITERALS = ['true', 'false', 'null'] as const;
 /** A variable or capture name: what `{{ name }}` can read. */
 export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export type NameKind = 'variable' | 'capture' | 'data set';
+export type NameKind = 'variable' | 'capture' | 'data set' | 'repeat index';
 
 export interface NameProblem {
   code: 'reserved-name' | 'invalid-name';

@@ -92,8 +92,13 @@ export interface RequestStepPlan {
   kind: 'request';
   /** The step's name: `name:` if given, else "METHOD url-source". The `step` tag of its metrics. */
   name: string;
-  /** Position of the step in the scenario's flow (think steps included). */
+  /**
+   * Position of the step among the flow's steps in document order (think steps included, the steps
+   * nested in repeat/if/choose/group too; control steps themselves are not counted).
+   */
   index: number;
+  /** The `group` tag: the path of the innermost `group:` around the step (`outer::inner`); absent outside any. */
+  group?: string;
   /** Where the step's list item starts: inline results attach here. */
   range: Range;
   method: HttpMethod;
@@ -136,6 +141,7 @@ export interface ThinkStepPlan {
   kind: 'think';
   name: string;
   index: number;
+  group?: string;
   range: Range;
   /** The pause, or the shortest of a `{ min, max }` range. */
   durationMs: number;
@@ -145,6 +151,28 @@ export interface ThinkStepPlan {
 
 export type StepPlan = RequestStepPlan | ThinkStepPlan;
 
+/**
+ * The flow's control structure (`repeat`, `if`, `choose`, `group`) over its steps: the leaves name steps
+ * by their index in `ScenarioPlan.steps`. The FlowRunner compiles it once into a flat program.
+ */
+export type FlowNodePlan =
+  | { kind: 'step'; index: number }
+  /** `repeat: N` or a template rendered to N at each pass; `as`: the 0-based round readable as `{{ as }}`. */
+  | { kind: 'repeat'; count: number | Template; as: string | undefined; flow: FlowNodePlan[] }
+  | { kind: 'if'; condition: Template; flow: FlowNodePlan[]; else: FlowNodePlan[] }
+  /** One branch per pass, drawn by weight. */
+  | { kind: 'choose'; branches: Array<{ weight: number; flow: FlowNodePlan[] }> }
+  /** k6's group: `group` indexes ScenarioPlan.groups; its duration is a `group_duration` sample. */
+  | { kind: 'group'; group: number; flow: FlowNodePlan[] };
+
+/** A `group:` of a flow: one `group_duration` series. */
+export interface GroupPlan {
+  /** The group's path, the `group` tag's value: `browse`, or `outer::inner` nested (k6 writes `::outer::inner`). */
+  name: string;
+  index: number;
+  /** Where the group's list item starts. */
+  range: Range;
+}
 export interface Stage {
   durationMs: number;
   target: number;
@@ -181,9 +209,14 @@ export interface ScenarioPlan {
   executor: ExecutorPlan;
   startTimeMs: number;
   gracefulStopMs: number;
+  /** Every step the flow can run, in document order, nested ones too: what metrics are kept by. */
   steps: StepPlan[];
   /** The names of the data sets its steps read (`{{ users.email }}`): each iteration holds one row of each; absent when none. */
   dataSets?: string[];
+  /** The control structure over `steps`; absent when the flow is the steps in order. */
+  flow?: FlowNodePlan[];
+  /** The flow's `group:`s in document order; absent when it has none. */
+  groups?: GroupPlan[];
 }
 
 export type ConnectionMode = 'per-vu' | 'shared';

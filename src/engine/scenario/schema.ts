@@ -22,14 +22,23 @@ export type StringFormat =
   | 'template'
   | 'thresholdExpression'
   | 'captureSource'
-  | 'stepName';
+  | 'stepName'
+  /** A name `{{ }}` reads (`as:`): the identifier rules of names.ts. */
+  | 'identifier'
+  /** A group's name: no `::`, which joins nested groups' names. */
+  | 'groupName'
+  /** An `if:` condition: a template with a `{{ }}` expression. */
+  | 'condition';
 
 /**
  * Whether a string key takes a number or boolean as its text (`name: 2024`, `X-Version: 2`), as the validator
  * reads every scalar: true for free text; false where a format or an enum leaves no number valid.
  */
 export function takesScalarsAsText(node: StringSchema): boolean {
-  return node.enum === undefined && (node.format === undefined || node.format === 'template' || node.format === 'stepName');
+  return (
+    node.enum === undefined &&
+    (node.format === undefined || node.format === 'template' || node.format === 'stepName' || node.format === 'groupName')
+  );
 }
 
 interface Documented {
@@ -212,6 +221,9 @@ const FORMAT_PATTERNS: Partial<Record<StringFormat, string>> = {
   baseUrl: '^[hH][tT][tT][pP][sS]?://',
   url: '^(\\{\\{|/(?!/)|[hH][tT][tT][pP][sS]?:)',
   thresholdExpression: thresholdExpressionPattern(),
+  identifier: IDENTIFIER_PATTERN.source,
+  groupName: '^(?!.*::)(?=.*\\S)',
+  condition: '\\{\\{[\\s\\S]*\\}\\}',
   captureSource: `^(json($|\\.(?!$)|\\[)|header\\.${HEADER_NAME_PATTERN.source.slice(1)}|cookie\\.${COOKIE_NAME_PATTERN.source.slice(1)}|regex:.)`,
 };
 
@@ -282,8 +294,8 @@ for (const m of HTTP_METHOD_KEYS) {
 const step: ObjectSchema = {
   type: 'object',
   description:
-    'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`) or a ' +
-    '`think` pause.',
+    'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`), a ' +
+    '`think` pause, or a control step holding steps: `repeat`, `if`, `choose` or `group`.',
   properties: {
     name: {
       type: 'string',
@@ -446,6 +458,88 @@ const step: ObjectSchema = {
     },
   },
 };
+
+// Flow control: a step that holds steps. The nested lists are lists of `step` again (a cycle in the
+// description: walkers follow a path, or keep a set of the objects they have seen).
+const nestedFlow = (description: string): ArraySchema => ({ type: 'array', minItems: 1, items: step, description });
+
+/** The keys a control step holds besides its own, and the key that makes the step what it is. */
+export const CONTROL_STEP_KEYS = {
+  repeat: ['repeat', 'as', 'flow'],
+  if: ['if', 'flow', 'else'],
+  choose: ['choose'],
+  group: ['group', 'flow'],
+} as const;
+export type ControlStepKey = keyof typeof CONTROL_STEP_KEYS;
+
+const chooseBranch: ObjectSchema = {
+  type: 'object',
+  description: 'One branch of `choose`: its weight and its steps.',
+  properties: {
+    weight: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      description:
+        'How often this branch is taken, relative to the other branches\' weights: `70` beside `30` is 70% of the passes.',
+    },
+    flow: nestedFlow('The steps this branch runs.'),
+  },
+  required: ['weight', 'flow'],
+};
+
+Object.assign(step.properties, {
+  repeat: {
+    type: 'union',
+    description:
+      'Run `flow` this many times in a row (Artillery\'s `loop` with a count): a whole number, or a `{{ }}` ' +
+      'template rendered to one each time the step is reached (`{{ pages }}`).',
+    variants: [
+      { type: 'integer', exclusiveMinimum: 0, description: 'How many times `flow` runs.' },
+      template('A template whose value is the count, e.g. `{{ pages }}`; a value that is not a whole number of at least 1 runs `flow` no time.'),
+    ],
+  },
+  as: {
+    type: 'string',
+    format: 'identifier',
+    description:
+      'With `repeat`: a name the steps inside read as `{{ name }}`, the round\'s index counted from 0.',
+  },
+  if: {
+    type: 'string',
+    format: 'condition',
+    description:
+    'Run `flow` only when this `{{ }}` expression is true (not `false`, `null`, `0`, empty, or unset), else ' +
+      'run `else` when given: `if: "{{ cartId != null }}"`.',
+  },
+  else: nestedFlow('With `if`: the steps run when the condition is false.'),
+  choose: {
+    type: 'array',
+    minItems: 1,
+    items: chooseBranch,
+    description:
+      'Run one of these branches per pass, drawn at random by `weight` (Gatling\'s `randomSwitch`, ' +
+      'Artillery\'s scenario weights).',
+  },
+  group: {
+    type: 'string',
+    format: 'groupName',
+    description:
+      'k6\'s group: run `flow` as a named group. Its requests carry the `group` tag (a nested group\'s tag is ' +
+      '`outer::inner`), and each pass through it is a `group_duration` sample: ' +
+      '`"group_duration{group:browse}": [p(95)<2000]`.',
+    link: `${K6}/using-k6/tags-and-groups/#groups`,
+  },
+  flow: nestedFlow('The steps of a `repeat`, `if` (when true) or `group`, run in order.'),
+} satisfies Record<string, PropertySchema>);
+
+/** A step of `setup:` or `teardown:`, which run their steps once, in order: no control steps. */
+const lifecycleStep: ObjectSchema = {
+  type: 'object',
+  description: 'A request step (exactly one of `get`, `post`, `put`, `patch`, `delete`, `head`, `options`) or a `think` pause.',
+  properties: Object.fromEntries(
+    Object.entries(step.properties).filter(([key]) => !Object.values(CONTROL_STEP_KEYS).some((keys) => (keys as readonly string[]).includes(key))),
+  ),
+};
 const scenarioProperties: Record<string, PropertySchema> = {
   executor: {
     type: 'string',
@@ -598,7 +692,7 @@ const metricNames = Object.keys(METRICS);
 
 /** `setup:` and `teardown:`: a flow of the same steps as a scenario's, run once by the test. */
 function lifecycleFlow(description: string): ArraySchema {
-  return { type: 'array', minItems: 1, items: step, description, link: `${K6}/using-k6/test-lifecycle/` };
+  return { type: 'array', minItems: 1, items: lifecycleStep, description, link: `${K6}/using-k6/test-lifecycle/` };
 }
 
 export const SCHEMA: ObjectSchema = {
@@ -792,6 +886,10 @@ export function stepSchema(): ObjectSchema {
   return step;
 }
 
+export function lifecycleStepSchema(): ObjectSchema {
+  return lifecycleStep;
+}
+
 /** The scenario keys an executor takes, in schema order. */
 export function scenarioKeysFor(executor: ExecutorType): string[] {
   return Object.keys(scenarioProperties).filter((k) => {
@@ -862,22 +960,25 @@ export function scalarSchema(node: SchemaNode | undefined): SchemaNode | undefin
 }
 
 /** Every key of every object the format describes, each once, in the description's order (for the grammar). */
-export function schemaKeyNames(node: SchemaNode = SCHEMA, out: Set<string> = new Set()): string[] {
+export function schemaKeyNames(node: SchemaNode = SCHEMA, out: Set<string> = new Set(), seen: Set<SchemaNode> = new Set()): string[] {
+  // A nested flow's items are the step object again.
+  if (seen.has(node)) return [...out];
+  seen.add(node);
   switch (node.type) {
     case 'object':
       for (const [key, prop] of Object.entries(node.properties)) {
         out.add(key);
-        schemaKeyNames(prop, out);
+        schemaKeyNames(prop, out, seen);
       }
       break;
     case 'map':
-      schemaKeyNames(node.values, out);
+      schemaKeyNames(node.values, out, seen);
       break;
     case 'array':
-      schemaKeyNames(node.items, out);
+      schemaKeyNames(node.items, out, seen);
       break;
     case 'union':
-      for (const variant of node.variants) schemaKeyNames(variant, out);
+      for (const variant of node.variants) schemaKeyNames(variant, out, seen);
       break;
     default:
       break;
@@ -961,7 +1062,7 @@ function typeText(node: SchemaNode): string {
     case 'string':
       if (node.format === 'duration') return 'duration';
       if (node.enum) return node.enum.map((e) => `\`${e}\``).join(' | ');
-      if (node.format === 'template' || node.format === 'url') return 'string (template)';
+      if (node.format === 'template' || node.format === 'url' || node.format === 'condition') return 'string (template)';
       return 'string';
     case 'integer':
     case 'number':
@@ -998,12 +1099,16 @@ function describe(node: PropertySchema, key: string | undefined, executor: Execu
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** Where the JSON Schema defines a step once: nested flows refer to it. */
+const STEP_REF = '#/definitions/step';
+
 export function toJsonSchema(): Record<string, Json> {
   const root = toJson(SCHEMA) as Record<string, Json>;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Volley scenario file',
     ...root,
+    definitions: { step: stepToJson() },
   };
 }
 
@@ -1026,6 +1131,8 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       }
       const pattern = node.format !== undefined ? FORMAT_PATTERNS[node.format] : undefined;
       if (pattern !== undefined) out.pattern = pattern;
+      // A name templates read: not a built-in's or a literal's, as for variables and captures.
+      if (node.format === 'identifier') out.not = { enum: [...UNAVAILABLE_NAMES] };
       return out;
     }
     case 'integer':
@@ -1063,20 +1170,24 @@ function toJson(node: SchemaNode, inUnion = false): Json {
       return out;
     }
     case 'object': {
-      const properties: Record<string, Json> = {};
-      for (const [key, prop] of Object.entries(node.properties)) properties[key] = toJson(prop);
-      const out: Record<string, Json> = {
-        type: 'object',
-        ...docs(node),
-        properties,
-        additionalProperties: false,
-      };
-      if (node.required && node.required.length > 0) out.required = [...node.required];
-      if (node === scenario) out.allOf = scenarioConditions();
-      if (node === step) Object.assign(out, stepConditions());
-      return out;
+      if (node === step) return { $ref: STEP_REF };
+      if (node === lifecycleStep) return { ...(objectToJson(node) as Record<string, Json>), ...stepConditions(false) };
+      return objectToJson(node);
     }
   }
+}
+
+function stepToJson(): Json {
+  return { ...(objectToJson(step) as Record<string, Json>), ...stepConditions(true) };
+}
+
+function objectToJson(node: ObjectSchema): Json {
+  const properties: Record<string, Json> = {};
+  for (const [key, prop] of Object.entries(node.properties)) properties[key] = toJson(prop);
+  const out: Record<string, Json> = { type: 'object', ...docs(node), properties, additionalProperties: false };
+  if (node.required && node.required.length > 0) out.required = [...node.required];
+  if (node === scenario) out.allOf = scenarioConditions();
+  return out;
 }
 
 /**
@@ -1114,9 +1225,15 @@ function scenarioConditions(): Json[] {
   }));
 }
 
-/** Exactly one method or `think`; a think step holds nothing else; the body keys exclude each other. */
-function stepConditions(): Record<string, Json> {
-  const actions = [...HTTP_METHOD_KEYS, 'think'];
+/**
+ * Exactly one method, `think` or control key; a think step holds nothing else, a control step only its
+ * own keys (and `flow` where it takes one); `as`, `else` and `flow` only beside theirs; the body keys
+ * exclude each other.
+ */
+function stepConditions(withControls: boolean): Record<string, Json> {
+  const controls = withControls ? (Object.keys(CONTROL_STEP_KEYS) as ControlStepKey[]) : [];
+  const actions = [...HTTP_METHOD_KEYS, 'think', ...controls];
+  const withFlow = controls.filter((c) => (CONTROL_STEP_KEYS[c] as readonly string[]).includes('flow'));
   return {
     oneOf: actions.map((a) => ({ required: [a] })),
     allOf: [
@@ -1124,6 +1241,20 @@ function stepConditions(): Record<string, Json> {
         if: { required: ['think'] },
         then: { propertyNames: { enum: ['think', 'name'] } },
       },
+      ...controls.map((c) => ({
+        if: { required: [c] },
+        then: {
+          propertyNames: { enum: [...CONTROL_STEP_KEYS[c]] },
+          ...(withFlow.includes(c) ? { required: ['flow'] } : {}),
+        },
+      })),
+      ...(withControls
+        ? [
+            { if: { required: ['as'] }, then: { required: ['repeat'] } },
+            { if: { required: ['else'] }, then: { required: ['if'] } },
+            { if: { required: ['flow'] }, then: { anyOf: withFlow.map((c) => ({ required: [c] })) } },
+          ]
+        : []),
       ...BODY_KEYS.flatMap((a, i) => BODY_KEYS.slice(i + 1).map((b) => ({ not: { required: [a, b] } }))),
     ],
   };

@@ -158,7 +158,9 @@ export function parseMetricKey(text: string): MetricKeyResult {
     const rawKey = piece.slice(0, colon);
     const rawValue = piece.slice(colon + 1);
     const key = stripQuotes(rawKey.trim()).trim();
-    const value = stripQuotes(rawValue.trim());
+    const written = stripQuotes(rawValue.trim());
+    // k6 writes a group's tag from the root, `::outer::inner`; Volley's value is `outer::inner`.
+    const value = key === 'group' && written.startsWith('::') ? written.slice(2) : written;
     if (key === '') return fail('a tag needs a name before ":"', at + colon, 1);
     if (value === '') return fail(`tag "${key}" has no value after ":"`, at + colon, 1);
     if (Object.hasOwn(tags, key)) return fail(`tag "${key}" is given twice`, at + lead, piece.trim().length);

@@ -56,5 +56,10 @@ export function checkScenarioBlock(f: Findings, entry: Entry, context: FlowConte
 }
 
 function shiftScenario(s: CheckedScenario, delta: number): CheckedScenario {
-  return { ...s, range: shiftRange(s.range, delta), steps: s.steps.map((step) => ({ ...step, range: shiftRange(step.range, delta) })) };
+  return {
+    ...s,
+    range: shiftRange(s.range, delta),
+    steps: s.steps.map((step) => ({ ...step, range: shiftRange(step.range, delta) })),
+    groups: s.groups.map((group) => ({ ...group, range: shiftRange(group.range, delta) })),
+  };
 }

@@ -94,7 +94,10 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
     missingKey(f, 'the file has no scenarios: add `scenarios:` with at least one scenario', first, root, undefined, 'scenarios');
   }
   const thresholds = byKey.get('thresholds');
-  if (thresholds) checked.thresholds = checkThresholds(f, thresholds, { scenarioNames: checked.scenarios.map((s) => s.name), stepNames });
+  if (thresholds) {
+    const groupNames = [...new Set(checked.scenarios.flatMap((s) => s.groups.map((g) => g.name)))];
+    checked.thresholds = checkThresholds(f, thresholds, { scenarioNames: checked.scenarios.map((s) => s.name), stepNames, groupNames });
+  }
 }
 
 function checkBaseUrl(f: Findings, entry: Entry): string | undefined {
@@ -156,7 +159,7 @@ function checkVariables(f: Findings, entry: Entry, out: CheckedFile['variables']
 
 /** `setup:` or `teardown:`, a flow run once; returns the names its steps capture. */
 function checkLifecycle(f: Findings, entry: Entry, context: FlowContext, checked: CheckedFile): string[] {
-  const flow = checkFlow(f, entry, entry.key, undefined, context);
+  const flow = checkFlow(f, entry, entry.key, undefined, context, false);
   if (isSeq(entry.value)) {
     for (const item of entry.value.items) {
       const once = isMap(item) ? item.items.find((p) => isScalar(p.key) && p.key.value === 'once') : undefined;

@@ -1,38 +1,26 @@
-// A scenario's `flow:`: its steps in order, each a request or a think pause, with the rules between
-// steps (captures are read only after the step that captures them, request step names are unique in a
-// flow, a trailing think does nothing under an arrival-rate executor).
-import { isMap, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+// A flow: its steps in order, each a request, a think pause (./step.ts) or a control step holding steps
+// (`repeat`, `if`/`else`, `choose`, `group`, nested in any combination), with the rules between steps:
+// captures are read only after the step that captures them, and a capture set only in a branch is warned
+// about where it is read outside it; request step names are unique in a flow; a trailing think does
+// nothing under an arrival-rate executor. Read in two passes: the structure first (who captures what, in
+// which branch), then every step in document order with what it may read.
+import { isMap, isScalar, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { keyText } from '../document';
-import type { ExecutorType, RequestStepPlan, ThinkStepPlan } from '../plan';
-import { BODY_KEYS, HTTP_METHOD_KEYS, stepSchema, type StringSchema } from '../schema';
+import { nameProblem } from '../names';
+import type { ExecutorType, FlowNodePlan, GroupPlan, Template } from '../plan';
+import { CONTROL_STEP_KEYS, type ControlStepKey } from '../schema';
 import { methodOfKey, stepNameOf } from '../step-name';
-import { suggest } from '../suggest';
-import { checkCaptures, checkChecks } from './checks';
+import { compileTemplate } from '../template';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
-import { deref, describe, entries, expectSeq, isEmpty, readDuration, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
-import { checkUrl, jsonTemplate, multipartParts, templateMap } from './request';
-import { templateEntry, type StepScope } from './templates';
+import { deref, describe, entries, expectSeq, isEmpty, missingKey, misspelled, readNumber, scalarText, unknownKey, type Entry } from './read';
+import { captureNames, checkStep, stepNameNode, type CheckedStep, type FlowContext } from './step';
+import { checkTemplate, type Branch, type CaptureSite, type StepScope } from './templates';
 
-/** A request step whose timeout may still be the file's default. */
-export type CheckedStep = (Omit<RequestStepPlan, 'timeoutMs'> & { timeoutMs: number | undefined }) | ThinkStepPlan;
-
-/**
- * What a flow reads outside its scenario: the file's variables, the names `setup:` captures (read-only
- * values for every scenario and for teardown), and whether relative URLs have a base.
- */
-export interface FlowContext {
-  variables: Readonly<Record<string, string | number | boolean>>;
-  setupCaptures: readonly string[];
-  baseUrlGiven: boolean;
-  /** How long this flow's captures live, for messages: a scenario's, "for the rest of the iteration". */
-  captureLifetime?: string;
-  /** The file's data sets with their columns when known: a scenario's iterations read them, setup and teardown do not. */
-  data?: ReadonlyMap<string, readonly string[] | undefined>;
-}
+export type { CheckedStep, FlowContext } from './step';
 
 export interface CheckedFlow {
-  /** Every step, or none when one of them is broken. */
+  /** Every step (nested ones too, in document order), or none when one of them is broken. */
   steps: CheckedStep[];
   /** The names of all steps, broken ones too: a threshold on them is not a second error. */
   stepNames: string[];
@@ -40,294 +28,410 @@ export interface CheckedFlow {
   captureNames: string[];
   /** The data sets the flow's templates read. */
   dataSets?: string[];
+  /** The control structure over `steps`; absent when the flow is its steps in order. */
+  nodes?: FlowNodePlan[];
+  /** The flow's groups (their paths once each, in document order); their names too when a step is broken. */
+  groups: GroupPlan[];
 }
 
-/** `owner` names the flow in messages: `the flow of scenario "browse"`, `setup`. */
-export function checkFlow(f: Findings, entry: Entry, owner: string, executor: ExecutorType | undefined, context: FlowContext): CheckedFlow {
-  const seq = expectSeq(f, entry, 'a list of steps (each line starting with "- ")');
-  if (!seq) return { steps: [], stepNames: [], captureNames: [] };
-  if (seq.items.length === 0) {
-    f.error('empty-flow', `${owner} is empty: add at least one step, e.g. - get: /`, seq);
-    return { steps: [], stepNames: [], captureNames: [] };
+const CONTROL_KEYS = Object.keys(CONTROL_STEP_KEYS) as ControlStepKey[];
+
+/** A flow item as the first pass read it. */
+type Parsed =
+  | { kind: 'leaf'; item: Node | null; seq: YAMLSeq; itemIndex: number; index: number; name: string; group: string | undefined }
+  | { kind: 'repeat'; count: Entry; as: Entry | undefined; flow: Parsed[] | undefined }
+  | { kind: 'if'; condition: Entry; flow: Parsed[] | undefined; else: Parsed[] | undefined; then: Branch; otherwise: Branch }
+  | { kind: 'choose'; branches: ParsedBranch[] }
+  | { kind: 'group'; group: number | undefined; flow: Parsed[] | undefined }
+  /** A step whose own keys are wrong: reported, and the flow is not run; what it holds is still checked. */
+  | { kind: 'broken'; inner: Parsed | undefined };
+
+interface ParsedBranch {
+  weight: number | undefined;
+  flow: Parsed[] | undefined;
+  branch: Branch;
+}
+
+/** The first pass: the structure, where each step is, and who captures what in which branch. */
+class FlowReader {
+  leaves = 0;
+  readonly capturedBy = new Map<string, CaptureSite[]>();
+  readonly groups: GroupPlan[] = [];
+  readonly names: string[] = [];
+
+  constructor(
+    private readonly f: Findings,
+    /** False for setup and teardown, which run their steps once, in order. */
+    private readonly control: boolean,
+    private readonly owner: string,
+  ) {}
+
+  list(seq: YAMLSeq, branches: readonly Branch[], group: string | undefined): Parsed[] {
+    return seq.items.map((raw, itemIndex) => this.item(deref(this.f, raw as Node | null), seq, itemIndex, branches, group));
   }
-  const items = seq.items.map((raw) => deref(f, raw as Node | null));
-  const names = items.map((item) => stepNameOf(f.doc, item));
-  // First pass: who captures what, so templates can say "captured later" instead of "unknown".
-  const capturedBy = new Map<string, Array<{ index: number; name: string }>>();
-  items.forEach((item, index) => {
-    for (const key of captureNames(f, item)) {
-      const list = capturedBy.get(key) ?? [];
-      list.push({ index, name: names[index] });
-      capturedBy.set(key, list);
+
+  private item(item: Node | null, seq: YAMLSeq, itemIndex: number, branches: readonly Branch[], group: string | undefined): Parsed {
+    const controls = isMap(item) ? CONTROL_KEYS.filter((k) => item.items.some((p) => keyText(p) === k)) : [];
+    if (controls.length === 0) return this.leaf(item, seq, itemIndex, branches, group);
+    const f = this.f;
+    const map = item as YAMLMap;
+    const stepEntries = entries(f, map);
+    const key = controls[0];
+    const keyEntry = stepEntries.find((e) => e.key === key)!;
+    const line = f.doc.rangeOf(map).start.line + 1;
+    if (!this.control) {
+      f.error('control-in-lifecycle', `${key} is for a scenario's flow: ${this.owner} runs its steps once, in order`, keyEntry.keyNode);
+      return { kind: 'broken', inner: undefined };
     }
-  });
-  const variableNames = [...Object.keys(context.variables), ...context.setupCaptures];
-  const inScope = new Set<string>([...variableNames, ...capturedBy.keys()]);
-  const visible = new Set<string>(variableNames);
-  const steps: CheckedStep[] = [];
-  const stepNames: string[] = [];
-  const seen = new Map<string, number>();
-  const dataRead = new Set<string>();
-  items.forEach((item, index) => {
-    const scope: StepScope = { names: inScope, visible, capturedBy, index, data: context.data, dataRead };
-    const step = checkStep(f, item, index, seq, scope, names[index], context);
+    let broken = false;
+    for (const extra of controls.slice(1)) {
+      f.error('multiple-controls', `this step is already a ${key}: put the ${extra} in a step of its own inside or after it`, stepEntries.find((e) => e.key === extra)!.keyNode);
+      broken = true;
+    }
+    const own: readonly string[] = CONTROL_STEP_KEYS[key];
+    for (const e of stepEntries) {
+      if (own.includes(e.key) || CONTROL_KEYS.includes(e.key as ControlStepKey)) continue;
+      if (methodOfKey(e.key) !== undefined || e.key === 'think') {
+        f.error(
+          'control-and-request',
+          `a step with ${key} holds steps, so it cannot also ${e.key === 'think' ? 'pause' : `send ${e.key.toUpperCase()}`}: move ${e.key} into a step of its ${key === 'choose' ? 'branches' : 'flow'}`,
+          e.keyNode,
+        );
+      } else {
+        unknownKey(f, e, own, `${key} (line ${line}), which takes ${own.join(', ')}`);
+      }
+      broken = true;
+    }
+    const byKey = new Map(stepEntries.map((e) => [e.key, e]));
+    const parsed = this.controlStep(key, keyEntry, byKey, map, line, branches, group);
+    return broken ? { kind: 'broken', inner: parsed } : parsed;
+  }
+
+  private leaf(item: Node | null, seq: YAMLSeq, itemIndex: number, branches: readonly Branch[], group: string | undefined): Parsed {
+    const index = this.leaves++;
+    const name = stepNameOf(this.f.doc, item);
+    if (name !== '') this.names.push(name);
+    for (const capture of captureNames(this.f, item)) {
+      const sites = this.capturedBy.get(capture) ?? [];
+      sites.push({ index, name, branches });
+      this.capturedBy.set(capture, sites);
+    }
+    return { kind: 'leaf', item, seq, itemIndex, index, name, group };
+  }
+
+  private controlStep(
+    key: ControlStepKey,
+    keyEntry: Entry,
+    byKey: Map<string, Entry>,
+    map: YAMLMap,
+    line: number,
+    branches: readonly Branch[],
+    group: string | undefined,
+  ): Parsed {
+    const f = this.f;
+    const nested = (flowKey: string, inner: readonly Branch[], innerGroup: string | undefined, required: boolean): Parsed[] | undefined => {
+      const e = byKey.get(flowKey);
+      if (!e) {
+        // A misspelt `flwo` already has its did-you-mean.
+        if (required && !misspelled([...byKey.values()], CONTROL_STEP_KEYS[key], flowKey)) missingKey(f, `${key} (line ${line}) has no ${flowKey}: add the list of steps it runs`, keyEntry.keyNode, map, undefined, flowKey);
+        return undefined;
+      }
+      return this.nestedList(e, `the ${flowKey} of ${key} (line ${line})`, inner, innerGroup);
+    };
+    switch (key) {
+      case 'repeat':
+        return { kind: 'repeat', count: keyEntry, as: byKey.get('as'), flow: nested('flow', branches, group, true) };
+      case 'if': {
+        const then: Branch = { where: `the flow of the if at line ${line}` };
+        const otherwise: Branch = { where: `the else of the if at line ${line}` };
+        return {
+          kind: 'if',
+          condition: keyEntry,
+          flow: nested('flow', [...branches, then], group, true),
+          else: byKey.has('else') ? nested('else', [...branches, otherwise], group, false) : [],
+          then,
+          otherwise,
+        };
+      }
+      case 'choose':
+        return { kind: 'choose', branches: this.branches(keyEntry, branches, group) };
+      case 'group': {
+        const name = this.groupName(keyEntry);
+        const path = name === undefined ? undefined : group === undefined ? name : `${group}::${name}`;
+        let index: number | undefined;
+        if (path !== undefined) {
+          index = this.groups.findIndex((g) => g.name === path);
+          if (index < 0) index = this.groups.push({ name: path, index: this.groups.length, range: f.doc.rangeOf(map) }) - 1;
+        }
+        return { kind: 'group', group: index, flow: nested('flow', branches, path ?? group, true) };
+      }
+    }
+  }
+
+  private nestedList(e: Entry, what: string, branches: readonly Branch[], group: string | undefined): Parsed[] | undefined {
+    const seq = expectSeq(this.f, e, 'a list of steps (each line starting with "- ")');
+    if (!seq) return undefined;
+    if (seq.items.length === 0) {
+      this.f.error('empty-flow', `${what} is empty: add at least one step, e.g. - get: /`, seq);
+      return undefined;
+    }
+    return this.list(seq, branches, group);
+  }
+
+  private branches(e: Entry, around: readonly Branch[], group: string | undefined): ParsedBranch[] {
+    const f = this.f;
+    const none = (): ParsedBranch[] => [{ weight: undefined, flow: undefined, branch: { where: 'choose' } }];
+    const seq = expectSeq(f, e, 'a list of branches such as - { weight: 70, flow: [...] }');
+    if (!seq) return none();
+    if (seq.items.length === 0) {
+      f.error('empty-flow', 'choose has no branches: add - { weight: 1, flow: [...] } items', seq);
+      return none();
+    }
+    return seq.items.map((raw, i): ParsedBranch => {
+      const item = deref(f, raw as Node | null);
+      if (!isMap(item)) {
+        const at = isEmpty(item) ? emptyItemRange(f.doc, seq, i) : f.doc.rangeOf(item!);
+        f.error('wrong-type', `choose branch ${i + 1} must be a map { weight, flow }, not ${describe(f, item)}`, at);
+        return none()[0];
+      }
+      const line = f.doc.rangeOf(item).start.line + 1;
+      const branch: Branch = { where: `choose branch ${i + 1} at line ${line}` };
+      const branchEntries = entries(f, item);
+      const allowed = ['weight', 'flow'];
+      let ok = true;
+      for (const b of branchEntries) {
+        if (allowed.includes(b.key)) continue;
+        unknownKey(f, b, allowed, `choose branch ${i + 1}`);
+        ok = false;
+      }
+      const weightEntry = branchEntries.find((b) => b.key === 'weight');
+      const flowEntry = branchEntries.find((b) => b.key === 'flow');
+      const anchor = branchEntries[0]?.keyNode ?? item;
+      let weight: number | undefined;
+      if (weightEntry) weight = readNumber(f, weightEntry, 'number', undefined, 0);
+      else if (!misspelled(branchEntries, allowed, 'weight')) missingKey(f, `choose branch ${i + 1} has no weight: add weight: 1 (weights are relative)`, anchor, item, undefined, 'weight');
+      let flow: Parsed[] | undefined;
+      if (flowEntry) flow = this.nestedList(flowEntry, `the flow of choose branch ${i + 1}`, [...around, branch], group);
+      else if (!misspelled(branchEntries, allowed, 'flow')) missingKey(f, `choose branch ${i + 1} has no flow: add the list of steps it runs`, anchor, item, undefined, 'flow');
+      return { weight: ok ? weight : undefined, flow, branch };
+    });
+  }
+
+  private groupName(e: Entry): string | undefined {
+    const text = scalarText(this.f, e, 'the group\'s name');
+    if (text === undefined) return undefined;
+    if (text.trim() === '') {
+      this.f.error('invalid-value', 'a group name must not be empty', e.value ?? e.keyNode);
+      return undefined;
+    }
+    if (text.includes('::')) {
+      this.f.error(
+        'invalid-group-name',
+        `a group name cannot hold "::": it joins a nested group's name to its parent's (outer::inner); nest a group inside another instead`,
+        e.value!,
+      );
+      return undefined;
+    }
+    return text;
+  }
+}
+
+/** The second pass: every step checked in document order with what it may read; the Plan's nodes. */
+class FlowChecker {
+  readonly steps: CheckedStep[] = [];
+  ok = true;
+  private readonly seen = new Map<string, number>();
+  /** The data sets the flow's templates read. */
+  readonly dataRead = new Set<string>();
+  /** The index the next step in document order has: what a repeat count or an if condition reads before. */
+  private next = 0;
+
+  constructor(
+    private readonly f: Findings,
+    private readonly context: FlowContext,
+    private readonly reader: FlowReader,
+    private readonly inScope: Set<string>,
+    private readonly visible: Set<string>,
+    private readonly always: ReadonlySet<string>,
+  ) {}
+
+  private scope(index: number, branches: readonly Branch[], guarded: ReadonlySet<string> | 'all'): StepScope {
+    const { inScope: names, visible, reader, always, dataRead } = this;
+    return { names, visible, capturedBy: reader.capturedBy, index, branches, guarded, always, data: this.context.data, dataRead };
+  }
+
+  list(items: readonly Parsed[] | undefined, branches: readonly Branch[], guarded: ReadonlySet<string>): FlowNodePlan[] {
+    if (items === undefined) {
+      this.ok = false;
+      return [];
+    }
+    return items.map((item) => this.item(item, branches, guarded));
+  }
+
+  private item(item: Parsed, branches: readonly Branch[], guarded: ReadonlySet<string>): FlowNodePlan {
+    const f = this.f;
+    switch (item.kind) {
+      case 'broken':
+        if (item.inner) this.item(item.inner, branches, guarded);
+        this.ok = false;
+        return { kind: 'step', index: -1 };
+      case 'leaf':
+        this.leaf(item, branches, guarded);
+        return { kind: 'step', index: item.index };
+      case 'repeat': {
+        const count = this.repeatCount(item.count, branches, guarded);
+        const as = item.as && this.indexName(item.as);
+        if (count === undefined || (item.as && as === undefined)) this.ok = false;
+        // The index is readable inside the repeat only.
+        const added = as !== undefined && !this.inScope.has(as);
+        if (added) {
+          this.inScope.add(as);
+          this.visible.add(as);
+        }
+        const flow = this.list(item.flow, branches, guarded);
+        if (added) {
+          this.inScope.delete(as);
+          this.visible.delete(as);
+        }
+        return { kind: 'repeat', count: count ?? 0, as, flow };
+      }
+      case 'if': {
+        const source = scalarText(f, item.condition, 'a {{ }} expression such as "{{ cartId != null }}"');
+        let condition: Template | undefined;
+        let reads: ReadonlySet<string> = new Set();
+        if (source !== undefined && !source.includes('{{')) {
+          f.error(
+            'if-not-template',
+            `if takes a {{ }} expression such as if: "{{ cartId != null }}"; the text "${source}" is always true`,
+            item.condition.value!,
+          );
+        } else if (source !== undefined) {
+          condition = checkTemplate(f, item.condition.value as never, source, this.scope(this.next, branches, 'all'));
+          reads = new Set(compileTemplate(source, { names: this.inScope }).references.filter((r) => r.kind === 'variable').map((r) => r.name));
+        }
+        if (condition === undefined) this.ok = false;
+        // A read of a name the condition mentions is guarded by it: `if: "{{ cartId != null }}"`.
+        const inner = new Set([...guarded, ...reads]);
+        const then = this.list(item.flow, [...branches, item.then], inner);
+        const otherwise = this.list(item.else, [...branches, item.otherwise], inner);
+        return { kind: 'if', condition: condition!, flow: then, else: otherwise };
+      }
+      case 'choose': {
+        const branchPlans = item.branches.map((b) => {
+          if (b.weight === undefined) this.ok = false;
+          return { weight: b.weight ?? 0, flow: this.list(b.flow, [...branches, b.branch], guarded) };
+        });
+        return { kind: 'choose', branches: branchPlans };
+      }
+      case 'group':
+        if (item.group === undefined) this.ok = false;
+        return { kind: 'group', group: item.group ?? -1, flow: this.list(item.flow, branches, guarded) };
+    }
+  }
+
+  private leaf(item: Extract<Parsed, { kind: 'leaf' }>, branches: readonly Branch[], guarded: ReadonlySet<string>): void {
+    const f = this.f;
+    this.next = item.index + 1;
+    const step = checkStep(f, item.item, item.index, item.seq, item.itemIndex, this.scope(item.index, branches, guarded), item.name, this.context);
     if (step) {
       // Think steps have no metrics of their own: the same pause twice in a flow is normal.
-      const previous = step.kind === 'request' ? seen.get(step.name) : undefined;
+      const previous = step.kind === 'request' ? this.seen.get(step.name) : undefined;
       if (previous !== undefined) {
         f.warning(
           'duplicate-step-name',
           `step name "${step.name}" is already used by step ${previous + 1} of this scenario: their metrics and results would mix; give this step its own name`,
-          stepNameNode(item as YAMLMap) ?? (item as Node),
+          stepNameNode(item.item as YAMLMap) ?? (item.item as Node),
         );
       } else if (step.kind === 'request') {
-        seen.set(step.name, index);
+        this.seen.set(step.name, item.index);
       }
-      steps.push(step);
+      this.steps.push(item.group === undefined ? step : { ...step, group: item.group });
+    } else {
+      this.ok = false;
     }
-    if (names[index] !== '') stepNames.push(names[index]);
     // Captures become visible to later steps even when this step has other errors.
-    for (const key of captureNames(f, item)) visible.add(key);
-  });
-  const last = items[items.length - 1];
-  if (
-    (executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate') &&
-    isMap(last) &&
-    items.length > 1 &&
-    last.items.some((p) => keyText(p) === 'think') &&
-    steps.length === items.length
-  ) {
-    f.warning(
-      'trailing-think',
-      'a think at the end of the flow only keeps the VU busy: arrival-rate executors start iterations on their schedule, not after a pause; remove it',
-      last,
-    );
+    for (const key of captureNames(f, item.item)) this.visible.add(key);
   }
-  return { steps: steps.length === items.length ? steps : [], stepNames, captureNames: [...capturedBy.keys()], dataSets: [...dataRead] };
-}
 
-/** The names a flow item's `capture:` map gives, valid or not. */
-function captureNames(f: Findings, item: Node | null): string[] {
-  if (!isMap(item)) return [];
-  const capture = item.items.find((p) => keyText(p) === 'capture');
-  const captureMap = capture ? deref(f, capture.value as Node | null) : null;
-  if (!isMap(captureMap)) return [];
-  const out: string[] = [];
-  for (const p of captureMap.items) {
-    const key = keyText(p);
-    if (key !== undefined) out.push(key);
-  }
-  return out;
-}
-
-/** Where a duplicate step name is reported: the name, else the method's URL. */
-function stepNameNode(item: YAMLMap): Node | undefined {
-  const pair = item.items.find((p) => keyText(p) === 'name') ?? item.items.find((p) => methodOfKey(keyText(p)) !== undefined);
-  return (pair?.value as Node | null) ?? (pair?.key as Node | undefined) ?? undefined;
-}
-
-function checkStep(
-  f: Findings,
-  item: Node | null,
-  index: number,
-  seq: YAMLSeq,
-  scope: StepScope,
-  name: string,
-  context: FlowContext,
-): CheckedStep | undefined {
-  const label = `step ${index + 1}`;
-  if (!isMap(item)) {
-    const at = isEmpty(item) ? emptyItemRange(f.doc, seq, index) : f.doc.rangeOf(item!);
-    f.error('wrong-type', `${label} must be a map such as { get: /path } or { think: 1s }, not ${describe(f, item)}`, at);
-    return undefined;
-  }
-  const range = f.doc.rangeOf(item);
-  const stepEntries = entries(f, item);
-  const byKey = new Map(stepEntries.map((e) => [e.key, e]));
-  const allowed = Object.keys(stepSchema().properties);
-  let typoOfAction = false;
-  for (const e of stepEntries) {
-    if (allowed.includes(e.key)) continue;
-    const suggestion = suggest(e.key, allowed);
-    if (suggestion !== undefined && (methodOfKey(suggestion) !== undefined || suggestion === 'think')) typoOfAction = true;
-    unknownKey(f, e, allowed, label);
-  }
-  const methods = stepEntries.filter((e) => methodOfKey(e.key) !== undefined);
-  const think = byKey.get('think');
-  const nameEntry = byKey.get('name');
-
-  if (think) {
-    if (methods.length > 0) {
-      f.error(
-        'think-and-request',
-        `${label} has both think and ${methods[0].key}: a step is a request or a pause, so split it into two steps`,
-        think.keyNode,
-      );
+  /** `repeat: 3` or `repeat: "{{ pages }}"`. */
+  private repeatCount(e: Entry, branches: readonly Branch[], guarded: ReadonlySet<string>): number | Template | undefined {
+    const f = this.f;
+    const node = e.value;
+    if (isScalar(node) && typeof node.value === 'string' && node.value.includes('{{')) {
+      return checkTemplate(f, node, node.value, this.scope(this.next, branches, guarded));
+    }
+    const what = 'a whole number of at least 1, or a {{ }} template such as "{{ pages }}"';
+    if (isScalar(node) && typeof node.value === 'number') {
+      if (Number.isInteger(node.value) && node.value >= 1) return node.value;
+      f.error('invalid-repeat', `repeat must be ${what}, not ${describe(f, node).replace('the number ', '')}`, node);
       return undefined;
     }
-    for (const e of stepEntries) {
-      if (e.key === 'think' || e.key === 'name' || !allowed.includes(e.key)) continue;
-      f.error('think-step-key', `a think step takes only name and think: move ${e.key} to a request step`, e.keyNode);
-    }
-    const pause = readThink(f, think);
-    // A think step with a broken name still pauses under its default name.
-    if (nameEntry) explicitName(f, nameEntry);
-    if (pause === undefined || stepEntries.some((e) => e.key !== 'think' && e.key !== 'name')) return undefined;
-    return { kind: 'think', name, index, range, durationMs: pause.min, maxDurationMs: pause.max };
-  }
-
-  if (methods.length === 0) {
-    if (!typoOfAction) {
-      f.error(
-        'missing-request',
-        `${label} has no request: add one of ${HTTP_METHOD_KEYS.join(', ')} with a URL (or think: <duration> for a pause)`,
-        stepEntries[0]?.keyNode ?? range,
-      );
+    if (scalarText(f, e, what) !== undefined) {
+      const quoted = /^\s*\d+\s*$/.test(String((node as { value: unknown }).value));
+      f.error('invalid-repeat', `repeat must be ${what}, not ${describe(f, node)}${quoted ? ' (remove the quotes)' : ''}`, node!);
     }
     return undefined;
   }
-  for (const extra of methods.slice(1)) {
-    f.error(
-      'multiple-requests',
-      `${label} already sends ${methods[0].key.toUpperCase()}: a step sends one request, so move ${extra.key} to its own step`,
-      extra.keyNode,
-    );
+
+  /** `as: page`: a name templates can read, that no variable or capture has already. */
+  private indexName(e: Entry): string | undefined {
+    const f = this.f;
+    const text = scalarText(f, e, 'a name such as page');
+    if (text === undefined) return undefined;
+    const problem = nameProblem(text, 'repeat index');
+    if (problem !== undefined) {
+      f.error(problem.code, problem.message, e.value!);
+      return undefined;
+    }
+    if (this.inScope.has(text)) {
+      const what = this.always.has(text) ? 'a variable (or a setup capture)' : this.reader.capturedBy.has(text) ? 'a capture of this flow' : 'the index of an enclosing repeat';
+      f.error('index-name-taken', `as: "${text}" is already ${what}: give the index a name of its own`, e.value!);
+      return undefined;
+    }
+    return text;
   }
-  const methodEntry = methods[0];
-  let ok = methods.length === 1 && !stepEntries.some((e) => !allowed.includes(e.key));
-  if (nameEntry && explicitName(f, nameEntry) === undefined) ok = false;
+}
 
-  const url = checkUrl(f, methodEntry, scope, context.baseUrlGiven);
-  if (!url) ok = false;
-
-  const headers = templateMap(f, byKey.get('headers'), scope, 'header');
-  const query = templateMap(f, byKey.get('query'), scope, 'query');
-  const cookies = templateMap(f, byKey.get('cookies'), scope, 'cookie');
-  if (!headers || !query || !cookies) ok = false;
-
-  const body = checkBody(f, stepEntries, label, scope);
-  if (!body) ok = false;
-
-  let timeoutMs: number | undefined;
-  const timeout = byKey.get('timeout');
-  if (timeout) {
-    timeoutMs = readDuration(f, timeout, stepSchema().properties.timeout as StringSchema);
-    if (timeoutMs === undefined) ok = false;
+/** `owner` names the flow in messages: `the flow of scenario "browse"`, `setup`. */
+export function checkFlow(
+  f: Findings,
+  entry: Entry,
+  owner: string,
+  executor: ExecutorType | undefined,
+  context: FlowContext,
+  control = true,
+): CheckedFlow {
+  const seq = expectSeq(f, entry, 'a list of steps (each line starting with "- ")');
+  if (!seq) return { steps: [], stepNames: [], captureNames: [], groups: [] };
+  if (seq.items.length === 0) {
+    f.error('empty-flow', `${owner} is empty: add at least one step, e.g. - get: /`, seq);
+    return { steps: [], stepNames: [], captureNames: [], groups: [] };
   }
-
-  let once = false;
-  const onceEntry = byKey.get('once');
-  if (onceEntry) {
-    const value = readScalar(f, onceEntry, stepSchema().properties.once);
-    if (typeof value === 'boolean') once = value;
-    else ok = false;
+  const reader = new FlowReader(f, control, owner);
+  const parsed = reader.list(seq, [], undefined);
+  const variableNames = [...Object.keys(context.variables), ...context.setupCaptures];
+  const always = new Set(variableNames);
+  const checker = new FlowChecker(f, context, reader, new Set([...variableNames, ...reader.capturedBy.keys()]), new Set(variableNames), always);
+  const nodes = checker.list(parsed, [], new Set());
+  const ok = checker.ok && checker.steps.length === reader.leaves;
+  const last = parsed[parsed.length - 1];
+  if ((executor === 'constant-arrival-rate' || executor === 'ramping-arrival-rate') && ok && parsed.length > 1 && last.kind === 'leaf') {
+    const item = last.item;
+    if (isMap(item) && item.items.some((p) => keyText(p) === 'think')) {
+      f.warning(
+        'trailing-think',
+        'a think at the end of the flow only keeps the VU busy: arrival-rate executors start iterations on their schedule, not after a pause; remove it',
+        item,
+      );
+    }
   }
-
-  const checks = byKey.has('check') ? checkChecks(f, byKey.get('check')!) : [];
-  if (!checks) ok = false;
-  const captures = byKey.has('capture') ? checkCaptures(f, byKey.get('capture')!, context, context.captureLifetime) : [];
-  if (!captures) ok = false;
-
-  if (!ok || !url || !headers || !query || !cookies || !body || !checks || !captures) return undefined;
+  const flat = parsed.every((p) => p.kind === 'leaf');
   return {
-    kind: 'request',
-    name,
-    index,
-    range,
-    method: methodOfKey(methodEntry.key)!,
-    once,
-    url,
-    query,
-    headers,
-    cookies,
-    body,
-    timeoutMs,
-    checks,
-    captures,
+    steps: ok ? checker.steps : [],
+    stepNames: reader.names,
+    captureNames: [...reader.capturedBy.keys()],
+    dataSets: [...checker.dataRead],
+    ...(ok && !flat ? { nodes } : {}),
+    groups: reader.groups,
   };
-}
-
-/** A request's one body: `json`, `body`, `form` or `multipart` (two of them is an error at the second). */
-function checkBody(f: Findings, stepEntries: Entry[], label: string, scope: StepScope): RequestStepPlan['body'] | undefined {
-  const given = stepEntries.filter((e) => (BODY_KEYS as readonly string[]).includes(e.key));
-  if (given.length === 0) return { kind: 'none' };
-  if (given.length > 1) {
-    for (const extra of given.slice(1)) {
-      f.error(
-        'conflicting-bodies',
-        `${label} has both ${given[0].key} and ${extra.key}: a request has one body, so remove one of them`,
-        extra.keyNode,
-      );
-    }
-    return undefined;
-  }
-  const entry = given[0];
-  switch (entry.key as (typeof BODY_KEYS)[number]) {
-    case 'json': {
-      const value = jsonTemplate(f, entry.value, scope);
-      return value && { kind: 'json', value };
-    }
-    case 'body': {
-      const template = templateEntry(f, entry, scope, 'text (the request body)');
-      return template && { kind: 'text', template };
-    }
-    case 'form': {
-      const fields = templateMap(f, entry, scope, 'form');
-      return fields && { kind: 'form', fields };
-    }
-    case 'multipart': {
-      const parts = multipartParts(f, entry, scope);
-      return parts && { kind: 'multipart', parts };
-    }
-  }
-}
-
-/** `think: 1s`, or `think: { min, max }` with min <= max: the pause's bounds in ms. */
-function readThink(f: Findings, think: Entry): { min: number; max: number } | undefined {
-  if (!isMap(think.value)) {
-    const ms = readDuration(f, think, {});
-    return ms === undefined ? undefined : { min: ms, max: ms };
-  }
-  const bounds = entries(f, think.value);
-  const allowed = ['min', 'max'];
-  const read: Record<string, number | undefined> = {};
-  let ok = true;
-  for (const e of bounds) {
-    if (!allowed.includes(e.key)) {
-      unknownKey(f, e, allowed, 'think');
-      ok = false;
-    } else {
-      read[e.key] = readDuration(f, e, {});
-      if (read[e.key] === undefined) ok = false;
-    }
-  }
-  for (const key of allowed) {
-    if (bounds.some((e) => e.key === key)) continue;
-    f.error('missing-key', `think has no ${key}: write think: { min: 1s, max: 3s }`, think.keyNode);
-    ok = false;
-  }
-  if (!ok) return undefined;
-  const min = read.min!;
-  const max = read.max!;
-  if (min > max) {
-    const [minEntry, maxEntry] = allowed.map((key) => bounds.find((e) => e.key === key)!);
-    f.error(
-      'think-range',
-      `think's max (${scalarText(f, maxEntry, '')}) is shorter than its min (${scalarText(f, minEntry, '')}): make max at least min`,
-      maxEntry.value!,
-    );
-    return undefined;
-  }
-  return { min, max };
-}
-
-/** A step's `name:`, when it is a non-empty text (the name itself comes from stepNameOf). */
-function explicitName(f: Findings, entry: Entry): string | undefined {
-  const text = scalarText(f, entry, 'text');
-  if (text === undefined) return undefined;
-  if (text.trim() === '') {
-    f.error('invalid-value', 'a step name must not be empty: remove name to use the default "METHOD url"', valueAt(entry));
-    return undefined;
-  }
-  return text;
 }

@@ -1,6 +1,6 @@
 // One scenario: its name, its executor, the keys that executor takes (from the description in
 // ../schema.ts), the ones it requires, the rules across keys (./executors.ts), and its flow (./flow.ts).
-import type { Range, Stage, ExecutorType } from '../plan';
+import type { ExecutorType, FlowNodePlan, GroupPlan, Range, Stage } from '../plan';
 import { SCENARIO_NAME_PATTERN } from '../names';
 import { EXECUTOR_TYPES, executorsTaking, isExecutorType, requiredScenarioKeysFor, scenarioKeysFor, scenarioSchema } from '../schema';
 import { checkExecutorRules, checkStages, executorHint, requiredHint } from './executors';
@@ -17,6 +17,9 @@ export interface CheckedScenario {
   steps: CheckedStep[];
   /** The data sets its flow reads. */
   dataSets?: string[];
+  /** The flow's control structure, when it has one (see ScenarioPlan.flow). */
+  nodes?: FlowNodePlan[];
+  groups: GroupPlan[];
 }
 
 export interface ScenarioResult {
@@ -36,6 +39,7 @@ export function checkScenario(f: Findings, entry: Entry, context: FlowContext): 
     executor: undefined,
     values: {},
     steps: [],
+    groups: [],
   };
   const result: ScenarioResult = { scenario, stepNames: [] };
   if (isEmpty(entry.value)) {
@@ -97,6 +101,8 @@ export function checkScenario(f: Findings, entry: Entry, context: FlowContext): 
     const checked = checkFlow(f, flow, `the flow of scenario "${name}"`, executor, context);
     scenario.steps = checked.steps;
     if (checked.dataSets !== undefined && checked.dataSets.length > 0) scenario.dataSets = checked.dataSets;
+    if (checked.nodes) scenario.nodes = checked.nodes;
+    scenario.groups = checked.groups;
     result.stepNames = checked.stepNames;
   }
   return result;

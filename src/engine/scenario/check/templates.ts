@@ -11,16 +11,63 @@ import { scalarText, type Entry } from './read';
 /** Which captures a step may read: everything named, what earlier steps captured, and who captures what. */
 export interface StepScope {
   /** Variables and every capture of the flow: names templates may read at all. */
-  names: Set<string>;
+  names: ReadonlySet<string>;
   /** Variables and the captures of earlier steps. */
-  visible: Set<string>;
-  capturedBy: Map<string, Array<{ index: number; name: string }>>;
-  /** The step being checked. */
+  visible: ReadonlySet<string>;
+  capturedBy: ReadonlyMap<string, readonly CaptureSite[]>;
+  /** The step being checked (in document order, nested steps counted). */
   index: number;
   /** Data sets templates may read (`{{ users.email }}`), with their columns when known. */
   data?: ReadonlyMap<string, readonly string[] | undefined>;
   /** Collects the data sets the flow's templates read. */
   dataRead?: Set<string>;
+  /** The branches (`if`'s flow or else, a `choose` branch) around the step, outermost first. */
+  branches: readonly Branch[];
+  /** Names an enclosing `if:` condition reads (a read of them is guarded), or 'all' in a condition itself. */
+  guarded: ReadonlySet<string> | 'all';
+  /** Names every pass holds whatever branch ran: the file's variables and setup's captures. */
+  always: ReadonlySet<string>;
+}
+
+/** A step that captures a name, and the branches it is in. */
+export interface CaptureSite {
+  index: number;
+  name: string;
+  branches: readonly Branch[];
+}
+
+/** A part of a flow that runs on some passes only; compared by identity. */
+export interface Branch {
+  /** "choose branch 2 (line 34)", for messages. */
+  where: string;
+}
+
+/** A scope for a flow's top level, where no branch is around. */
+export function flowScope(
+  names: ReadonlySet<string>,
+  visible: ReadonlySet<string>,
+  capturedBy: ReadonlyMap<string, readonly CaptureSite[]>,
+  always: ReadonlySet<string>,
+): StepScope {
+  return { names, visible, capturedBy, index: 0, branches: [], guarded: new Set(), always };
+}
+
+/** Whether every branch of `site` is also around the reader: then the capture ran before the read. */
+function enclosing(site: readonly Branch[], reader: readonly Branch[]): boolean {
+  return site.length <= reader.length && site.every((b, i) => reader[i] === b);
+}
+
+/** The warning for a capture set only in branches that do not hold the read, or undefined. */
+function unsetInBranch(name: string, scope: StepScope): string | undefined {
+  if (scope.guarded === 'all' || scope.guarded.has(name) || scope.always.has(name)) return undefined;
+  const sites = scope.capturedBy.get(name) ?? [];
+  if (sites.length === 0 || sites.some((s) => enclosing(s.branches, scope.branches))) return undefined;
+  const site = sites[0];
+  const branch = site.branches.find((b, i) => scope.branches[i] !== b)!;
+  return (
+    `"${name}" is captured only in ${branch.where} (by step ${site.index + 1} "${site.name}"), so here it may be unset: ` +
+    `read it in that branch, or guard this step with if: "{{ ${name} != null }}"`
+  );
 }
 
 export function checkTemplate(f: Findings, node: Scalar, source: string, scope: StepScope): Template {
@@ -34,9 +81,18 @@ export function checkTemplate(f: Findings, node: Scalar, source: string, scope: 
   }
   for (const ref of compiled.references) {
     if (ref.kind === 'data') scope.dataRead?.add(ref.name);
-    if (ref.kind !== 'variable' || !scope.names.has(ref.name) || scope.visible.has(ref.name)) continue;
+    if (ref.kind !== 'variable' || !scope.names.has(ref.name)) continue;
+    if (scope.visible.has(ref.name)) {
+      const unset = unsetInBranch(ref.name, scope);
+      if (unset !== undefined) f.warning('capture-maybe-unset', unset, innerRange(f.doc, node, ref.offset, ref.length).range);
+      continue;
+    }
     const by = (scope.capturedBy.get(ref.name) ?? []).find((c) => c.index >= scope.index);
-    if (!by) continue;
+    if (!by) {
+      const unset = unsetInBranch(ref.name, scope);
+      if (unset !== undefined) f.warning('capture-maybe-unset', unset, innerRange(f.doc, node, ref.offset, ref.length).range);
+      continue;
+    }
     const { range } = innerRange(f.doc, node, ref.offset, ref.length);
     const message =
       by.index === scope.index

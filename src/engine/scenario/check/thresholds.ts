@@ -15,10 +15,12 @@ import { changeFix } from './fixes';
 import { firstLine, innerRange } from './ranges';
 import { deref, describe, entries, expectMap, isEmpty, missingKey, readScalar, scalarText, unknownKey, type Entry } from './read';
 
-/** The names the file defines, which `scenario:` and `step:` tags must use. */
+/** The names the file defines, which `scenario:`, `step:` and `group:` tags must use. */
 export interface ThresholdContext {
   scenarioNames: readonly string[];
   stepNames: readonly string[];
+  /** Group paths: `browse`, `outer::inner`. */
+  groupNames: readonly string[];
 }
 
 const HTTP_METHODS: readonly HttpMethod[] = HTTP_METHOD_KEYS.map((key) => methodOfKey(key)!);
@@ -89,11 +91,12 @@ function checkTag(f: Findings, keyNode: Scalar, metric: string, type: MetricType
     f.error('invalid-value', valueProblem, at(tag.valueOffset, value.length).range);
     ok = false;
   }
-  const names = tag.key === 'scenario' ? context.scenarioNames : tag.key === 'step' ? context.stepNames : undefined;
+  const names =
+    tag.key === 'scenario' ? context.scenarioNames : tag.key === 'step' ? context.stepNames : tag.key === 'group' ? context.groupNames : undefined;
   if (names && !names.includes(value)) {
-    const suggestion = suggest(value, names);
+    const suggestion = suggest(value, names) ?? (tag.key === 'group' ? names.find((n) => n.endsWith(`::${value}`)) : undefined);
     const { range, exact } = at(tag.valueOffset, value.length);
-    const what = tag.key === 'scenario' ? 'scenario' : 'step';
+    const what = tag.key as 'scenario' | 'step' | 'group';
     f.error(
       `unknown-${what}`,
       suggestion !== undefined
