@@ -98,7 +98,8 @@ test('every example validates with no errors or warnings, and there is one per e
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.volley.yaml'));
   const executors = new Set<string>();
   for (const file of files) {
-    const { diagnostics, plan } = loadScenario(readFileSync(join(EXAMPLES, file), 'utf8'), file);
+    // The full path: data and upload files are found beside the example.
+    const { diagnostics, plan } = loadScenario(readFileSync(join(EXAMPLES, file), 'utf8'), join(EXAMPLES, file));
     assert.deepEqual(diagnostics, [], file);
     assert.ok(plan, file);
     assert.equal(plan.baseUrl, 'http://127.0.0.1:7878', `${file} targets the demo shop`);
