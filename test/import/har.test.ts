@@ -109,8 +109,9 @@ test('a HAR Chromium recorded: assets and other hosts left out, pages marked, a 
   assert.match(imported.stderr, /shop\.har: warning: 2 static asset request\(s\) left out/);
   assert.match(imported.text, /\n# warning: 2 static asset request\(s\) left out[^\n]*\n# warning: 1 request\(s\) to other hosts than 127\.0\.0\.1:\d+ left out/, 'what no step shows is in the header');
   // playwright records one HAR page per tab, so each navigation is a page, named by its path.
-  assert.match(imported.text, /# page: \/\n\s+- get: \/\n/);
-  assert.match(imported.text, /- think: (\d+(ms|s|m))+\n\s+# page: \/page2\n\s+- get: \/page2/);
+  // Pages are groups (k6's group): their requests carry the group tag.
+  assert.match(imported.text, /- group: \/\n\s+flow:\n\s+- get: \/\n/);
+  assert.match(imported.text, /- think: (\d+(ms|s|m))+\n\s+- group: \/page2\n\s+flow:\n\s+- get: \/page2/);
   assert.doesNotMatch(imported.text, /zstd/, 'the engine does not decode zstd: it is not offered');
   assert.match(imported.text, /capture:\n\s+token: json\.token\n\s+csrf: json\.csrf/);
   assert.match(imported.text, /Authorization: Bearer \{\{ token \}\}/);

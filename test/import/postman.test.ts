@@ -54,8 +54,9 @@ test('a Postman collection: folders marked, variables, auth from env, bodies, te
   const imported = await importValid(ws, input, 'shop.volley.yaml');
   assertNoSecret(imported.text, SECRETS);
   assert.match(imported.text, /^# Imported by volley import from .*: Postman collection "Shop API", 5 requests\./);
-  assert.match(imported.text, /# folder: Auth\n\s+- name: Log in/);
-  assert.match(imported.text, /# folder: Shop\n/);
+  // Folders are groups (k6's group): their requests carry the group tag.
+  assert.match(imported.text, /- group: Auth\n\s+flow:\n\s+- name: Log in/);
+  assert.match(imported.text, /- group: Shop\n/);
   assert.match(imported.text, /check: \{ status: 200 \}\n\s+capture:\n\s+token: json\.data\.token/, 'pm.environment.set(…, jsonData.data.token) is a capture');
   assert.match(imported.text, /Authorization: Bearer \{\{ token \}\}/, "the collection's bearer auth reads the captured token");
   assert.match(imported.text, /capture:\n\s+cartId: json\.cartId/);

@@ -81,17 +81,19 @@ function scenarioNode(doc: Document, flow: ImportedFlow, executor: ExecutorType)
 }
 
 /**
- * A HAR page or Postman folder. The format has no `group:` yet (issue 14 adds it): until then a section
- * is its steps, flat, under a `# page: NAME` / `# folder: NAME` comment. This is the one place to emit
- * a group instead once the format has one.
+ * A HAR page or Postman folder becomes a `group:` (k6's group) holding its steps, so its requests carry the
+ * `group` tag and each pass through it is a `group_duration` sample. A group name cannot hold `::` (it
+ * joins nested groups' names), so a title that has one reads `:` there.
  */
 function sectionNodes(doc: Document, section: ImportedSection, stepNames: Set<string>): Node[] {
-  const nodes = section.steps.map((step) => stepNode(doc, step, stepNames));
-  if (nodes.length > 0) {
-    const marker = ` ${section.kind}: ${section.name}`;
-    nodes[0].commentBefore = nodes[0].commentBefore ? `${marker}\n${nodes[0].commentBefore}` : marker;
-  }
-  return nodes;
+  if (section.steps.length === 0) return [];
+  const group = new YAMLMap();
+  const name = section.name.replace(/::+/g, ':').trim();
+  group.set('group', name === '' ? section.kind : name);
+  const flow = new YAMLSeq();
+  flow.items.push(...section.steps.map((step) => stepNode(doc, step, stepNames)));
+  group.set('flow', flow);
+  return [group];
 }
 
 function stepNode(doc: Document, step: ImportedStep, stepNames: Set<string>): YAMLMap {
