@@ -4,6 +4,8 @@ import { EXIT, type RunEvent } from '../../protocol';
 import type { Plan } from '../scenario/plan';
 import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
+import { writeJunit } from '../report/junit';
+import { outputTargets } from '../output/out-flags';
 import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
 import { openStoredRun } from '../runs/record';
@@ -21,6 +23,8 @@ export interface RunOptions {
   scenarios: string[];
   summaryExport: string | undefined;
   ndjsonPath: string | undefined;
+  /** --out junit=FILE: the thresholds and diagnoses as JUnit XML, written at the end. */
+  junitPath?: string;
   env: Record<string, string>;
   runId: string | undefined;
   quiet: boolean;
@@ -50,16 +54,7 @@ export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: str
 /** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
 export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
   const env = envFlags(args, command);
-  let ndjsonPath: string | undefined;
-  const out = last(args, 'out');
-  if (out !== undefined) {
-    const match = /^ndjson=(.+)$/.exec(out);
-    if (!match) {
-      const kind = out.includes('=') ? out.slice(0, out.indexOf('=')) : out;
-      throw new UsageError(`--out takes ndjson=FILE (the only output for now), not "${kind}"`, command);
-    }
-    ndjsonPath = match[1];
-  }
+  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit']);
   const summaryExport = last(args, 'summary-export');
   if (summaryExport === '') throw new UsageError('--summary-export needs a file name', command);
   const runId = last(args, 'run-id');
@@ -85,7 +80,8 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     file,
     scenarios,
     summaryExport,
-    ndjsonPath,
+    ndjsonPath: outputs.ndjson,
+    junitPath: outputs.junit,
     env,
     runId,
     quiet: has(args, 'quiet'),
@@ -117,11 +113,13 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
   }
 
   let ndjson: NdjsonWriter | undefined;
-  try {
-    if (options.summaryExport) ensureParentDir(options.summaryExport);
-  } catch (err) {
-    stderr.write(`volley: cannot write --summary-export ${options.summaryExport}: ${systemReason(err)}\n`);
-    return EXIT.invalidInput;
+  for (const [flag, path] of [['--summary-export', options.summaryExport], ['--out junit=', options.junitPath]] as const) {
+    try {
+      if (path) ensureParentDir(path);
+    } catch (err) {
+      stderr.write(`volley: cannot write ${flag}${flag.endsWith('=') ? '' : ' '}${path}: ${systemReason(err)}\n`);
+      return EXIT.invalidInput;
+    }
   }
 
   let cleanup: (() => Promise<void>) | undefined;
@@ -241,6 +239,14 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
         writeFileSync(options.summaryExport, JSON.stringify(toSummaryExport(summary), null, 2) + '\n');
       } catch (err) {
         stderr.write(`volley: cannot write --summary-export ${options.summaryExport}: ${systemReason(err)}\n`);
+        if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+      }
+    }
+    if (options.junitPath) {
+      try {
+        writeJunit(options.junitPath, plan.file, summary);
+      } catch (err) {
+        stderr.write(`volley: cannot write --out junit=${options.junitPath}: ${systemReason(err)}\n`);
         if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
       }
     }
