@@ -2,6 +2,7 @@
 import type { FlagSpec } from './args';
 import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
 import { ESTIMATE_COMMAND } from './estimate';
+import { COMPARE_COMMAND, MAX_REGRESSION_FLAG } from './compare';
 
 export interface CommandSpec {
   name: string;
@@ -29,6 +30,8 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'no-preflight', description: 'skip the check of the plan against ulimit -n and the ephemeral ports before the run' },
   { name: 'no-setup', description: "don't run the file's setup: steps (k6's flag); scenarios then read no setup captures" },
   { name: 'no-teardown', description: "don't run the file's teardown: steps (k6's flag)" },
+  { name: 'baseline', value: 'RUN.ndjson', description: "at the end, compare with this run per step; exit 99 when a step's p95 or failure rate regressed" },
+  MAX_REGRESSION_FLAG,
   { name: 'no-warm-up', description: 'start a high-rate arrival-rate run (2,000+ iterations/s a thread) without its 0.5 s JIT warm-up' },
 ];
 
@@ -92,6 +95,7 @@ Examples:
   volley demo --latency 50ms --fault-rate 0.02`,
   },
   ESTIMATE_COMMAND,
+  COMPARE_COMMAND,
   ...SCALE_OUT_COMMANDS,
   { name: 'version', synopsis: 'volley version', summary: 'print the version', flags: [help] },
   { name: 'help', synopsis: 'volley help [COMMAND]', summary: 'show help for a command', flags: [help] },

@@ -1,6 +1,8 @@
 // `volley run FILE`: validate, run with live progress, print the summary, write the exports, exit k6's way.
 import { writeFileSync } from 'node:fs';
-import { EXIT, type RunEvent } from '../../protocol';
+import { EXIT, type RunEvent, type RunSummary } from '../../protocol';
+import { compareSummaries, formatComparison, readBaselineSummary } from '../report/baseline';
+import { maxRegressionFrom } from './compare';
 import type { Plan } from '../scenario/plan';
 import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
@@ -46,6 +48,8 @@ export interface RunOptions {
   teardown: boolean;
   /** --workers: worker threads that split the run; absent for one per core. */
   workers?: number;
+  /** --baseline RUN.ndjson (with --max-regression): compare with that run at the end, exit 99 on a regression. */
+  baseline?: { path: string; maxRegression: number };
 }
 
 /** Set up around the run, once the plan is known (the demo target); returns how to tear it down. */
@@ -69,6 +73,9 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     if (!parsed.ok) throw new UsageError(parsed.message, command);
     startAtMs = parsed.atMs;
   }
+  const baselinePath = last(args, 'baseline');
+  if (baselinePath === '') throw new UsageError('--baseline needs a run file', command);
+  if (baselinePath === undefined && has(args, 'max-regression')) throw new UsageError('--max-regression needs --baseline RUN.ndjson', command);
   const scenarios = all(args, 'scenario');
   for (const s of scenarios) if (s === '') throw new UsageError('--scenario needs a name', command);
   const workersText = last(args, 'workers');
@@ -76,6 +83,7 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     throw new UsageError(`--workers "${workersText}": give a whole number of threads from 1 to 999 (default: one per core)`, command);
   }
   return {
+    baseline: baselinePath === undefined ? undefined : { path: baselinePath, maxRegression: maxRegressionFrom(args, command) },
     workers: workersText === undefined ? undefined : Number(workersText.trim()),
     file,
     scenarios,
@@ -122,6 +130,16 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
     }
   }
 
+  let baseline: RunSummary | undefined;
+  if (options.baseline) {
+    const read = readBaselineSummary(options.baseline.path);
+    if ('error' in read) {
+      stderr.write(`volley: --baseline ${read.error}\n`);
+      return EXIT.invalidInput;
+    }
+    baseline = read.summary;
+  }
+
   let cleanup: (() => Promise<void>) | undefined;
   if (beforeRun) {
     const ready = await beforeRun(prepared.plan);
@@ -140,13 +158,13 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
         return EXIT.invalidInput;
       }
     }
-    return await runPlan(prepared.plan, options, ndjson);
+    return await runPlan(prepared.plan, options, ndjson, baseline);
   } finally {
     await cleanup?.();
   }
 }
 
-async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | undefined): Promise<number> {
+async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | undefined, baseline: RunSummary | undefined): Promise<number> {
   const stderr = process.stderr;
   const mode = options.quiet ? 'quiet' : stderr.isTTY ? 'tty' : 'plain';
   const display = new ProgressDisplay(stderr, mode);
@@ -230,10 +248,20 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   display.clear();
 
   let exitCode = result.exitCode;
+  let regressed = false;
   if (result.summary) {
     const summary = session.redactor.value(result.summary);
     // With the events on stdout (--out ndjson=-), the summary keeps out of their way.
-    (options.ndjsonPath === '-' ? process.stderr : process.stdout).write(formatTextSummary(summary, { color: options.color }));
+    const report = options.ndjsonPath === '-' ? process.stderr : process.stdout;
+    report.write(formatTextSummary(summary, { color: options.color }));
+    if (baseline && options.baseline) {
+      const comparison = compareSummaries(baseline, summary, options.baseline.maxRegression);
+      report.write('\n' + formatComparison(comparison, [`${options.baseline.path} (${baseline.runId})`, `${summary.runId}`]));
+      if (comparison.regressions.length > 0 && exitCode === EXIT.ok) {
+        exitCode = EXIT.thresholdsFailed;
+        regressed = true;
+      }
+    }
     if (options.summaryExport) {
       try {
         writeFileSync(options.summaryExport, JSON.stringify(toSummaryExport(summary), null, 2) + '\n');
@@ -253,6 +281,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   }
   if (result.error) stderr.write(`volley: engine error: ${result.error}\n`);
   if (exitCode === EXIT.externalAbort) stderr.write('volley: the run was stopped (exit code 105)\n');
+  else if (regressed) stderr.write('volley: the run regressed against the baseline (exit code 99)\n');
   else if (exitCode === EXIT.thresholdsFailed) stderr.write('volley: some thresholds have failed (exit code 99)\n');
   else if (exitCode === EXIT.scriptException) stderr.write('volley: setup failed, no scenario ran (exit code 107)\n');
   return exitCode;
