@@ -8,6 +8,8 @@ import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
 import { writeJunit } from '../report/junit';
 import { outputTargets } from '../output/out-flags';
+import { PrometheusRemoteWrite } from '../output/prometheus-rw';
+import { prometheusRwSettings, type PrometheusRwSettings } from './prometheus-rw-settings';
 import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
 import { openStoredRun } from '../runs/record';
@@ -27,6 +29,8 @@ export interface RunOptions {
   ndjsonPath: string | undefined;
   /** --out junit=FILE: the thresholds and diagnoses as JUnit XML, written at the end. */
   junitPath?: string;
+  /** --out prometheus-rw=URL, with its settings from the VOLLEY_PROMETHEUS_RW_* variables. */
+  prometheusRw?: PrometheusRwSettings;
   env: Record<string, string>;
   runId: string | undefined;
   quiet: boolean;
@@ -58,7 +62,8 @@ export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: str
 /** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
 export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
   const env = envFlags(args, command);
-  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit']);
+  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit', 'prometheus-rw']);
+  const prometheusRw = outputs['prometheus-rw'] === undefined ? undefined : prometheusRwSettings(outputs['prometheus-rw'], command);
   const summaryExport = last(args, 'summary-export');
   if (summaryExport === '') throw new UsageError('--summary-export needs a file name', command);
   const runId = last(args, 'run-id');
@@ -90,6 +95,7 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     summaryExport,
     ndjsonPath: outputs.ndjson,
     junitPath: outputs.junit,
+    prometheusRw,
     env,
     runId,
     quiet: has(args, 'quiet'),
@@ -178,7 +184,9 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     return EXIT.externalAbort;
   }
 
+  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan }) : undefined;
   const session = startSession({
+    onWindow: remoteWrite?.onWindow,
     workers: options.workers,
     segment: options.segment,
     noThresholds: options.noThresholds,
@@ -196,6 +204,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
       display.event(event);
       switch (event.type) {
         case 'start':
+          remoteWrite?.start(event.runId);
           if (!options.quiet) {
             const names = event.plan.scenarios.map((s) => s.name).join(', ');
             display.message(
@@ -246,6 +255,13 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   display.clear();
+  if (remoteWrite) {
+    // Said even with --quiet: figures missing from a dashboard need their reason in the run's log.
+    const pushed = await remoteWrite.finish(result.summary);
+    if (pushed.droppedSamples > 0) {
+      stderr.write(`warning: --out prometheus-rw: ${pushed.droppedSamples} samples dropped, ${pushed.pushedSamples} delivered (last error: ${pushed.lastError ?? 'the receiver was too slow'})\n`);
+    }
+  }
 
   let exitCode = result.exitCode;
   let regressed = false;
