@@ -127,11 +127,11 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
   }
 
   let ndjson: NdjsonWriter | undefined;
-  for (const [flag, path] of [['--summary-export', options.summaryExport], ['--out junit=', options.junitPath]] as const) {
+  for (const [flag, path] of [['--summary-export ', options.summaryExport], ['--out junit=', options.junitPath]] as const) {
     try {
       if (path) ensureParentDir(path);
     } catch (err) {
-      stderr.write(`volley: cannot write ${flag}${flag.endsWith('=') ? '' : ' '}${path}: ${systemReason(err)}\n`);
+      stderr.write(`volley: cannot write ${flag}${path}: ${systemReason(err)}\n`);
       return EXIT.invalidInput;
     }
   }

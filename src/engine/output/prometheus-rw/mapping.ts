@@ -118,6 +118,8 @@ export function mapRun(input: MappingInput): TimeSeries[] {
   let vus = 0;
   let vusMax = 0;
   for (const scenario of input.totals) {
+    // A scenario left out by --scenario has no samples: as in k6, a series exists once it has one.
+    if (scenario.iterations === 0 && scenario.vusMax === 0 && scenario.steps.every((s) => s.requests === 0)) continue;
     const labels = { scenario: scenario.scenario, group: groupOf(scenario) };
     set.add('iterations_total', scenario.iterations, labels);
     set.add('dropped_iterations_total', scenario.dropped, labels);
