@@ -37,7 +37,7 @@ export const RUN_FLAGS: FlagSpec[] = [
 
 const EXIT_CODES = `Exit codes:
   0    the run completed and every threshold passed
-  99   a threshold failed (or one with abortOnFail ended the run)
+  99   a threshold failed (or one with abortOnFail ended the run), or a step regressed against --baseline
   103  the engine failed
   104  invalid input: bad flags, or the scenario file has errors
   105  stopped from outside (Ctrl-C, SIGTERM)
