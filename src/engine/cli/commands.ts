@@ -18,7 +18,7 @@ const help: FlagSpec = { name: 'help', short: 'h', description: 'show this help'
 export const RUN_FLAGS: FlagSpec[] = [
   { name: 'scenario', short: 's', value: 'NAME', repeatable: true, description: 'run only this scenario (repeat for several)' },
   { name: 'summary-export', value: 'FILE', description: "write the end-of-test summary as JSON (k6's summary-export shape)" },
-  { name: 'out', short: 'o', value: 'KIND=TARGET', repeatable: true, description: 'an output, repeatable: ndjson=FILE (every event, as the run goes), junit=FILE (thresholds and diagnoses as JUnit XML), prometheus-rw=URL (k6\'s remote-write mapping)' },
+  { name: 'out', short: 'o', value: 'KIND=TARGET', repeatable: true, description: 'an output, repeatable: ndjson=FILE (every event, as the run goes), junit=FILE (thresholds and diagnoses as JUnit XML), html=FILE (a self-contained report), prometheus-rw=URL (k6\'s remote-write mapping)' },
   { name: 'env', short: 'e', value: 'NAME=VALUE', repeatable: true, description: 'set env.NAME for templates (values are kept out of all output)' },
   { name: 'run-id', value: 'ID', description: 'name the run (default: generated)' },
   { name: 'quiet', short: 'q', description: 'no progress output while running' },

@@ -7,6 +7,7 @@ import type { Plan } from '../scenario/plan';
 import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
 import { writeJunit } from '../report/junit';
+import { writeHtmlReport } from '../report/html';
 import { outputTargets } from '../output/out-flags';
 import { PrometheusRemoteWrite } from '../output/prometheus-rw';
 import { prometheusRwSettings, type PrometheusRwSettings } from './prometheus-rw-settings';
@@ -29,6 +30,8 @@ export interface RunOptions {
   ndjsonPath: string | undefined;
   /** --out junit=FILE: the thresholds and diagnoses as JUnit XML, written at the end. */
   junitPath?: string;
+  /** --out html=FILE: the results panel's view of the run as one self-contained file, written at the end. */
+  htmlPath?: string;
   /** --out prometheus-rw=URL, with its settings from the VOLLEY_PROMETHEUS_RW_* variables. */
   prometheusRw?: PrometheusRwSettings;
   env: Record<string, string>;
@@ -62,7 +65,7 @@ export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: str
 /** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
 export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
   const env = envFlags(args, command);
-  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit', 'prometheus-rw']);
+  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit', 'html', 'prometheus-rw']);
   const prometheusRw = outputs['prometheus-rw'] === undefined ? undefined : prometheusRwSettings(outputs['prometheus-rw'], command);
   const summaryExport = last(args, 'summary-export');
   if (summaryExport === '') throw new UsageError('--summary-export needs a file name', command);
@@ -95,6 +98,7 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     summaryExport,
     ndjsonPath: outputs.ndjson,
     junitPath: outputs.junit,
+    htmlPath: outputs.html,
     prometheusRw,
     env,
     runId,
@@ -127,7 +131,7 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
   }
 
   let ndjson: NdjsonWriter | undefined;
-  for (const [flag, path] of [['--summary-export ', options.summaryExport], ['--out junit=', options.junitPath]] as const) {
+  for (const [flag, path] of [['--summary-export ', options.summaryExport], ['--out junit=', options.junitPath], ['--out html=', options.htmlPath]] as const) {
     try {
       if (path) ensureParentDir(path);
     } catch (err) {
@@ -185,6 +189,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   }
 
   const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan }) : undefined;
+  const htmlEvents: RunEvent[] | undefined = options.htmlPath ? [] : undefined;
   const session = startSession({
     onWindow: remoteWrite?.onWindow,
     workers: options.workers,
@@ -201,6 +206,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     warmUp: options.warmUp,
     onEvent: (event) => {
       stored?.write(event);
+      htmlEvents?.push(event);
       display.event(event);
       switch (event.type) {
         case 'start':
@@ -293,6 +299,14 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
         stderr.write(`volley: cannot write --out junit=${options.junitPath}: ${systemReason(err)}\n`);
         if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
       }
+    }
+  }
+  if (options.htmlPath && htmlEvents) {
+    try {
+      writeHtmlReport(options.htmlPath, htmlEvents, `Volley: ${plan.name || plan.file}`);
+    } catch (err) {
+      stderr.write(`volley: cannot write --out html=${options.htmlPath}: ${systemReason(err)}\n`);
+      if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
     }
   }
   if (result.error) stderr.write(`volley: engine error: ${result.error}\n`);

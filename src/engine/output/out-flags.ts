@@ -5,6 +5,7 @@ import { UsageError } from '../cli/args';
 export const OUTPUT_KINDS = {
   ndjson: 'FILE',
   junit: 'FILE',
+  html: 'FILE',
   'prometheus-rw': 'URL',
 } as const;
 
