@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares this machine for the end-to-end tests: Debian's chromium and ripgrep (plus what the native
+# Prepares this machine for the end-to-end tests: Debian's chromium, ripgrep and prometheus (plus what the native
 # modules need to build), and code-server installed offline into a cache outside the checkout, keyed by
 # version. Idempotent: a finished install carries a marker, and a second run returns at once.
 # Why the install looks like this: ../../../shared/notes/vscode-e2e-offline.md and docs/testing.md.
@@ -22,6 +22,8 @@ started=$SECONDS
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+# test/cli/prometheus-rw.test.ts starts a real Prometheus with its remote-write receiver on 127.0.0.1.
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ ! -f "$MARKER" ]; then
   # Only the code-server build needs these: kerberos links against krb5, the rest compile with node-gyp.
   dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
@@ -37,6 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     || die "apt-get install ${missing[*]} failed"
 fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after install"
+command -v prometheus >/dev/null 2>&1 || die "prometheus is missing after install"
 
 if [ -f "$MARKER" ]; then
   say "code-server $VERSION ready in $DEST"

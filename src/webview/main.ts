@@ -5,7 +5,7 @@ import type { Diagnosis, FromWebview, RunEvent, RunSummary, RunView, ScenarioFig
 import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
-import { compareRows, type CompareRow } from './compare';
+import { compareRows, type CompareRow } from '../compare';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {

@@ -26,7 +26,7 @@ test('mistakes are usage errors with the fix', () => {
   };
   fails(['--scenaro', 'x'], /unknown flag --scenaro \(did you mean --scenario\?\)/);
   fails(['-x'], /unknown flag -x/);
-  fails(['--out'], /--out needs a value: --out ndjson=FILE/);
+  fails(['--out'], /--out needs a value: --out KIND=TARGET/);
   fails(['--scenario', '--quiet'], /--scenario needs a value/);
   fails(['--quiet=yes'], /--quiet takes no value/);
   fails(['--run-id', 'a', '--run-id', 'b'], /--run-id was given more than once/);

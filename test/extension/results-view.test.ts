@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSeries } from '../../src/webview/series';
-import { compareRow, compareRows } from '../../src/webview/compare';
+import { compareRow, compareRows } from '../../src/compare';
 import type { RunEvent } from '../../src/protocol';
 import { demoRun, scenarioFigures, step } from './helpers';
 

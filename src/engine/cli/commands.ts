@@ -3,6 +3,7 @@ import type { FlagSpec } from './args';
 import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
 import { ESTIMATE_COMMAND } from './estimate';
 import { IMPORT_FLAGS } from './import';
+import { COMPARE_COMMAND, MAX_REGRESSION_FLAG } from './compare';
 
 export interface CommandSpec {
   name: string;
@@ -18,7 +19,7 @@ const help: FlagSpec = { name: 'help', short: 'h', description: 'show this help'
 export const RUN_FLAGS: FlagSpec[] = [
   { name: 'scenario', short: 's', value: 'NAME', repeatable: true, description: 'run only this scenario (repeat for several)' },
   { name: 'summary-export', value: 'FILE', description: "write the end-of-test summary as JSON (k6's summary-export shape)" },
-  { name: 'out', short: 'o', value: 'ndjson=FILE', description: 'write every run event to FILE as NDJSON, as the run goes' },
+  { name: 'out', short: 'o', value: 'KIND=TARGET', repeatable: true, description: 'an output, repeatable: ndjson=FILE (every event, as the run goes), junit=FILE (thresholds and diagnoses as JUnit XML), html=FILE (a self-contained report), prometheus-rw=URL (k6\'s remote-write mapping)' },
   { name: 'env', short: 'e', value: 'NAME=VALUE', repeatable: true, description: 'set env.NAME for templates (values are kept out of all output)' },
   { name: 'run-id', value: 'ID', description: 'name the run (default: generated)' },
   { name: 'quiet', short: 'q', description: 'no progress output while running' },
@@ -30,12 +31,14 @@ export const RUN_FLAGS: FlagSpec[] = [
   { name: 'no-preflight', description: 'skip the check of the plan against ulimit -n and the ephemeral ports before the run' },
   { name: 'no-setup', description: "don't run the file's setup: steps (k6's flag); scenarios then read no setup captures" },
   { name: 'no-teardown', description: "don't run the file's teardown: steps (k6's flag)" },
+  { name: 'baseline', value: 'RUN.ndjson', description: "at the end, compare with this run per step; exit 99 when a step's p95 or failure rate regressed" },
+  MAX_REGRESSION_FLAG,
   { name: 'no-warm-up', description: 'start a high-rate arrival-rate run (2,000+ iterations/s a thread) without its 0.5 s JIT warm-up' },
 ];
 
 const EXIT_CODES = `Exit codes:
   0    the run completed and every threshold passed
-  99   a threshold failed (or one with abortOnFail ended the run)
+  99   a threshold failed (or one with abortOnFail ended the run), or a step regressed against --baseline
   103  the engine failed
   104  invalid input: bad flags, or the scenario file has errors
   105  stopped from outside (Ctrl-C, SIGTERM)
@@ -111,6 +114,7 @@ Examples:
 Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },
   ESTIMATE_COMMAND,
+  COMPARE_COMMAND,
   ...SCALE_OUT_COMMANDS,
   { name: 'version', synopsis: 'volley version', summary: 'print the version', flags: [help] },
   { name: 'help', synopsis: 'volley help [COMMAND]', summary: 'show help for a command', flags: [help] },

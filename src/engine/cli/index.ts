@@ -3,6 +3,7 @@ import { EXIT } from '../../protocol';
 import { didYouMean } from '../scenario/suggest';
 import { UsageError, has, parseArgs } from './args';
 import { COMMANDS, commandHelp, commandNamed, mainHelp, usageHint } from './commands';
+import { compareCommand } from './compare';
 import { demoCommand } from './demo';
 import { estimateCommand } from './estimate';
 import { importCommand } from './import';
@@ -58,6 +59,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       return estimateCommand(args);
     case 'import':
       return importCommand(args);
+    case 'compare':
+      return compareCommand(args);
     case 'merge':
       return mergeCommand(args);
     case 'k8s':

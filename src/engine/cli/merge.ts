@@ -8,19 +8,17 @@ import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
 import { toSummaryExport } from '../report/summary-export';
 import { formatTextSummary } from '../report/text-summary';
-import { UsageError, has, last, type ParsedArgs } from './args';
+import { UsageError, all, has, last, type ParsedArgs } from './args';
+import { outputTargets } from '../output/out-flags';
+import { writeJunit } from '../report/junit';
+import { writeHtmlReport } from '../report/html';
 import { plural, systemReason } from './prepare';
 
 export async function mergeCommand(args: ParsedArgs): Promise<number> {
   const stderr = process.stderr;
   if (args.positionals.length === 0) throw new UsageError('which runs? volley merge RUN.ndjson…', 'merge');
-  const out = last(args, 'out');
-  let ndjsonPath: string | undefined;
-  if (out !== undefined) {
-    const match = /^ndjson=(.+)$/.exec(out);
-    if (!match) throw new UsageError(`--out takes ndjson=FILE, not "${out}"`, 'merge');
-    ndjsonPath = match[1];
-  }
+  const outputs = outputTargets(all(args, 'out'), 'merge', ['ndjson', 'junit', 'html']);
+  const ndjsonPath = outputs.ndjson;
   const summaryExport = last(args, 'summary-export');
   if (summaryExport === '') throw new UsageError('--summary-export needs a file name', 'merge');
   const runId = last(args, 'run-id');
@@ -69,6 +67,22 @@ export async function mergeCommand(args: ParsedArgs): Promise<number> {
       writeFileSync(summaryExport, JSON.stringify(toSummaryExport(merged.summary), null, 2) + '\n');
     } catch (err) {
       stderr.write(`volley merge: cannot write --summary-export ${summaryExport}: ${systemReason(err)}\n`);
+      if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+    }
+  }
+  if (outputs.junit !== undefined) {
+    try {
+      writeJunit(outputs.junit, merged.events.find((e) => e.type === 'start')?.plan.file ?? args.positionals[0], merged.summary);
+    } catch (err) {
+      stderr.write(`volley merge: cannot write --out junit=${outputs.junit}: ${systemReason(err)}\n`);
+      if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+    }
+  }
+  if (outputs.html !== undefined) {
+    try {
+      writeHtmlReport(outputs.html, merged.events, `Volley: merged ${plural(args.positionals.length, 'run')}`);
+    } catch (err) {
+      stderr.write(`volley merge: cannot write --out html=${outputs.html}: ${systemReason(err)}\n`);
       if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
     }
   }

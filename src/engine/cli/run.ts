@@ -1,9 +1,16 @@
 // `volley run FILE`: validate, run with live progress, print the summary, write the exports, exit k6's way.
 import { writeFileSync } from 'node:fs';
-import { EXIT, type RunEvent } from '../../protocol';
+import { EXIT, type RunEvent, type RunSummary } from '../../protocol';
+import { compareSummaries, formatComparison, readBaselineSummary } from '../report/baseline';
+import { maxRegressionFrom } from './compare';
 import type { Plan } from '../scenario/plan';
 import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
+import { writeJunit } from '../report/junit';
+import { writeHtmlReport } from '../report/html';
+import { outputTargets } from '../output/out-flags';
+import { PrometheusRemoteWrite } from '../output/prometheus-rw';
+import { prometheusRwSettings, type PrometheusRwSettings } from './prometheus-rw-settings';
 import { ensureParentDir } from '../output/ensure-dir';
 import { NdjsonWriter } from '../output/ndjson';
 import { openStoredRun } from '../runs/record';
@@ -21,6 +28,12 @@ export interface RunOptions {
   scenarios: string[];
   summaryExport: string | undefined;
   ndjsonPath: string | undefined;
+  /** --out junit=FILE: the thresholds and diagnoses as JUnit XML, written at the end. */
+  junitPath?: string;
+  /** --out html=FILE: the results panel's view of the run as one self-contained file, written at the end. */
+  htmlPath?: string;
+  /** --out prometheus-rw=URL, with its settings from the VOLLEY_PROMETHEUS_RW_* variables. */
+  prometheusRw?: PrometheusRwSettings;
   env: Record<string, string>;
   runId: string | undefined;
   quiet: boolean;
@@ -42,6 +55,8 @@ export interface RunOptions {
   teardown: boolean;
   /** --workers: worker threads that split the run; absent for one per core. */
   workers?: number;
+  /** --baseline RUN.ndjson (with --max-regression): compare with that run at the end, exit 99 on a regression. */
+  baseline?: { path: string; maxRegression: number };
 }
 
 /** Set up around the run, once the plan is known (the demo target); returns how to tear it down. */
@@ -50,16 +65,8 @@ export type BeforeRun = (plan: Plan) => Promise<{ exitCode: number; message: str
 /** Reads the run flags shared by `run` and `demo --run`; `file` is the scenario file. */
 export function runOptionsFrom(args: ParsedArgs, command: string, file: string): RunOptions {
   const env = envFlags(args, command);
-  let ndjsonPath: string | undefined;
-  const out = last(args, 'out');
-  if (out !== undefined) {
-    const match = /^ndjson=(.+)$/.exec(out);
-    if (!match) {
-      const kind = out.includes('=') ? out.slice(0, out.indexOf('=')) : out;
-      throw new UsageError(`--out takes ndjson=FILE (the only output for now), not "${kind}"`, command);
-    }
-    ndjsonPath = match[1];
-  }
+  const outputs = outputTargets(all(args, 'out'), command, ['ndjson', 'junit', 'html', 'prometheus-rw']);
+  const prometheusRw = outputs['prometheus-rw'] === undefined ? undefined : prometheusRwSettings(outputs['prometheus-rw'], command);
   const summaryExport = last(args, 'summary-export');
   if (summaryExport === '') throw new UsageError('--summary-export needs a file name', command);
   const runId = last(args, 'run-id');
@@ -74,6 +81,9 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     if (!parsed.ok) throw new UsageError(parsed.message, command);
     startAtMs = parsed.atMs;
   }
+  const baselinePath = last(args, 'baseline');
+  if (baselinePath === '') throw new UsageError('--baseline needs a run file', command);
+  if (baselinePath === undefined && has(args, 'max-regression')) throw new UsageError('--max-regression needs --baseline RUN.ndjson', command);
   const scenarios = all(args, 'scenario');
   for (const s of scenarios) if (s === '') throw new UsageError('--scenario needs a name', command);
   const workersText = last(args, 'workers');
@@ -81,11 +91,15 @@ export function runOptionsFrom(args: ParsedArgs, command: string, file: string):
     throw new UsageError(`--workers "${workersText}": give a whole number of threads from 1 to 999 (default: one per core)`, command);
   }
   return {
+    baseline: baselinePath === undefined ? undefined : { path: baselinePath, maxRegression: maxRegressionFrom(args, command) },
     workers: workersText === undefined ? undefined : Number(workersText.trim()),
     file,
     scenarios,
     summaryExport,
-    ndjsonPath,
+    ndjsonPath: outputs.ndjson,
+    junitPath: outputs.junit,
+    htmlPath: outputs.html,
+    prometheusRw,
     env,
     runId,
     quiet: has(args, 'quiet'),
@@ -117,11 +131,23 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
   }
 
   let ndjson: NdjsonWriter | undefined;
-  try {
-    if (options.summaryExport) ensureParentDir(options.summaryExport);
-  } catch (err) {
-    stderr.write(`volley: cannot write --summary-export ${options.summaryExport}: ${systemReason(err)}\n`);
-    return EXIT.invalidInput;
+  for (const [flag, path] of [['--summary-export ', options.summaryExport], ['--out junit=', options.junitPath], ['--out html=', options.htmlPath]] as const) {
+    try {
+      if (path) ensureParentDir(path);
+    } catch (err) {
+      stderr.write(`volley: cannot write ${flag}${path}: ${systemReason(err)}\n`);
+      return EXIT.invalidInput;
+    }
+  }
+
+  let baseline: RunSummary | undefined;
+  if (options.baseline) {
+    const read = readBaselineSummary(options.baseline.path);
+    if ('error' in read) {
+      stderr.write(`volley: --baseline ${read.error}\n`);
+      return EXIT.invalidInput;
+    }
+    baseline = read.summary;
   }
 
   let cleanup: (() => Promise<void>) | undefined;
@@ -142,13 +168,13 @@ export async function runFile(options: RunOptions, beforeRun?: BeforeRun): Promi
         return EXIT.invalidInput;
       }
     }
-    return await runPlan(prepared.plan, options, ndjson);
+    return await runPlan(prepared.plan, options, ndjson, baseline);
   } finally {
     await cleanup?.();
   }
 }
 
-async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | undefined): Promise<number> {
+async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | undefined, baseline: RunSummary | undefined): Promise<number> {
   const stderr = process.stderr;
   const mode = options.quiet ? 'quiet' : stderr.isTTY ? 'tty' : 'plain';
   const display = new ProgressDisplay(stderr, mode);
@@ -162,7 +188,10 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     return EXIT.externalAbort;
   }
 
+  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan }) : undefined;
+  const htmlEvents: RunEvent[] | undefined = options.htmlPath ? [] : undefined;
   const session = startSession({
+    onWindow: remoteWrite?.onWindow,
     workers: options.workers,
     segment: options.segment,
     noThresholds: options.noThresholds,
@@ -177,9 +206,11 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     warmUp: options.warmUp,
     onEvent: (event) => {
       stored?.write(event);
+      htmlEvents?.push(event);
       display.event(event);
       switch (event.type) {
         case 'start':
+          remoteWrite?.start(event.runId);
           if (!options.quiet) {
             const names = event.plan.scenarios.map((s) => s.name).join(', ');
             display.message(
@@ -230,12 +261,29 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   display.clear();
+  if (remoteWrite) {
+    // Said even with --quiet: figures missing from a dashboard need their reason in the run's log.
+    const pushed = await remoteWrite.finish(result.summary);
+    if (pushed.droppedSamples > 0) {
+      stderr.write(`warning: --out prometheus-rw: ${pushed.droppedSamples} samples dropped, ${pushed.pushedSamples} delivered (last error: ${pushed.lastError ?? 'the receiver was too slow'})\n`);
+    }
+  }
 
   let exitCode = result.exitCode;
+  let regressed = false;
   if (result.summary) {
     const summary = session.redactor.value(result.summary);
     // With the events on stdout (--out ndjson=-), the summary keeps out of their way.
-    (options.ndjsonPath === '-' ? process.stderr : process.stdout).write(formatTextSummary(summary, { color: options.color }));
+    const report = options.ndjsonPath === '-' ? process.stderr : process.stdout;
+    report.write(formatTextSummary(summary, { color: options.color }));
+    if (baseline && options.baseline) {
+      const comparison = compareSummaries(baseline, summary, options.baseline.maxRegression);
+      report.write('\n' + formatComparison(comparison, [`${options.baseline.path} (${baseline.runId})`, `${summary.runId}`]));
+      if (comparison.regressions.length > 0 && exitCode === EXIT.ok) {
+        exitCode = EXIT.thresholdsFailed;
+        regressed = true;
+      }
+    }
     if (options.summaryExport) {
       try {
         writeFileSync(options.summaryExport, JSON.stringify(toSummaryExport(summary), null, 2) + '\n');
@@ -244,9 +292,26 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
         if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
       }
     }
+    if (options.junitPath) {
+      try {
+        writeJunit(options.junitPath, plan.file, summary);
+      } catch (err) {
+        stderr.write(`volley: cannot write --out junit=${options.junitPath}: ${systemReason(err)}\n`);
+        if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+      }
+    }
+  }
+  if (options.htmlPath && htmlEvents) {
+    try {
+      writeHtmlReport(options.htmlPath, htmlEvents, `Volley: ${plan.name || plan.file}`);
+    } catch (err) {
+      stderr.write(`volley: cannot write --out html=${options.htmlPath}: ${systemReason(err)}\n`);
+      if (exitCode === EXIT.ok) exitCode = EXIT.engineError;
+    }
   }
   if (result.error) stderr.write(`volley: engine error: ${result.error}\n`);
   if (exitCode === EXIT.externalAbort) stderr.write('volley: the run was stopped (exit code 105)\n');
+  else if (regressed) stderr.write('volley: the run regressed against the baseline (exit code 99)\n');
   else if (exitCode === EXIT.thresholdsFailed) stderr.write('volley: some thresholds have failed (exit code 99)\n');
   else if (exitCode === EXIT.scriptException) stderr.write('volley: setup failed, no scenario ran (exit code 107)\n');
   return exitCode;

@@ -16,11 +16,11 @@ export const SCALE_OUT_RUN_FLAGS: FlagSpec[] = [
 export const SCALE_OUT_COMMANDS: CommandSpec[] = [
   {
     name: 'merge',
-    synopsis: 'volley merge RUN.ndjson... [--summary-export FILE] [--out ndjson=FILE]',
+    synopsis: 'volley merge RUN.ndjson... [--summary-export FILE] [--out ndjson=FILE] [--out junit=FILE] [--out html=FILE]',
     summary: 'merge the runs of the execution segments of one test into one result',
     flags: [
       { name: 'summary-export', value: 'FILE', description: "write the merged summary as JSON (k6's summary-export shape)" },
-      { name: 'out', short: 'o', value: 'ndjson=FILE', description: 'write the merged run as NDJSON events (a run file like any other)' },
+      { name: 'out', short: 'o', value: 'KIND=FILE', repeatable: true, description: 'an output, repeatable: ndjson=FILE (the merged run as a run file like any other), junit=FILE, html=FILE' },
       { name: 'run-id', value: 'ID', description: 'name the merged run (default: derived from the runs)' },
       { name: 'quiet', short: 'q', description: 'no notes on stderr about the runs being merged' },
       { name: 'no-color', description: 'no colours in the summary (also: NO_COLOR=1)' },

@@ -1,7 +1,7 @@
 // One run from a validated plan to its `end` event, the same for the CLI and the IPC child: secrets are
 // redacted from every event, events go to NDJSON as they come, and the exit code follows k6's rules.
 import { randomUUID } from 'node:crypto';
-import { EXIT, PROTOCOL_VERSION, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
+import { EXIT, PROTOCOL_VERSION, type RegistryWindow, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
 import { version as engineVersion } from '../../../package.json';
 import { runLifecycle, type LifecycleResult, type LifecycleRun, type LifecycleStage } from '../lifecycle';
 import { planInfo, selectScenarios } from '../run';
@@ -37,6 +37,8 @@ export interface SessionOptions {
   /** k6's --no-setup / --no-teardown: false skips the file's `setup:` / `teardown:` (default true). */
   setup?: boolean;
   teardown?: boolean;
+  /** Each second's window of every scenario (merged over the workers), for an output fed from them. */
+  onWindow?: (t: number, window: RegistryWindow, final: boolean) => void;
 }
 
 export interface SessionResult {
@@ -150,7 +152,7 @@ export function startSession(options: SessionOptions): Session {
       const run = startParallelRun(options.noThresholds ? withoutThresholds(plan) : plan, {
         share: options.segment,
         workers: options.workers,
-        onWindow: recording.recordsWindows ? recording.onWindow : undefined,
+        onWindow: windowObservers(recording.recordsWindows ? recording.onWindow : undefined, options.onWindow),
         scenarios: options.scenarios.length > 0 ? [...options.scenarios] : undefined,
         env,
         setupData: data,
@@ -205,5 +207,16 @@ export function startSession(options: SessionOptions): Session {
     },
     redactor,
     done,
+  };
+}
+
+type WindowObserver = (t: number, window: RegistryWindow, final: boolean) => void;
+
+/** One observer for the ledger from those present (a segment's recording, an output). */
+function windowObservers(...observers: Array<WindowObserver | undefined>): WindowObserver | undefined {
+  const present = observers.filter((o): o is WindowObserver => o !== undefined);
+  if (present.length <= 1) return present[0];
+  return (t, window, final) => {
+    for (const observe of present) observe(t, window, final);
   };
 }

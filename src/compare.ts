@@ -1,7 +1,10 @@
 // The delta table of two runs: the figures people compare (throughput, latency percentiles, failures,
-// drops, checks, each step's p95), with the change and whether it is better or worse. Pure, tested in Node.
-import type { RunEvent, RunSummary } from '../protocol';
-import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
+// drops, checks, and per step p50/p95/p99, failure rate and throughput), with the change and whether it is
+// better or worse, and the baseline gate on it (a step's p95 or failure rate beyond a limit). Pure, no
+// imports but the protocol's types and the formats: the results panel's compare view and `volley compare` /
+// `volley run --baseline` read the same rows.
+import type { RunEvent, RunSummary, StepFigures } from './protocol';
+import { editorCount, editorDuration, editorPercent, editorRate } from './format';
 
 export interface CompareRow {
   name: string;
@@ -63,13 +66,89 @@ export function compareRows(a: readonly RunEvent[], b: readonly RunEvent[]): Com
       'lower',
     ),
   ];
-  // Each step present in both runs, by scenario and step name.
+  for (const delta of stepDeltas(sa, sb)) rows.push(...delta.rows);
+  return rows;
+}
+
+/** One step's figures that a comparison looks at; throughput in requests/s over the run. */
+export interface StepNumbers {
+  p50: number;
+  p95: number;
+  p99: number;
+  failureRate: number;
+  throughput: number;
+}
+
+export interface StepDelta {
+  /** `scenario › step`. */
+  name: string;
+  scenario: string;
+  step: string;
+  base: StepNumbers;
+  run: StepNumbers;
+  /** p50, p95, p99, failed, requests/s: the compare view's rows of this step. */
+  rows: CompareRow[];
+}
+
+function stepNumbers(step: StepFigures, durationMs: number): StepNumbers {
+  return {
+    p50: step.duration.med,
+    p95: step.duration.p95,
+    p99: step.duration.p99,
+    failureRate: step.requests > 0 ? step.failed / step.requests : 0,
+    throughput: durationMs > 0 ? step.requests / (durationMs / 1000) : 0,
+  };
+}
+
+/** Each step that made requests in both runs, by scenario and step name, in the second run's order. */
+export function stepDeltas(base: RunSummary | undefined, run: RunSummary | undefined): StepDelta[] {
   const stepsOf = (s: RunSummary | undefined) =>
     new Map((s?.scenarios ?? []).flatMap((sc) => sc.steps.filter((st) => st.requests > 0).map((st) => [`${sc.scenario} › ${st.step}`, st] as const)));
-  const stepsA = stepsOf(sa);
-  for (const [name, stepB] of stepsOf(sb)) {
-    const stepA = stepsA.get(name);
-    if (stepA) rows.push(compareRow(`${name} p95`, stepA.duration.p95, stepB.duration.p95, 'ms', 'lower'));
+  const baseSteps = stepsOf(base);
+  const deltas: StepDelta[] = [];
+  for (const [name, stepB] of stepsOf(run)) {
+    const stepA = baseSteps.get(name);
+    if (!stepA || !base || !run) continue;
+    const a = stepNumbers(stepA, base.durationMs);
+    const b = stepNumbers(stepB, run.durationMs);
+    deltas.push({
+      name,
+      scenario: stepB.scenario,
+      step: stepB.step,
+      base: a,
+      run: b,
+      rows: [
+        compareRow(`${name} p50`, a.p50, b.p50, 'ms', 'lower'),
+        compareRow(`${name} p95`, a.p95, b.p95, 'ms', 'lower'),
+        compareRow(`${name} p99`, a.p99, b.p99, 'ms', 'lower'),
+        compareRow(`${name} failed`, a.failureRate, b.failureRate, 'fraction', 'lower'),
+        compareRow(`${name} requests/s`, a.throughput, b.throughput, 'rate', 'higher'),
+      ],
+    });
   }
-  return rows;
+  return deltas;
+}
+
+export interface Regression {
+  step: string;
+  figure: 'p95' | 'failure rate';
+  base: number;
+  run: number;
+}
+
+/**
+ * The baseline gate: a step regressed when its p95 grew by more than `limit` (0.1 for 10%) of the baseline's,
+ * or its failure rate grew by more than `limit` of the baseline's and by at least 0.1 percentage point (so a
+ * baseline without failures is not failed by one stray error in thousands of requests).
+ */
+export function regressions(deltas: readonly StepDelta[], limit: number): Regression[] {
+  const found: Regression[] = [];
+  for (const d of deltas) {
+    if (d.run.p95 > d.base.p95 * (1 + limit)) found.push({ step: d.name, figure: 'p95', base: d.base.p95, run: d.run.p95 });
+    const rise = d.run.failureRate - d.base.failureRate;
+    if (rise > d.base.failureRate * limit && rise >= 0.001) {
+      found.push({ step: d.name, figure: 'failure rate', base: d.base.failureRate, run: d.run.failureRate });
+    }
+  }
+  return found;
 }
