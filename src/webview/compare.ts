@@ -1,5 +1,5 @@
 // The delta table of two runs: the figures people compare (throughput, latency percentiles, failures,
-// drops, checks, each step's p95), with the change and whether it is better or worse. Pure, tested in Node.
+// drops, checks, each step's p95, each group's group_duration p95), with the change and whether it is better or worse. Pure, tested in Node.
 import type { RunEvent, RunSummary } from '../protocol';
 import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 
@@ -70,6 +70,14 @@ export function compareRows(a: readonly RunEvent[], b: readonly RunEvent[]): Com
   for (const [name, stepB] of stepsOf(sb)) {
     const stepA = stepsA.get(name);
     if (stepA) rows.push(compareRow(`${name} p95`, stepA.duration.p95, stepB.duration.p95, 'ms', 'lower'));
+  }
+  // Each group with passes in both runs, by scenario and group path: its group_duration p95.
+  const groupsOf = (s: RunSummary | undefined) =>
+    new Map((s?.scenarios ?? []).flatMap((sc) => (sc.groups ?? []).filter((g) => g.duration.count > 0).map((g) => [`${sc.scenario} › group ${g.group}`, g] as const)));
+  const groupsA = groupsOf(sa);
+  for (const [name, groupB] of groupsOf(sb)) {
+    const groupA = groupsA.get(name);
+    if (groupA) rows.push(compareRow(`${name} p95`, groupA.duration.p95, groupB.duration.p95, 'ms', 'lower'));
   }
   return rows;
 }
