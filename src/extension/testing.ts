@@ -9,7 +9,6 @@ import { thresholdId } from './threshold-id';
 const GLOB = '**/*.volley.{yaml,yml}';
 const EXCLUDE = '**/{node_modules,.git,.volley}/**';
 
-
 export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('volley', 'Volley load tests');
   private readonly disposables: vscode.Disposable[] = [this.controller];

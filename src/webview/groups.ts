@@ -7,8 +7,6 @@ import { editorCount, editorDuration, editorPercent } from '../format';
 export interface GroupRow {
   scenario: string;
   group: string;
-  /** 1-based line of the group's step in the file as it ran. */
-  line: number;
   passes: string;
   avg: string;
   p50: string;
@@ -46,7 +44,6 @@ export function groupRows(scenarios: readonly ScenarioFigures[], plan: PlanInfo 
       return {
         scenario: s.scenario,
         group: g.group,
-        line: g.line,
         passes: editorCount(t.count),
         avg: ms(t.avg),
         p50: ms(t.med),
