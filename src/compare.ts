@@ -1,8 +1,8 @@
 // The delta table of two runs: the figures people compare (throughput, latency percentiles, failures,
-// drops, checks, and per step p50/p95/p99, failure rate and throughput), with the change and whether it is
-// better or worse, and the baseline gate on it (a step's p95 or failure rate beyond a limit). Pure, no
-// imports but the protocol's types and the formats: the results panel's compare view and `volley compare` /
-// `volley run --baseline` read the same rows.
+// drops, checks, per step p50/p95/p99, failure rate and throughput, and each group's group_duration p95),
+// with the change and whether it is better or worse, and the baseline gate on it (a step's p95 or failure
+// rate beyond a limit). Pure, no imports but the protocol's types and the formats: the results panel's
+// compare view and `volley compare` / `volley run --baseline` read the same rows.
 import type { RunEvent, RunSummary, StepFigures } from './protocol';
 import { editorCount, editorDuration, editorPercent, editorRate } from './format';
 
@@ -67,6 +67,14 @@ export function compareRows(a: readonly RunEvent[], b: readonly RunEvent[]): Com
     ),
   ];
   for (const delta of stepDeltas(sa, sb)) rows.push(...delta.rows);
+  // Each group with passes in both runs, by scenario and group path: its group_duration p95.
+  const groupsOf = (s: RunSummary | undefined) =>
+    new Map((s?.scenarios ?? []).flatMap((sc) => (sc.groups ?? []).filter((g) => g.duration.count > 0).map((g) => [`${sc.scenario} › group ${g.group}`, g] as const)));
+  const groupsA = groupsOf(sa);
+  for (const [name, groupB] of groupsOf(sb)) {
+    const groupA = groupsA.get(name);
+    if (groupA) rows.push(compareRow(`${name} p95`, groupA.duration.p95, groupB.duration.p95, 'ms', 'lower'));
+  }
   return rows;
 }
 

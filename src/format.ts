@@ -127,6 +127,17 @@ export function editorPercent(fraction: number): string {
   return `${Math.round(percent)}%`;
 }
 
+/**
+ * A threshold's measured value in the editor (results panel, inline review): a duration for trends of time
+ * (group_duration too), a share for rates, else the number; `no samples` when the metric had none.
+ */
+export function editorThresholdActual(actual: number | undefined, metric: string): string {
+  if (actual === undefined) return 'no samples';
+  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
+  if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
+  return String(+actual.toFixed(2));
+}
+
 /** A per-second rate in the editor, without its unit: `12.35`, `1234.5`. */
 export function editorRate(perSecond: number): string {
   if (!Number.isFinite(perSecond)) return '–';

@@ -402,6 +402,15 @@ export interface StepFacts {
   selectionRange: TextRange;
 }
 
+/** A `group:` step of a flow: where its group_duration figures go. */
+export interface GroupFacts {
+  /** The group's path, as the run names it: `browse`, `browse::details`. */
+  name: string;
+  range: TextRange;
+  /** The group's name value. */
+  selectionRange: TextRange;
+}
+
 export interface ScenarioFacts {
   name: string;
   nameRange: TextRange;
@@ -409,6 +418,8 @@ export interface ScenarioFacts {
   range: TextRange;
   executor?: string;
   steps: StepFacts[];
+  /** The flow's groups, each path once (absent for setup and teardown, which take no groups). */
+  groups?: GroupFacts[];
 }
 
 export interface ThresholdFacts {

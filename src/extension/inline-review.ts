@@ -9,9 +9,9 @@ import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { Diagnosis, RunEvent } from '../protocol';
 import { config } from './config';
-import { editorDuration } from '../format';
+import { editorThresholdActual } from '../format';
 import { digestRun, type RunDigest } from './run-file';
-import { mapResultsToLines, type ResultLines } from './result-lines';
+import { mapResultsToLines, noResultLines, type ResultLines } from './result-lines';
 import { failureWhat } from '../webview/lifecycle';
 import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
 
@@ -37,13 +37,6 @@ const SEVERITY: Record<Diagnosis['severity'], vscode.DiagnosticSeverity> = {
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
 };
-
-function thresholdActual(actual: number | undefined, metric: string): string {
-  if (actual === undefined) return 'no samples';
-  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
-  if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
-  return String(+actual.toFixed(2));
-}
 
 export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionProvider, vscode.Disposable {
   private readonly reviews = new Map<string, Review>();
@@ -106,7 +99,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       runFile: options.runFile,
       textAtRun: options.textAtRun,
       staleFromStart,
-      lines: { steps: [], scenarios: [], thresholds: [], diagnoses: [] },
+      lines: noResultLines(),
       stale: staleFromStart,
       generation: 0,
       laidOut: false,
@@ -150,7 +143,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     // The client sends the server every change before a request, so these facts are of this text.
     const facts = await this.server.fileFacts(document.uri);
     if (this.reviews.get(review.uri.toString()) !== review || review.generation !== generation) return;
-    review.lines = facts ? mapResultsToLines(facts, review.digest) : { steps: [], scenarios: [], thresholds: [], diagnoses: [] };
+    review.lines = facts ? mapResultsToLines(facts, review.digest) : noResultLines();
     review.laidOut = true;
     review.stale = review.staleFromStart || (review.textAtRun !== undefined && review.textAtRun !== text);
     this.publishDiagnostics(review);
@@ -165,7 +158,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       if (result.ok) continue;
       const d = new vscode.Diagnostic(
         toRange(r),
-        `Threshold ${result.key}: ${result.source} failed (actual ${thresholdActual(result.actual, result.metric)})${result.abortedRun ? ', and ended the run' : ''}${stale}`,
+        `Threshold ${result.key}: ${result.source} failed (actual ${editorThresholdActual(result.actual, result.metric)})${result.abortedRun ? ', and ended the run' : ''}${stale}`,
         vscode.DiagnosticSeverity.Error,
       );
       d.source = RUN_DIAGNOSTIC_SOURCE;
@@ -207,14 +200,16 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       };
       const defined = (o: vscode.DecorationOptions | undefined): o is vscode.DecorationOptions => o !== undefined;
       const suffix = review.stale ? ' (stale)' : '';
-      const steps = review.lines.steps.map((s) => ({ step: s, options: at(s.line, `${s.text}${suffix}`) }));
+      // A group's line gets its group_duration figures as a step's line gets its own.
+      const anchors = [...review.lines.steps, ...review.lines.groups.map((g) => ({ ...g, failing: false }))];
+      const steps = anchors.map((s) => ({ step: s, options: at(s.line, `${s.text}${suffix}`) }));
       editor.setDecorations(this.staleDecoration, review.stale ? steps.map((s) => s.options).filter(defined) : []);
       editor.setDecorations(this.stepDecoration, review.stale ? [] : steps.filter((s) => !s.step.failing).map((s) => s.options).filter(defined));
       editor.setDecorations(this.failingDecoration, review.stale ? [] : steps.filter((s) => s.step.failing).map((s) => s.options).filter(defined));
       const mark = (ok: boolean) =>
         review.lines.thresholds
           .filter((t) => t.result.ok === ok)
-          .map((t) => at(t.range.end.line, `${ok ? '✓ passed' : '✗ failed'} (${thresholdActual(t.result.actual, t.result.metric)})${suffix}`))
+          .map((t) => at(t.range.end.line, `${ok ? '✓ passed' : '✗ failed'} (${editorThresholdActual(t.result.actual, t.result.metric)})${suffix}`))
           .filter(defined);
       editor.setDecorations(this.passedDecoration, mark(true));
       editor.setDecorations(this.failedDecoration, mark(false));

@@ -5,6 +5,7 @@
 // moved on. Pure: the facts in, the anchors out; nothing from the file is evaluated.
 import type { Diagnosis, FileFacts, ScenarioFacts, SetupFailure, StepFacts, TextRange, ThresholdResult } from '../protocol';
 import { lifecycleRows, markedOutcome, type LifecycleRow } from '../webview/lifecycle';
+import { groupLineText } from '../webview/groups';
 import { scenarioLensText, stepLineText } from './figures';
 import type { RunDigest } from './run-file';
 
@@ -15,6 +16,15 @@ export interface StepAnchor {
   text: string;
   /** Some requests of the step failed. */
   failing: boolean;
+}
+
+/** A `group:` step's group_duration figures, at its line. */
+export interface GroupAnchor {
+  line: number;
+  scenario: string;
+  /** The group's path. */
+  group: string;
+  text: string;
 }
 
 export interface ScenarioAnchor {
@@ -44,6 +54,7 @@ export interface SetupFailureAnchor {
 export interface ResultLines {
   /** Scenario steps, and setup's and teardown's (their `scenario` is then `setup` or `teardown`). */
   steps: StepAnchor[];
+  groups: GroupAnchor[];
   scenarios: ScenarioAnchor[];
   thresholds: ThresholdAnchor[];
   diagnoses: DiagnosisAnchor[];
@@ -71,8 +82,12 @@ export function findStep(scenario: ScenarioFacts, name: string, index: number): 
 
 const compact = (expression: string): string => expression.replace(/\s+/g, '');
 
+export function noResultLines(): ResultLines {
+  return { steps: [], groups: [], scenarios: [], thresholds: [], diagnoses: [] };
+}
+
 export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLines {
-  const lines: ResultLines = { steps: [], scenarios: [], thresholds: [], diagnoses: [] };
+  const lines = noResultLines();
   const summary = digest.summary;
   const scenarioFigures = summary?.scenarios ?? digest.lastAggregate?.scenarios ?? [];
   const byName = new Map(facts.scenarios.map((s) => [s.name, s]));
@@ -104,6 +119,11 @@ export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLi
         text: stepLineText(step),
         failing: step.failed > 0,
       });
+    }
+    // A group is found by its path: renaming it leaves its figures nowhere rather than on another group.
+    for (const group of figures.groups ?? []) {
+      const info = scenario.groups?.find((g) => g.name === group.group);
+      if (info) lines.groups.push({ line: info.range.start.line, scenario: scenario.name, group: group.group, text: groupLineText(group) });
     }
   }
 

@@ -4,14 +4,10 @@ import * as vscode from 'vscode';
 import type { ThresholdResult } from '../protocol';
 import type { Runner } from './runner';
 import { toRange, type ScenarioServer } from './server-requests';
+import { thresholdId } from './threshold-id';
 
 const GLOB = '**/*.volley.{yaml,yml}';
 const EXCLUDE = '**/{node_modules,.git,.volley}/**';
-
-/** Unique within the file: test ids may not hold the NUL character VS Code uses as its own separator. */
-export function thresholdId(key: string, expression: string): string {
-  return `${key} :: ${expression.replace(/\s+/g, '')}`;
-}
 
 export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('volley', 'Volley load tests');

@@ -50,6 +50,7 @@ export function fileFacts(doc: AnalysedDocument, version: number | null): FileFa
       range: s.range,
       ...(s.executor !== undefined ? { executor: s.executor } : {}),
       steps: stepsOf(s),
+      groups: s.groupSteps.map((g) => ({ name: g.path, range: g.range, selectionRange: g.selectionRange })),
     })),
     lifecycle: model.lifecycle.map((l) => ({ name: l.name, nameRange: l.nameRange, range: l.range, steps: stepsOf(l) })),
     thresholds: model.thresholds.map((t) => ({ name: t.name, nameRange: t.nameRange, expressions: t.expressions })),

@@ -68,6 +68,8 @@ export interface ScenarioInfo extends NamedKey {
   flow: FlowItemInfo[];
   /** The flow's group paths (`browse`, `browse::details`), for `group:` threshold filters. */
   groups: string[];
+  /** Each group path's `group:` step (the first, when a name is used twice: they are one group), where the run's group figures go. */
+  groupSteps: Array<{ path: string; range: Range; selectionRange: Range }>;
   /** Each repeat's `as:` name and where it is written, with the repeat's range: where templates can read it. */
   indexNames: Array<{ name: string; nameRange: Range; range: Range }>;
 }
@@ -206,7 +208,7 @@ function readModel(doc: ScenarioDocument, cache: ModelCache | undefined): Docume
 function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): ScenarioInfo | undefined {
   const named = namedKey(doc, pair);
   if (!named) return undefined;
-  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [], indexNames: [] };
+  const scenario: ScenarioInfo = { ...named, executor: undefined, values: {}, keyRanges: {}, stageTargets: [], steps: [], flow: [], groups: [], groupSteps: [], indexNames: [] };
   if (!isMap(pair.value)) return scenario;
   for (const p of pair.value.items) {
     const key = keyOf(p);
@@ -221,7 +223,7 @@ function readScenario(doc: ScenarioDocument, pair: Pair, model: DocumentModel): 
       }
     }
     if (key === 'flow' && isSeq(p.value)) {
-      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, indexNames: scenario.indexNames, group: undefined };
+      const reading = { scenario: scenario.name, model, steps: scenario.steps, groups: scenario.groups, groupSteps: scenario.groupSteps, indexNames: scenario.indexNames, group: undefined };
       scenario.flow = readFlow(doc, p.value, ['scenarios', scenario.name, 'flow'], reading);
     }
   }
@@ -234,6 +236,7 @@ interface FlowReading {
   /** The leaves so far: the next one's index is its length. */
   steps: StepInfo[];
   groups: string[];
+  groupSteps: ScenarioInfo['groupSteps'];
   indexNames: ScenarioInfo['indexNames'];
   /** The path of the group being read. */
   group: string | undefined;
@@ -262,7 +265,10 @@ function readFlow(doc: ScenarioDocument, seq: YAMLSeq, path: PathSegment[], read
     const groupName = key === 'group' && isScalar(control.value) ? scalarSource(control.value) : '';
     if (groupName !== '') {
       reading.group = outer === undefined ? groupName : `${outer}::${groupName}`;
-      if (!reading.groups.includes(reading.group)) reading.groups.push(reading.group);
+      if (!reading.groups.includes(reading.group)) {
+        reading.groups.push(reading.group);
+        reading.groupSteps.push({ path: reading.group, range: doc.rangeOf(item), selectionRange: doc.rangeOf(control.value as Node) });
+      }
     }
     for (const p of item.items) {
       const k = keyOf(p);

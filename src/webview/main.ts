@@ -1,11 +1,12 @@
 // The results panel's script (browser). It renders only what the extension posts, through DOM APIs —
 // never innerHTML — so text from a run cannot inject markup. It keeps what it shows in the webview state,
 // so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
-import type { Diagnosis, FromWebview, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
-import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
+import type { DataExhausted, Diagnosis, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
+import { editorCount, editorDuration, editorPercent, editorRate, editorThresholdActual } from '../format';
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
+import { dataExhaustedText, groupRows } from './groups';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {
@@ -163,8 +164,7 @@ function thresholdsSection(summary: RunSummary): HTMLElement {
   const list = withClass(element('ul'), 'thresholds');
   for (const t of summary.thresholds) {
     const item = withClass(element('li'), t.ok ? 'pass' : 'fail');
-    const actual = t.actual === undefined ? 'no samples' : /duration|blocked|waiting/.test(t.metric) ? editorDuration(t.actual) : String(+t.actual.toFixed(4));
-    item.append(element('span', t.ok ? '✓ passed' : '✗ failed'), ` ${t.key}: ${t.source} (actual ${actual})${t.abortedRun ? ' — ended the run' : ''}`);
+    item.append(element('span', t.ok ? '✓ passed' : '✗ failed'), ` ${t.key}: ${t.source} (actual ${editorThresholdActual(t.actual, t.metric)})${t.abortedRun ? ' — ended the run' : ''}`);
     list.append(item);
   }
   const failed = summary.thresholds.filter((t) => !t.ok).length;
@@ -264,6 +264,30 @@ function stepsSection(scenarios: ScenarioFigures[], title: string): HTMLElement 
   );
 }
 
+/** k6's group_duration per `group:`; undefined when no scenario has groups. */
+function groupsSection(scenarios: ScenarioFigures[], plan: PlanInfo | undefined, title: string): HTMLElement | undefined {
+  const rows = groupRows(scenarios, plan).map((r) => [`${r.scenario} › ${r.group}`, r.passes, r.avg, r.p50, r.p95, r.p99, r.max, r.requests, r.failed]);
+  if (rows.length === 0) return undefined;
+  return section(
+    title,
+    'groups',
+    table(
+      "Per group: group_duration, each pass from its first step's start to its last step's end; requests tagged with the group (a nested group's are in its own row)",
+      ['group', 'passes', 'avg', 'p50', 'p95', 'p99', 'max', 'requests', 'failed'],
+      rows,
+    ),
+  );
+}
+
+/** A `unique` data set that ran out ended its scenarios early: said where the outcome is. */
+function dataExhaustedSection(exhausted: DataExhausted[] | undefined): HTMLElement | undefined {
+  if (!exhausted || exhausted.length === 0) return undefined;
+  const list = withClass(element('ul'), 'data-exhausted');
+  list.setAttribute('role', 'status');
+  for (const e of exhausted) list.append(element('li', dataExhaustedText(e)));
+  return section('Test data ran out', 'data-exhausted', list);
+}
+
 function errorsSection(scenarios: ScenarioFigures[]): HTMLElement | undefined {
   const rows: string[][] = [];
   for (const s of scenarios) {
@@ -327,10 +351,14 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
   if (series.t.length > 0) nodes.push(chartsSection(chartSpecs([{ series, label: 'run', dashed: false }], live ? 'latest' : 'mean')));
   if (summary) {
     const diagnoses = [...new Map([...events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])), ...summary.diagnoses].map((d) => [d.id, d])).values()];
+    const exhausted = dataExhaustedSection(summary.dataExhausted);
+    if (exhausted) nodes.push(exhausted);
     nodes.push(thresholdsSection(summary));
     const d = diagnosesSection(diagnoses);
     if (d) nodes.push(d);
     nodes.push(stepsSection(summary.scenarios, 'Scenarios and steps'));
+    const groups = groupsSection(summary.scenarios, start.plan, 'Groups');
+    if (groups) nodes.push(groups);
     const errors = errorsSection(summary.scenarios);
     if (errors) nodes.push(errors);
     nodes.push(summaryTable(summary));
@@ -338,6 +366,8 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     const d = diagnosesSection(events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])));
     if (d) nodes.push(d);
     nodes.push(stepsSection(last.scenarios, `The last second (${last.t} s)`));
+    const groups = groupsSection(last.scenarios, start.plan, `Groups in the last second (${last.t} s)`);
+    if (groups) nodes.push(groups);
   }
   const stages = lifecycleSection(lifecycle);
   if (stages) nodes.push(stages);

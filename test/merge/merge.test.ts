@@ -3,11 +3,14 @@
 // merge must do: totals add, HDR histograms merge exactly, checks add, thresholds are judged on the whole,
 // seconds align on the wall clock, and inputs that are not the parts of one test are refused.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSession } from '../../src/engine/cli/session';
 import { mergeHistogramMaps, histogramStats } from '../../src/engine/metrics/histograms';
 import { MergeInputError, mergeHealth, mergeRuns, parseRunText, type RunFile } from '../../src/engine/merge';
-import { loadScenario } from '../../src/engine/scenario/index';
+import { loadScenario, loadScenarioFile } from '../../src/engine/scenario/index';
 import type { Plan } from '../../src/engine/scenario/plan';
 import { tupleFromFlags } from '../../src/engine/segments';
 import { digestRun, parseRunFile } from '../../src/extension/run-file';
@@ -357,5 +360,49 @@ thresholds:
       ['group_duration{group:browse::detail}', true],
       ['http_reqs{group:browse}', true],
     ]);
+  });
+});
+
+describe('merging segment runs whose unique data set ran out', () => {
+  it('reports the set once, with the scenarios every segment ended for it, in the summary and the text summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'volley-merge-data-'));
+    try {
+      writeFileSync(join(dir, 'users.csv'), ['id', ...Array.from({ length: 10 }, (_, i) => String(i))].join('\n') + '\n');
+      const file = join(dir, 'data.volley.yaml');
+      writeFileSync(
+        file,
+        `name: merge data
+baseUrl: ${target.url}
+data:
+  users: { file: users.csv, pick: unique }
+scenarios:
+  buyers:
+    executor: shared-iterations
+    vus: 2
+    iterations: 40
+    maxDuration: 10s
+    flow:
+      - get: /products?id={{ users.id }}
+`,
+      );
+      // Each segment is its own process with its own counters: the plan (and its table) is loaded once per segment.
+      const sequence = '0,1/2,1';
+      const texts = await Promise.all(
+        ['0:1/2', '1/2:1'].map(async (segment) => {
+          const { plan, diagnostics } = await loadScenarioFile(file);
+          assert.ok(plan, JSON.stringify(diagnostics));
+          return runSegment(plan, segment, sequence);
+        }),
+      );
+      const runs = files(texts);
+      for (const run of runs) assert.deepEqual(run.summary.dataExhausted, [{ dataSet: 'users', rows: 10, scenarios: ['buyers'] }]);
+      const merged = mergeRuns(runs);
+      assert.deepEqual(merged.summary.dataExhausted, [{ dataSet: 'users', rows: 10, scenarios: ['buyers'] }]);
+      assert.equal(merged.summary.scenarios[0].steps[0].requests, 10, 'between them the segments used every row once');
+      assert.match(formatTextSummary(merged.summary, { color: false }), /data set users: all 10 unique rows were used; scenario "buyers" started no more iterations/);
+      assert.deepEqual((toSummaryExport(merged.summary) as { dataExhausted?: unknown }).dataExhausted, merged.summary.dataExhausted);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -110,3 +110,41 @@ scenarios:
   );
   assert.deepEqual(facts.hosts, ['127.0.0.1', 'localhost', '[::1]']);
 });
+
+test('groups: each path once with its `group:` step\'s range, nested steps in document order; an edit above moves them', async () => {
+  const text = `baseUrl: http://127.0.0.1:7878
+scenarios:
+  shop:
+    executor: constant-vus
+    vus: 1
+    duration: 1s
+    flow:
+      - group: browse
+        flow:
+          - repeat: 2
+            flow: [ { name: list, get: /products } ]
+          - group: details
+            flow: [ { name: one, get: /products/1 } ]
+      - if: "{{ iteration > 0 }}"
+        flow: [ { name: again, get: /again } ]
+      - group: browse
+        flow: [ { name: more, get: /more } ]
+`;
+  const uri = 'file:///work/group-facts.volley.yaml';
+  await client.open(uri, text, 1);
+  const facts = await client.request(LSP_REQUESTS.fileFacts, { uri });
+  assert.ok(facts);
+  const shop = facts.scenarios[0]!;
+  assert.deepEqual(shop.steps.map((s) => [s.index, s.name]), [[0, 'list'], [1, 'one'], [2, 'again'], [3, 'more']]);
+  const lineOf = (needle: string): number => text.split('\n').findIndex((l) => l.includes(needle));
+  assert.deepEqual(
+    shop.groups?.map((g) => [g.name, g.range.start.line, textAt(text, g.selectionRange)]),
+    [
+      ['browse', lineOf('- group: browse'), 'browse'],
+      ['browse::details', lineOf('- group: details'), 'details'],
+    ],
+  );
+  await client.change(uri, text.replace('scenarios:', '# a line more\nscenarios:'), 2);
+  const moved = await client.request(LSP_REQUESTS.fileFacts, { uri });
+  assert.deepEqual(moved?.scenarios[0]!.groups?.map((g) => g.range.start.line), shop.groups?.map((g) => g.range.start.line + 1));
+});

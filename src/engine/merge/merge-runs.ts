@@ -6,7 +6,7 @@
 // over the common window, from the earliest start to the latest end. What a merge keeps for itself: the
 // runs' diagnoses, logs and aborts are replayed (nothing is judged anew during the merged run).
 import { createHash } from 'node:crypto';
-import { PROTOCOL_VERSION, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
+import { PROTOCOL_VERSION, type DataExhausted, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ScenarioFigures } from '../../protocol';
 import { diagnosisKey } from '../doctor';
 import { exitCodeOf, RunLedger } from '../ledger';
 import { MetricsRegistry } from '../metrics/registry';
@@ -82,6 +82,22 @@ function mergeStage(runs: readonly RunFile[], stage: LifecycleEvent['stage'], t:
   const window = registry.exportWindow();
   const figures = registry.tick()[0]!;
   return { event: { type: 'lifecycle', t, stage, figures, window }, figures };
+}
+
+/**
+ * The `unique` data sets any segment ran out of: segments share a set's rows (each reads its own stripe), so
+ * one that ran out ran out for the test, and the scenarios it ended are those of every segment it ended.
+ */
+export function mergeDataExhausted(runs: readonly RunFile[]): DataExhausted[] {
+  const bySet = new Map<string, DataExhausted>();
+  for (const run of runs) {
+    for (const e of run.summary.dataExhausted ?? []) {
+      const merged = bySet.get(e.dataSet);
+      if (merged === undefined) bySet.set(e.dataSet, { dataSet: e.dataSet, rows: e.rows, scenarios: [...e.scenarios] });
+      else for (const s of e.scenarios) if (!merged.scenarios.includes(s)) merged.scenarios.push(s);
+    }
+  }
+  return [...bySet.values()];
 }
 
 export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}): MergedRun {
@@ -187,6 +203,8 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
   // The summary event holds this object: its stages are the merged ones, as a run's session adds its own.
   const stages = [setup, teardown].flatMap((s) => (s === undefined ? [] : [s.figures]));
   if (stages.length > 0) summary.lifecycle = stages;
+  const exhausted = mergeDataExhausted(runs);
+  if (exhausted.length > 0) summary.dataExhausted = exhausted;
   const exitCode = exitCodeOf(summary);
   events.push({ type: 'end', exitCode });
   return { events, summary, exitCode, notes, startSpreadMs };
