@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
 import { config } from './config';
 import { Estimator } from './estimate';
+import { IMPORT_LENS_DOCUMENTS, Importer } from './importing';
 import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
   runner = new Runner(context, output, server);
   const review = new InlineReview(server);
   const estimator = new Estimator(context, output, () => client, server);
+  const importer = new Importer(context, output, server);
   let live: { panel: ResultsPanel; run: ActiveRun } | undefined;
 
   const applyFix = async (diagnosis: Diagnosis, file: string | undefined): Promise<void> => {
@@ -168,6 +170,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     },
     'volley.newScenario': (template, fileName) =>
       newScenario(context, typeof template === 'string' ? template : undefined, typeof fileName === 'string' ? fileName : undefined),
+    'volley.importScenario': (kind, source, fileName) =>
+      importer.newScenarioFrom(...([kind, source, fileName].map((a) => (typeof a === 'string' ? a : undefined)) as [string?, string?, string?])),
+    'volley.pasteCurlAsStep': (text) => importer.pasteCurlAsStep(typeof text === 'string' ? text : undefined),
+    'volley.loadTestThis': (uri, id, base) => importer.loadTestThis(uri, id, base),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
@@ -179,6 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     tests,
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
     vscode.languages.registerCodeLensProvider(VOLLEY_DOCUMENTS, review),
+    vscode.languages.registerCodeLensProvider(IMPORT_LENS_DOCUMENTS, importer),
     vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     runner.onDidStart((run) => {
       review.clear(run.uri);
