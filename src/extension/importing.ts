@@ -209,7 +209,8 @@ export class Importer implements vscode.CodeLensProvider {
       runImport({
         ...request,
         enginePath: this.context.asAbsolutePath('dist/engine.js'),
-        inputFile: source.file,
+        // By its name, in its folder: the header comment names the source without this machine's path.
+        inputFile: source.file && basename(source.file),
         text: source.text,
         cwd: source.file ? dirname(source.file) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       }),

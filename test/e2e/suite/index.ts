@@ -6,6 +6,7 @@ import './language';
 import './runs';
 import './workflows';
 import './lifecycle';
+import './importing';
 import './results';
 
 export function run(): Promise<void> {
