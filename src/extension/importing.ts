@@ -12,8 +12,10 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { runImport, type ImportKindName, type ImportRequest, type ImportResult, type LocatedMessage } from './import-process';
 import { httpRequestLines, isHttpFile, mayBeOpenApi, requestFileBase } from './import-targets';
+import type { OpenApiOperation } from '../protocol';
 import type { ScenarioServer } from './server-requests';
 import { scenarioFileName } from './template-files';
+import { newScenarioPath } from './templates';
 
 interface SourceKind {
   kind: ImportKindName;
@@ -40,12 +42,22 @@ interface Source {
   label: string;
 }
 
-export class Importer implements vscode.CodeLensProvider {
+export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly operations = new Map<string, { version: number; operations: Promise<OpenApiOperation[] | undefined> }>();
+  private readonly closed: vscode.Disposable;
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
     private readonly server: ScenarioServer,
-  ) {}
+  ) {
+    this.closed = vscode.workspace.onDidCloseTextDocument((d) => this.operations.delete(d.uri.toString()));
+  }
+
+  dispose(): void {
+    this.closed.dispose();
+    this.operations.clear();
+  }
 
   /**
    * New Scenario from …: `kind`, `source` (a path, or "clipboard" for cURL) and `fileName` may be given by a
@@ -75,24 +87,8 @@ export class Importer implements vscode.CodeLensProvider {
     }
     const dir = source.file && !relative(folder.uri.fsPath, source.file).startsWith('..') ? dirname(source.file) : folder.uri.fsPath;
     const suggested = source.file ? basename(source.file, extname(source.file)).replace(/\.(postman_collection|openapi|swagger)$/, '') : 'curl';
-    const name =
-      fileNameArg ??
-      (await vscode.window.showInputBox({
-        title: 'Name of the new scenario file',
-        value: suggested,
-        validateInput: (v) => {
-          const file = scenarioFileName(v);
-          if (!file) return 'Give the file a name';
-          return existsSync(join(dir, file)) ? `${file} already exists` : undefined;
-        },
-      }));
-    const file = name === undefined ? undefined : scenarioFileName(name);
-    if (!file) return undefined;
-    const target = join(dir, file);
-    if (existsSync(target)) {
-      void vscode.window.showErrorMessage(`Volley: ${file} already exists.`);
-      return undefined;
-    }
+    const target = await newScenarioPath(dir, suggested, fileNameArg);
+    if (!target) return undefined;
     return this.importToFile(source, { kind: kind.kind, outputFile: target });
   }
 
@@ -160,7 +156,14 @@ export class Importer implements vscode.CodeLensProvider {
       );
     }
     if (!mayBeOpenApi(document.uri.fsPath, document.getText())) return [];
-    return this.server.openApiOperations(document.getText()).then((operations) =>
+    // A large document (GitHub's is 13 MB) is parsed once per version, not once per lens request.
+    const key = document.uri.toString();
+    let cached = this.operations.get(key);
+    if (cached?.version !== document.version) {
+      cached = { version: document.version, operations: this.server.openApiOperations(document.getText()) };
+      this.operations.set(key, cached);
+    }
+    return cached.operations.then((operations) =>
       (operations ?? []).map((op) => {
         const at = new vscode.Range(op.range.start.line, op.range.start.character, op.range.end.line, op.range.end.character);
         return new vscode.CodeLens(at, {

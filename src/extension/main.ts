@@ -183,6 +183,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     review,
     panels,
     tests,
+    importer,
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
     vscode.languages.registerCodeLensProvider(VOLLEY_DOCUMENTS, review),
     vscode.languages.registerCodeLensProvider(IMPORT_LENS_DOCUMENTS, importer),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from './harness';
-import { eventually, pageStep, screenshot, volleyApi, volleyDiagnostics, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { eventually, pageStep, screenshot, volleyApi, volleyErrors, waitForRunLenses, workspaceRoot, writeWorkspaceFile } from './helpers';
 
 /** A server without a host: the import warns (and uses 127.0.0.1:8080), so there is a warning to count. */
 const OPENAPI = `openapi: 3.0.3
@@ -33,12 +33,6 @@ GET {{base}}/cart
 Authorization: Bearer {{login.response.body.$.token}}
 `;
 
-function errorsOf(uri: vscode.Uri): string[] {
-  return volleyDiagnostics(uri)
-    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
-    .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
-}
-
 async function openedBeside(uri: vscode.Uri): Promise<vscode.TextEditor> {
   return eventually(`${uri.fsPath} in an editor`, () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString()));
 }
@@ -62,8 +56,9 @@ test('New Scenario from OpenAPI: the kind in the quick pick, the name in the inp
   assert.match(editor.document.getText(), /# warning: the server URL "\/api" has no host/);
   assert.match(editor.document.getText(), /- name: getProduct\n\s+get: \/products\/3\n/);
   assert.notEqual(editor.viewColumn, vscode.ViewColumn.One, 'the scenario opens beside');
-  await eventually('the server\'s diagnostics of the new file', () => (vscode.languages.getDiagnostics(uri!) !== undefined ? true : undefined));
-  assert.deepEqual(errorsOf(uri!), []);
+  // The server has read it once its Run lens is there; then it has no error.
+  await waitForRunLenses(uri!);
+  assert.deepEqual(volleyErrors(uri!), []);
   await screenshot('import-openapi');
 }, 40_000);
 
@@ -90,7 +85,7 @@ scenarios:
   const after = editor.document.getText();
   assert.match(after, /      - get: \/\n      - post: \/cart\n        headers:\n          Authorization: Bearer \{\{ env\.BEARER_TOKEN \}\}\n        json:\n          id: 3\n      - think: 1s\n/);
   assert.ok(!after.includes('e2e-token-123456'), 'the token is not written');
-  await eventually('no error in the edited file', () => (editor.document.version > 1 && errorsOf(uri).length === 0 ? true : undefined));
+  await eventually('no error in the edited file', () => (editor.document.version > 1 && volleyErrors(uri).length === 0 ? true : undefined));
   await editor.document.save();
 }, 30_000);
 
