@@ -444,7 +444,8 @@ export interface InsertStepsParams extends DocumentParams {
 
 /** The text edit that inserts the steps into the flow at the position (indented for its list), or why not. */
 export type InsertStepsResult =
-  | { ok: true; version: number | null; range: TextRange; newText: string; steps: number; env: string[] }
+  /** `notes`: what the file needs besides the steps that the edit does not add (curl's -k). */
+  | { ok: true; version: number | null; range: TextRange; newText: string; steps: number; env: string[]; notes: string[] }
   | { ok: false; message: string };
 
 /** An OpenAPI / Swagger document's text (YAML or JSON), for the "Load test this" lenses. */

@@ -138,7 +138,8 @@ export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
     if (!(await vscode.workspace.applyEdit(inserted.edit))) return false;
     const steps = `${inserted.steps} step${inserted.steps === 1 ? '' : 's'}`;
     const env = inserted.env.length > 0 ? ` It reads ${inserted.env.map((n) => `env.${n}`).join(', ')}: set ${inserted.env.length === 1 ? 'it' : 'them'} when you run the file (volley run -e NAME=…).` : '';
-    this.notify(`Volley: pasted ${steps} from the clipboard.${env}`, result.warnings.length);
+    const notes = inserted.notes.map((n) => ` Note: ${n}.`).join('');
+    this.notify(`Volley: pasted ${steps} from the clipboard.${env}${notes}`, result.warnings.length);
     return true;
   }
 

@@ -37,6 +37,10 @@ function toUri(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+function stringArg(arg: unknown): string | undefined {
+  return typeof arg === 'string' ? arg : undefined;
+}
+
 function scenarioUri(arg: unknown): vscode.Uri | undefined {
   const uri = toUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri) void vscode.window.showErrorMessage('Volley: open a scenario file (*.volley.yaml) first.');
@@ -170,9 +174,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     },
     'volley.newScenario': (template, fileName) =>
       newScenario(context, typeof template === 'string' ? template : undefined, typeof fileName === 'string' ? fileName : undefined),
-    'volley.importScenario': (kind, source, fileName) =>
-      importer.newScenarioFrom(...([kind, source, fileName].map((a) => (typeof a === 'string' ? a : undefined)) as [string?, string?, string?])),
-    'volley.pasteCurlAsStep': (text) => importer.pasteCurlAsStep(typeof text === 'string' ? text : undefined),
+    'volley.importScenario': (kind, source, fileName) => importer.newScenarioFrom(stringArg(kind), stringArg(source), stringArg(fileName)),
+    'volley.pasteCurlAsStep': (text) => importer.pasteCurlAsStep(stringArg(text)),
     'volley.loadTestThis': (uri, id, base) => importer.loadTestThis(uri, id, base),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));

@@ -21,7 +21,7 @@ export function diagnosisEdits(d: Pick<Diagnosis, 'edit' | 'edits'>): KeyPathEdi
 
 export type PreparedEdit = { ok: true; edit: vscode.WorkspaceEdit; range: vscode.Range } | { ok: false; message: string };
 
-export type PreparedSteps = { ok: true; edit: vscode.WorkspaceEdit; steps: number; env: string[] } | { ok: false; message: string };
+export type PreparedSteps = { ok: true; edit: vscode.WorkspaceEdit; steps: number; env: string[]; notes: string[] } | { ok: false; message: string };
 
 const NOT_RUNNING = 'the Volley language server is not running (see the Volley output)';
 
@@ -81,7 +81,7 @@ export class ScenarioServer {
     if (result.version !== version || document.version !== version) return { ok: false, message: 'the file changed while the steps were placed; try again' };
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, toRange(result.range), result.newText);
-    return { ok: true, edit, steps: result.steps, env: result.env };
+    return { ok: true, edit, steps: result.steps, env: result.env, notes: result.notes };
   }
 
   /** The operations of an OpenAPI / Swagger document's text; undefined when it is not one or the server cannot say. */

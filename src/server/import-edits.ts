@@ -84,7 +84,9 @@ export function insertStepsEdit(doc: ScenarioDocument, position: TextPosition, s
       .map((l) => (l === '' ? l : ' '.repeat(indent) + l))
       .join('\n');
   const env = [...new Set([...block(0).matchAll(/\benv\.([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
-  const done = (start: number, end: number, newText: string) => ({ ok: true as const, range: doc.rangeAt(start, end), newText, steps: steps.items.length, env });
+  // The steps go in; a file-wide setting the import made is the person's to add (it changes every request).
+  const notes = insecureTls(scenarioText) && !insecureTls(text) ? ['the command used -k: add `http: { insecureSkipTLSVerify: true }` to the file if the target\'s certificate is not trusted'] : [];
+  const done = (start: number, end: number, newText: string) => ({ ok: true as const, range: doc.rangeAt(start, end), newText, steps: steps.items.length, env, notes });
 
   const key = site.pair.key as Node;
   const value = site.pair.value;
@@ -112,6 +114,11 @@ export function insertStepsEdit(doc: ScenarioDocument, position: TextPosition, s
     while (last > item.range![0] && /\s/.test(text[last]!)) last--;
     return lineOf(last);
   }
+}
+
+function insecureTls(scenarioText: string): boolean {
+  const root = parseDocument(scenarioText).contents;
+  return isMap(root) && root.getIn(['http', 'insecureSkipTLSVerify']) === true;
 }
 
 function isNodeWithRange(node: unknown): node is Node {

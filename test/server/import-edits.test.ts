@@ -112,6 +112,20 @@ scenarios:
   assert.match(inSetup.text!, /setup:\n  - get: \/token\n  # warning[^\n]*\n  - post: http:\/\/127\.0\.0\.1:7878\/cart\n    headers:/);
 });
 
+test('curl -k: the steps go in, and a note says the file needs insecureSkipTLSVerify (unless it has it)', async () => {
+  const insecure = IMPORTED.replace('scenarios:', 'http:\n  insecureSkipTLSVerify: true\nscenarios:');
+  const { result } = await insertAt(FILE, 7, 8, insecure);
+  assert.ok(result.ok);
+  assert.equal(result.notes.length, 1);
+  assert.match(result.notes[0]!, /-k: add `http: \{ insecureSkipTLSVerify: true \}`/);
+  const already = await insertAt(`http:\n  insecureSkipTLSVerify: true\n${FILE}`, 9, 8, insecure);
+  assert.ok(already.result.ok);
+  assert.deepEqual(already.result.notes, []);
+  const plain = await insertAt(FILE, 7, 8);
+  assert.ok(plain.result.ok);
+  assert.deepEqual(plain.result.notes, []);
+});
+
 test('outside a flow: no edit, and a message that says where to put the cursor', async () => {
   for (const line of [0, 3, 18]) {
     const { result } = await insertAt(FILE, line, 2);
