@@ -89,7 +89,7 @@ scenarios:
   await editor.document.save();
 }, 30_000);
 
-test('"Load test this" on an .http request: a lens per request, and the request\'s scenario written beside the file and opened', async () => {
+test('"Load test this" on .http requests and OpenAPI operations: a lens on each, and its scenario written beside the file and opened', async () => {
   await volleyApi();
   const uri = await writeWorkspaceFile('e2e-api.http', HTTP_FILE);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
@@ -107,7 +107,18 @@ test('"Load test this" on an .http request: a lens per request, and the request\
   assert.match(written, /get: \/cart\n\s+headers:\n\s+Authorization: Bearer \{\{ token \}\}/);
   assert.ok(!written.includes('e2e-secret-pw'));
   await screenshot('load-test-this');
-}, 30_000);
+
+  // An OpenAPI document (the first test's): a lens on each operation's method key, named by its operationId.
+  const openapi = vscode.Uri.joinPath(workspaceRoot(), 'e2e-shop.openapi.yaml');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(openapi), vscode.ViewColumn.One);
+  const operations = await lensesOf(openapi);
+  assert.deepEqual(operations.map((l) => [l.range.start.line, l.command?.arguments?.slice(1)]), [[5, ['getProduct', 'getProduct']]]);
+  const op = operations[0]!.command!;
+  const fromOperation = await vscode.commands.executeCommand<vscode.Uri | undefined>(op.command, ...(op.arguments ?? []));
+  assert.equal(fromOperation?.toString(), vscode.Uri.joinPath(workspaceRoot(), 'getProduct.volley.yaml').toString());
+  await openedBeside(fromOperation!);
+  assert.match(readFileSync(fromOperation!.fsPath, 'utf8'), /- name: getProduct\n\s+get: \/products\/3\n/);
+}, 40_000);
 
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   const deadline = Date.now() + 15_000;
