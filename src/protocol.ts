@@ -463,12 +463,43 @@ export type KeyPathEditsResult =
   | { ok: true; version: number | null; range: TextRange; newText: string }
   | { ok: false; message: string };
 
+export interface InsertStepsParams extends DocumentParams {
+  /** Where the cursor is: the steps go into the flow around it. */
+  position: TextPosition;
+  /** A scenario file as `volley import` writes it: the steps of its first scenario are inserted. */
+  scenario: string;
+}
+
+/** The text edit that inserts the steps into the flow at the position (indented for its list), or why not. */
+export type InsertStepsResult =
+  /** `notes`: what the file needs besides the steps that the edit does not add (curl's -k). */
+  | { ok: true; version: number | null; range: TextRange; newText: string; steps: number; env: string[]; notes: string[] }
+  | { ok: false; message: string };
+
+/** An OpenAPI / Swagger document's text (YAML or JSON), for the "Load test this" lenses. */
+export interface OpenApiOperationsParams {
+  text: string;
+}
+
+export interface OpenApiOperation {
+  /** What `volley import --operation` takes: the operationId, else `METHOD /path`. */
+  id: string;
+  method: string;
+  path: string;
+  /** The method's key, where the lens goes. */
+  range: TextRange;
+}
+
 /** Volley's own requests from the extension to the language server. */
 export const LSP_REQUESTS = {
   /** Scenarios, steps and thresholds with their ranges, and the hosts the file targets; null when unreadable. */
   fileFacts: lspRequest<DocumentParams, FileFacts | null>('volley/fileFacts'),
   /** The text edit for a set of key-path edits (a diagnosis's fix, an estimate's VUs). */
   keyPathEdits: lspRequest<KeyPathEditsParams, KeyPathEditsResult>('volley/keyPathEdits'),
+  /** Imported steps (Paste cURL as Step) as one text edit into the flow at the cursor. */
+  insertSteps: lspRequest<InsertStepsParams, InsertStepsResult>('volley/insertSteps'),
+  /** The operations of an OpenAPI / Swagger document with their places; null when it is not one. */
+  openApiOperations: lspRequest<OpenApiOperationsParams, OpenApiOperation[] | null>('volley/openApiOperations'),
 } as const;
 
 /** Messages from the extension to the results webview. */

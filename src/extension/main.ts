@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
 import { config } from './config';
 import { Estimator } from './estimate';
+import { IMPORT_LENS_DOCUMENTS, Importer } from './importing';
 import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
@@ -36,6 +37,10 @@ function toUri(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+function stringArg(arg: unknown): string | undefined {
+  return typeof arg === 'string' ? arg : undefined;
+}
+
 function scenarioUri(arg: unknown): vscode.Uri | undefined {
   const uri = toUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri) void vscode.window.showErrorMessage('Volley: open a scenario file (*.volley.yaml) first.');
@@ -56,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
   runner = new Runner(context, output, server);
   const review = new InlineReview(server);
   const estimator = new Estimator(context, output, () => client, server);
+  const importer = new Importer(context, output, server);
   let live: { panel: ResultsPanel; run: ActiveRun } | undefined;
 
   const applyFix = async (diagnosis: Diagnosis, file: string | undefined): Promise<void> => {
@@ -168,6 +174,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     },
     'volley.newScenario': (template, fileName) =>
       newScenario(context, typeof template === 'string' ? template : undefined, typeof fileName === 'string' ? fileName : undefined),
+    'volley.importScenario': (kind, source, fileName) => importer.newScenarioFrom(stringArg(kind), stringArg(source), stringArg(fileName)),
+    'volley.pasteCurlAsStep': (text) => importer.pasteCurlAsStep(stringArg(text)),
+    'volley.loadTestThis': (uri, id, base) => importer.loadTestThis(uri, id, base),
   };
   for (const [id, handler] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
@@ -177,8 +186,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     review,
     panels,
     tests,
+    importer,
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
     vscode.languages.registerCodeLensProvider(VOLLEY_DOCUMENTS, review),
+    vscode.languages.registerCodeLensProvider(IMPORT_LENS_DOCUMENTS, importer),
     vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, review, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     runner.onDidStart((run) => {
       review.clear(run.uri);

@@ -26,26 +26,36 @@ export async function newScenario(context: vscode.ExtensionContext, templateName
     await vscode.window.showTextDocument(document);
     return document.uri;
   }
+  const path = await newScenarioPath(folder.uri.fsPath, template.name, fileName);
+  if (!path) return undefined;
+  const uri = vscode.Uri.file(path);
+  await vscode.workspace.fs.writeFile(uri, readFileSync(template.path));
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}
+
+/**
+ * Where a new scenario file goes in `dir`: `fileName` when given, else the name typed in an input box that
+ * proposes `proposed`; undefined when cancelled, or when the file exists (it is never replaced).
+ */
+export async function newScenarioPath(dir: string, proposed: string, fileName?: string): Promise<string | undefined> {
   const name =
     fileName ??
     (await vscode.window.showInputBox({
       title: 'Name of the new scenario file',
-      value: template.name,
+      value: proposed,
       validateInput: (v) => {
         const file = scenarioFileName(v);
         if (!file) return 'Give the file a name';
-        return existsSync(join(folder.uri.fsPath, file)) ? `${file} already exists` : undefined;
+        return existsSync(join(dir, file)) ? `${file} already exists` : undefined;
       },
     }));
-  if (name === undefined) return undefined;
-  const file = scenarioFileName(name);
+  const file = name === undefined ? undefined : scenarioFileName(name);
   if (!file) return undefined;
-  const uri = vscode.Uri.joinPath(folder.uri, file);
-  if (existsSync(uri.fsPath)) {
+  const path = join(dir, file);
+  if (existsSync(path)) {
     void vscode.window.showErrorMessage(`Volley: ${file} already exists.`);
     return undefined;
   }
-  await vscode.workspace.fs.writeFile(uri, readFileSync(template.path));
-  await vscode.window.showTextDocument(uri);
-  return uri;
+  return path;
 }

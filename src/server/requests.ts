@@ -4,10 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
-import { LSP_REQUESTS, type KeyPathEditsResult, type LspRequest } from '../protocol';
+import { LSP_REQUESTS, type InsertStepsResult, type KeyPathEditsResult, type LspRequest } from '../protocol';
 import { parseScenarioDocument } from '../engine/scenario/document';
 import { AnalysedDocument } from './documents';
 import { fileFacts } from './file-facts';
+import { insertStepsEdit, openApiOperations } from './import-edits';
 import { editsAtPaths } from './yaml-edit';
 
 /** A document for a request: the open version (with its number), else the file on disk (version null). */
@@ -44,4 +45,11 @@ export function registerRequests(connection: Connection, documentFor: DocumentSo
     if (!change.ok) return change;
     return { ok: true, version: found.version, range: scenario.rangeAt(change.start, change.end), newText: change.newText };
   });
+  answer(connection, LSP_REQUESTS.insertSteps, ({ uri, position, scenario }): InsertStepsResult => {
+    const found = documentFor(uri);
+    if (!found) return { ok: false, message: `cannot read ${uri}` };
+    const edit = insertStepsEdit(found.doc.scenario, position, scenario);
+    return edit.ok ? { ...edit, version: found.version } : edit;
+  });
+  answer(connection, LSP_REQUESTS.openApiOperations, ({ text }) => openApiOperations(text));
 }

@@ -15,7 +15,8 @@ export const IMPORT_FLAGS: FlagSpec[] = [
   { name: 'output', short: 'o', value: 'FILE', description: 'write the scenario to FILE (default: stdout)' },
   { name: 'executor', value: 'NAME', description: 'the scenarios\' executor, with short smoke-test values (default per-vu-iterations: 1 VU, 1 iteration)' },
   { name: 'tag', value: 'TAG', repeatable: true, description: 'OpenAPI: only the operations with this tag (repeat for several)' },
-  { name: 'operation', value: 'ID', repeatable: true, description: 'OpenAPI: only the operation with this operationId (repeat for several)' },
+  { name: 'operation', value: 'ID', repeatable: true, description: 'OpenAPI: only the operation with this operationId, or "METHOD /path" (repeat for several)' },
+  { name: 'request', value: 'NAME', repeatable: true, description: '.http: only the request with this @name or starting on this line, and those it references (repeat for several)' },
   { name: 'include-assets', description: 'HAR: keep static assets (images, fonts, CSS, JS, media)' },
   { name: 'host', value: 'HOST', repeatable: true, description: 'HAR: also keep the requests to HOST (repeat for several)' },
 ];
@@ -57,6 +58,7 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
       operations: all(args, 'operation'),
       includeAssets: has(args, 'include-assets'),
       hosts: all(args, 'host'),
+      requests: all(args, 'request'),
     });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;

@@ -22,9 +22,16 @@ interface RawRequest {
 
 const REQUEST_LINE = new RegExp(`^(${HTTP_METHODS.map((m) => m.toUpperCase()).join('|')}|TRACE|CONNECT)\\s+(\\S.*?)(\\s+HTTP/[\\d.]+)?$`);
 
-export function importHttpFile(text: string, context: ImportContext): ImportedDocument {
-  const { variables, requests } = parseHttpFile(text);
-  if (requests.length === 0) throw new ImportError('no request found: an .http file has lines such as GET https://host/path', { line: 1, column: 1 });
+export interface HttpFileOptions {
+  /** Only these requests, by `@name` or by the line of their request line, and the requests they reference. */
+  requests?: string[];
+}
+
+export function importHttpFile(text: string, context: ImportContext, options: HttpFileOptions = {}): ImportedDocument {
+  const parsed = parseHttpFile(text);
+  const variables = parsed.variables;
+  if (parsed.requests.length === 0) throw new ImportError('no request found: an .http file has lines such as GET https://host/path', { line: 1, column: 1 });
+  const requests = options.requests?.length ? selectRequests(parsed.requests, options.requests) : parsed.requests;
   const converter = new HttpConverter(variables, context);
   const steps = requests.map((r) => converter.step(r));
   const origins = steps.map((s) => s.url).filter((u) => /^https?:\/\//.test(u));
@@ -39,6 +46,29 @@ export function importHttpFile(text: string, context: ImportContext): ImportedDo
     variables: converter.constants(),
     flows: [{ name: 'requests', items: steps }],
   };
+}
+
+/** The wanted requests and, so that their request references still resolve, every request they read from. */
+function selectRequests(all: RawRequest[], wanted: string[]): RawRequest[] {
+  const keep = new Set<RawRequest>();
+  const add = (r: RawRequest): void => {
+    if (keep.has(r)) return;
+    keep.add(r);
+    const text = [r.requestLine, ...r.headers.map((h) => h.value), ...r.body].join('\n');
+    for (const m of text.matchAll(/\{\{\s*([\w-]+)\.(?:response|request)\./g)) {
+      const source = all.find((o) => o.name === m[1]);
+      if (source) add(source);
+    }
+  };
+  for (const id of wanted) {
+    const found = all.find((r) => r.name === id || String(r.line) === id);
+    if (!found) {
+      const names = all.map((r) => r.name ?? `line ${r.line}`).join(', ');
+      throw new ImportError(`--request ${id}: no request has this @name or starts on this line (the file has ${names})`);
+    }
+    add(found);
+  }
+  return all.filter((r) => keep.has(r));
 }
 
 function parseHttpFile(text: string): { variables: Map<string, string>; requests: RawRequest[] } {

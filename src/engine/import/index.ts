@@ -29,6 +29,8 @@ export interface ImportOptions {
   includeAssets: boolean;
   /** HAR: hosts kept besides the main one. */
   hosts: string[];
+  /** .http: only these requests (by @name or line), with those they reference. */
+  requests?: string[];
 }
 
 export interface ImportOutcome {
@@ -55,7 +57,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'openapi':
       return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
     case 'http':
-      return importHttpFile(text, context);
+      return importHttpFile(text, context, { requests: options.requests });
     case 'postman':
       return importPostman(text, context, { cwd: options.cwd, outputDir });
     case 'har':

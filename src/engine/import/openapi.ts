@@ -103,11 +103,13 @@ function selectOperations(api: Json, options: OpenApiOptions): Operation[] {
   if (all.length === 0) throw new ImportError('the document has no operations (paths is empty)');
   let wanted = all;
   if (options.operations.length > 0) {
-    const ids = all.map((o) => String(o.operation.operationId ?? ''));
+    // An operation without an operationId is named by its method and path: `GET /pets/{id}`.
+    const idOf = (o: Operation): string => (o.operation.operationId ? String(o.operation.operationId) : `${o.method.toUpperCase()} ${o.path}`);
+    const matches = (o: Operation, id: string): boolean => idOf(o) === id || `${o.method.toUpperCase()} ${o.path}` === id;
     for (const id of options.operations) {
-      if (!ids.includes(id)) throw new ImportError(`--operation ${id}: no operation has this operationId${hint(id, ids)}`);
+      if (!all.some((o) => matches(o, id))) throw new ImportError(`--operation ${id}: no operation has this operationId (or METHOD /path)${hint(id, all.map(idOf))}`);
     }
-    wanted = wanted.filter((o) => options.operations.includes(String(o.operation.operationId)));
+    wanted = wanted.filter((o) => options.operations.some((id) => matches(o, id)));
   }
   if (options.tags.length > 0) {
     const tags = [...new Set(all.flatMap((o) => (o.operation.tags ?? []) as string[]))];

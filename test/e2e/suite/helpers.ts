@@ -33,6 +33,13 @@ export function volleyDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'volley');
 }
 
+/** The server's errors on a file, as `LINE:COL message`. */
+export function volleyErrors(uri: vscode.Uri): string[] {
+  return volleyDiagnostics(uri)
+    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
+    .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+}
+
 /**
  * Asks the runner for a screenshot of the workbench as it is now, and waits until it is written, so the
  * editor does not change under it. Never fails a test: screenshots are for people, not assertions.
@@ -75,4 +82,16 @@ export async function volleyApi(): Promise<VolleyApi> {
   const extension = vscode.extensions.getExtension<VolleyApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   return extension.isActive ? extension.exports : extension.activate();
+}
+
+/** The titles of a file's code lenses once the server's Run lens is among them (it has read the file). */
+export async function waitForRunLenses(uri: vscode.Uri): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const titles = lenses.map((l) => l.command?.title ?? '').filter(Boolean);
+    if (titles.some((t) => t.includes('Run'))) return titles;
+    if (Date.now() > deadline) throw new Error(`no run lens on ${uri.fsPath} after 15 s: ${JSON.stringify(titles)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

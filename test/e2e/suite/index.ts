@@ -7,6 +7,7 @@ import './runs';
 import './workflows';
 import './lifecycle';
 import './groups';
+import './importing';
 import './results';
 
 export function run(): Promise<void> {

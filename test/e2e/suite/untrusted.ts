@@ -1,6 +1,7 @@
 // Entry of the suite for an untrusted workspace (out/test/suite-untrusted.js; test/e2e/untrusted.test.ts
 // starts code-server with workspace trust left on). IntelliSense keeps working; every way to start a run
-// refuses with the extension's message, and no engine process is ever started.
+// refuses with the extension's message, and no engine process is started for a run; an import (an edit)
+// works, and its engine child is gone when it has.
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -73,6 +74,18 @@ test('Run, Run Scenario, Estimate VUs and the Testing view refuse with the messa
   } finally {
     listener.dispose();
   }
+});
+
+test('importing is an edit, not a run: Paste cURL as Step works here, and its engine child is gone once it has', async () => {
+  const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+  const text = 'baseUrl: http://127.0.0.1:7878\nscenarios:\n  a:\n    executor: per-vu-iterations\n    vus: 1\n    iterations: 1\n    flow:\n      - get: /\n';
+  const uri = await writeWorkspaceFile('untrusted-paste.volley.yaml', text);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  editor.selection = new vscode.Selection(7, 8, 7, 8);
+  assert.equal(await vscode.commands.executeCommand('volley.pasteCurlAsStep', "curl 'http://127.0.0.1:7878/cart' -X DELETE"), true);
+  assert.match(editor.document.getText(), /      - get: \/\n      - delete: \/cart\n/);
+  assert.deepEqual(engineProcesses(extensionPath), [], 'the import\'s engine process is still there');
+  assert.equal(existsSync(join(workspaceRoot().fsPath, '.volley')), false, 'a run store was created');
 });
 
 export function run(): Promise<void> {

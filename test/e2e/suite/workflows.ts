@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoServer } from '../../../src/engine/demo/server';
 import { test } from './harness';
-import { eventually, pageStep, screenshot, volleyDiagnostics, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { eventually, pageStep, screenshot, volleyErrors, waitForRunLenses, workspaceRoot, writeWorkspaceFile } from './helpers';
 
 const EXTENSION_ID = 'volley.volley';
 const ARRIVAL_EXAMPLE = 'constant-arrival-rate.volley.yaml';
@@ -96,36 +96,19 @@ test('New Scenario from a Template: picked in the quick pick, named in the input
   assert.equal(document.getText(), readFileSync(join(workspaceRoot().fsPath, `${template}.volley.yaml`), 'utf8'));
   // The server has read it once its lenses are there; then it has no error. An error typed in shows up
   // and goes again, so the empty list is the server's answer, not silence.
-  const lenses = await waitForLenses(uri);
+  const lenses = await waitForRunLenses(uri);
   assert.ok(lenses.some((t) => t.includes('Run')), JSON.stringify(lenses));
-  assert.deepEqual(errorsOf(uri), []);
+  assert.deepEqual(volleyErrors(uri), []);
   const typo = new vscode.WorkspaceEdit();
   const at = document.getText().indexOf('executor: shared-iterations') + 'executor: '.length;
   assert.ok(at >= 'executor: '.length, 'the template has no shared-iterations executor');
   typo.insert(uri, document.positionAt(at), 'x');
   assert.equal(await vscode.workspace.applyEdit(typo), true);
-  await eventually('an error for the typo', () => (errorsOf(uri).length > 0 ? true : undefined));
+  await eventually('an error for the typo', () => (volleyErrors(uri).length > 0 ? true : undefined));
   const fix = new vscode.WorkspaceEdit();
   fix.delete(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 1)));
   assert.equal(await vscode.workspace.applyEdit(fix), true);
-  await eventually('the error to go with the typo', () => (document.getText().includes('executor: shared-iterations') && errorsOf(uri).length === 0 ? true : undefined));
+  await eventually('the error to go with the typo', () => (document.getText().includes('executor: shared-iterations') && volleyErrors(uri).length === 0 ? true : undefined));
   await document.save();
   await screenshot('new-scenario');
 }, 30_000);
-
-function errorsOf(uri: vscode.Uri): string[] {
-  return volleyDiagnostics(uri)
-    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error)
-    .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
-}
-
-async function waitForLenses(uri: vscode.Uri): Promise<string[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-    const titles = lenses.map((l) => l.command?.title ?? '').filter(Boolean);
-    if (titles.some((t) => t.includes('Run'))) return titles;
-    if (Date.now() > deadline) throw new Error(`no run lens on ${uri.fsPath} after 15 s: ${JSON.stringify(titles)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,0 +1,109 @@
+// `volley import` in a child process: the bundled dist/engine.js on the editor's own Node, as the CLI
+// (the importers and their parsers stay out of dist/extension.js). Its stderr lines
+// (`INPUT:LINE:COL: warning: …`, one `… error: …`) are read back into located warnings and an error.
+// Nothing here imports vscode, so it is tested with plain Node against the real engine.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { engineEnv } from './engine-process';
+
+export type ImportKindName = 'curl' | 'har' | 'openapi' | 'postman' | 'http';
+
+export interface ImportRequest {
+  enginePath: string;
+  kind: ImportKindName;
+  /** The input file; absent: `text` goes to the engine's standard input. */
+  inputFile?: string;
+  text?: string;
+  /** Where the engine writes the scenario (read back into `scenario`); absent: from its stdout. */
+  outputFile?: string;
+  /** OpenAPI: `--operation` (an operationId or `METHOD /path`). */
+  operations?: string[];
+  /** .http: `--request` (an @name or the request line's number). */
+  requests?: string[];
+  cwd?: string;
+  execPath?: string;
+}
+
+export interface LocatedMessage {
+  message: string;
+  /** 1-based, in the input. */
+  line?: number;
+  column?: number;
+}
+
+export type ImportResult =
+  | { ok: true; scenario: string; warnings: LocatedMessage[]; env: string[] }
+  | { ok: false; error: LocatedMessage; warnings: LocatedMessage[] };
+
+/** The arguments of `volley import` for a request. */
+export function importArgs(request: ImportRequest): string[] {
+  const args = ['import', request.inputFile ?? '-', '--from', request.kind];
+  if (request.outputFile) args.push('-o', request.outputFile);
+  for (const id of request.operations ?? []) args.push('--operation', id);
+  for (const id of request.requests ?? []) args.push('--request', id);
+  return args;
+}
+
+/** One stderr line of `volley import` about `label` (the input as it was named), or undefined. */
+export function parseImportLine(line: string, label: string): { level: 'warning' | 'error'; at: LocatedMessage } | undefined {
+  if (!line.startsWith(`${label}:`)) return undefined;
+  const m = /^(?:(\d+):(\d+):)?\s*(warning|error): (.*)$/.exec(line.slice(label.length + 1));
+  if (!m) return undefined;
+  const at: LocatedMessage = { message: m[4]! };
+  if (m[1] !== undefined) {
+    at.line = Number(m[1]);
+    at.column = Number(m[2]);
+  }
+  return { level: m[3] as 'warning' | 'error', at };
+}
+
+/** Every `env.NAME` a scenario's templates read, each once. */
+export function envNamesIn(scenario: string): string[] {
+  return [...new Set([...scenario.matchAll(/\benv\.([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
+}
+
+export function runImport(request: ImportRequest): Promise<ImportResult> {
+  return new Promise((resolve) => {
+    const child = spawn(request.execPath ?? process.execPath, [request.enginePath, ...importArgs(request)], {
+      // The CLI, not the IPC child: VOLLEY_IPC off.
+      env: { ...engineEnv(process.env), VOLLEY_IPC: '' },
+      cwd: request.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(request.inputFile ? '' : (request.text ?? ''));
+    child.once('error', (err) => resolve({ ok: false, error: { message: `cannot start the engine: ${err.message}` }, warnings: [] }));
+    child.once('close', (code) => {
+      const label = request.inputFile ?? 'standard input';
+      const warnings: LocatedMessage[] = [];
+      let error: LocatedMessage | undefined;
+      const unread: string[] = [];
+      for (const line of stderr.split('\n')) {
+        if (line.trim() === '') continue;
+        const parsed = parseImportLine(line, label);
+        if (parsed?.level === 'warning') warnings.push(parsed.at);
+        else if (parsed) error = parsed.at;
+        else if (!line.startsWith('wrote ')) unread.push(line);
+      }
+      if (code !== 0 || error) {
+        resolve({ ok: false, error: error ?? { message: unread.join('\n') || `the import failed (exit ${code})` }, warnings });
+        return;
+      }
+      let scenario = stdout;
+      if (request.outputFile) {
+        try {
+          scenario = readFileSync(resolvePath(request.cwd ?? '.', request.outputFile), 'utf8');
+        } catch (err) {
+          resolve({ ok: false, error: { message: `the import wrote no ${request.outputFile}: ${(err as Error).message}` }, warnings });
+          return;
+        }
+      }
+      resolve({ ok: true, scenario, warnings, env: envNamesIn(scenario) });
+    });
+  });
+}
