@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { scenarioFacts } from '../../src/engine/doctor/context';
+import { peakConnections } from '../../src/engine/doctor/planned-connections';
 import { preflightDiagnoses } from '../../src/engine/doctor/preflight';
 import { mergeRuns, parseRunText } from '../../src/engine/merge';
 import { toSummaryExport } from '../../src/engine/report/summary-export';
@@ -85,6 +87,10 @@ describe('a shared pool is the test\'s limit', () => {
     const warning = found.flat()[0];
     assert.deepEqual(warning.edit, { path: ['http', 'maxConnectionsPerHost'], value: 3 });
     assert.equal(preflightDiagnoses(plan, plan.scenarios, limits, tupleFromFlags('0:1/2', '0,1/2,1')).filter((d) => d.id === 'preflight-shared-pool-share').length, 0);
+    // The doctor plans a segment's connections from its share of the pool too (descriptors, ports).
+    const half = tupleFromFlags('0:1/2', '0,1/2,1');
+    assert.equal(peakConnections(plan.scenarios.map((sc) => scenarioFacts(plan, sc, half)), plan, half).connections, 1);
+    assert.equal(peakConnections(plan.scenarios.map((sc) => scenarioFacts(plan, sc)), plan).connections, 2);
   });
 });
 

@@ -36,7 +36,7 @@ function peakIterationRate(facts: ScenarioFacts): number | undefined {
 export function preflightDiagnoses(plan: Plan, scenarios: readonly ScenarioPlan[], limits: SystemLimits, share?: WorkShare): Diagnosis[] {
   const out: Diagnosis[] = [];
   const facts = scenarios.map((s) => scenarioFacts(plan, s, share));
-  const peak = peakConnections(facts, plan);
+  const peak = peakConnections(facts, plan, share);
   const perVU = plan.http.connections === 'per-vu';
   const ports = portCount(limits);
   const reserve = descriptorsNeeded(0, limits.openFilesInUse);
