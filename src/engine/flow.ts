@@ -325,8 +325,11 @@ export class FlowRunner {
       await http.send(origin);
     }
     vu.inRequest = false;
-    // As in k6, a request cut by the end of the scenario is not measured.
-    if (vu.interrupted && ex.errorClass === 'aborted') return false;
+    // As in k6, a request cut by the end of the scenario is not measured, but the bytes it moved count.
+    if (vu.interrupted && ex.errorClass === 'aborted') {
+      step.recorder.bytes(ex.bytesSent, ex.bytesReceived);
+      return false;
+    }
 
     const status = ex.status;
     const jar = vu.jar;

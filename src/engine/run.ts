@@ -13,6 +13,7 @@ import { delayUntil } from './executors/base-executor';
 import { now } from './executors/types';
 import { FlowRunner } from './flow';
 import { createHttpAgent } from './http/agent';
+import { sharedPoolShare } from './http/pool-share';
 import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { RunLedger, type LedgerSecond } from './ledger';
 import { MetricsRegistry } from './metrics/registry';
@@ -66,7 +67,8 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   const runId = options.runId ?? randomUUID();
   const startedAtIso = new Date().toISOString();
 
-  const agent = createHttpAgent(plan.http);
+  // A share that gets none of the shared pools' limit still opens one connection (the preflight warns).
+  const agent = createHttpAgent({ ...plan.http, maxConnectionsPerHost: Math.max(1, sharedPoolShare(plan.http, options.share)) });
   const registry = new MetricsRegistry(plan);
   let health: HealthSampler | undefined;
   const vuIds = new VUIdSequence(options.share === undefined || options.share.isFull ? undefined : options.share.indexes());

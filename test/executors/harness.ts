@@ -74,7 +74,7 @@ export class SleepRunner implements IterationRunner<TestVU> {
   }
 }
 
-const noStep: StepRecorder = { request() {}, check() {} };
+const noStep: StepRecorder = { request() {}, bytes() {}, check() {} };
 
 export class CountingRecorder implements ScenarioRecorder {
   completed = 0;

@@ -26,12 +26,19 @@ export interface RecordedRequest {
 
 export class TestStepRecorder implements StepRecorder {
   readonly requests: RecordedRequest[] = [];
+  /** Bytes of unmeasured (interrupted) requests. */
+  unmeasuredSent = 0;
+  unmeasuredReceived = 0;
   readonly checks: boolean[] = [];
   /** The plan index each check outcome was recorded with. */
   readonly checkIndexes: Array<number | undefined> = [];
   request(status: number, failed: boolean, errorClass: ErrorClass | undefined, timings: Timings, bytesSent: number, bytesReceived: number): void {
     // The flow reuses its Timings object: copy, as the real registry records the numbers at once.
     this.requests.push({ status, failed, errorClass, timings: { ...timings }, bytesSent, bytesReceived });
+  }
+  bytes(sent: number, received: number): void {
+    this.unmeasuredSent += sent;
+    this.unmeasuredReceived += received;
   }
   check(passed: boolean, index?: number): void {
     this.checks.push(passed);

@@ -7,16 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSession } from '../../src/engine/cli/session';
 import { mergeHistogramMaps, histogramStats } from '../../src/engine/metrics/histograms';
 import { MergeInputError, mergeHealth, mergeRuns, parseRunText, type RunFile } from '../../src/engine/merge';
 import { loadScenario, loadScenarioFile } from '../../src/engine/scenario/index';
 import type { Plan } from '../../src/engine/scenario/plan';
-import { tupleFromFlags } from '../../src/engine/segments';
 import { digestRun, parseRunFile } from '../../src/extension/run-file';
 import { formatTextSummary } from '../../src/engine/report/text-summary';
 import { toSummaryExport } from '../../src/engine/report/summary-export';
 import type { RunEvent, RunSummary } from '../../src/protocol';
+import { runSegment } from '../support/segment-run';
 import { startTarget, type Target } from '../support/target';
 
 const scenarioText = (baseUrl: string, thresholds: string): string => `name: merge test
@@ -52,24 +51,6 @@ function planOf(thresholds: string): Plan {
   const { plan, diagnostics } = loadScenario(scenarioText(target.url, thresholds), 'merge.volley.yaml');
   assert.ok(plan, JSON.stringify(diagnostics));
   return plan;
-}
-
-/** One segment's run file, as the CLI writes it (NDJSON text). */
-async function runSegment(plan: Plan, segment: string, sequence: string): Promise<string> {
-  const lines: string[] = [];
-  const session = startSession({
-    plan,
-    scenarios: [],
-    envOverrides: {},
-    workers: 1,
-    preflight: false,
-    segment: tupleFromFlags(segment, sequence),
-    noThresholds: true,
-    onEvent: (event) => lines.push(JSON.stringify(event)),
-  });
-  const result = await session.done;
-  assert.equal(result.exitCode, 0);
-  return lines.join('\n') + '\n';
 }
 
 async function runThirds(plan: Plan): Promise<string[]> {

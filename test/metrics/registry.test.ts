@@ -126,11 +126,28 @@ describe('MetricsRegistry figures', () => {
     one.setVUs(0, 6);
     const [t1] = r.totals();
     assert.deepEqual([t1.vusActive, t1.vusAllocated, t1.vusMax], [4, 6, 6], 'totals show the peaks');
-    // k6's vus / vus_max are the sums over scenarios.
-    assert.equal(r.metricValue('vus', {}, { kind: 'value' }), 1);
+    // k6's vus / vus_max are the sums over scenarios, sampled once a second (at the tick), not at every change.
+    assert.equal(r.metricValue('vus', {}, { kind: 'value' }), 5);
     assert.equal(r.metricValue('vus_max', {}, { kind: 'value' }), 7);
-    assert.deepEqual([r.vus.min, r.vus.max, r.vusMax.max], [1, 5, 7]);
+    assert.deepEqual([r.vus.samples, r.vus.min, r.vus.max], [1, 5, 5]);
+    r.tick(2);
+    assert.deepEqual([r.vus.value, r.vus.min, r.vus.max, r.vusMax.value, r.vusMax.max], [1, 1, 5, 7, 7]);
     assert.equal(r.metricValue('vus', { scenario: 'two' }, { kind: 'value' }), 1);
+    // The VUs close at the end of the run: the seconds after are not sampled, so the last samples stay.
+    one.setVUs(0, 0);
+    two.setVUs(0, 0);
+    r.tick(3);
+    assert.deepEqual([r.vus.value, r.vusMax.value, r.vusMax.samples], [1, 7, 2]);
+  });
+
+  it('samples vus and vus_max once even when the run ends within its first second', () => {
+    const r = new MetricsRegistry(plan({ one: ['a'] }));
+    const one = r.scenario(0);
+    one.setVUs(3, 3);
+    one.setVUs(0, 3);
+    one.setVUs(0, 0);
+    r.tick(1);
+    assert.deepEqual([r.vus.value, r.vusMax.value, r.vusMax.samples], [0, 3, 1]);
   });
 
   it('ticks add up to the totals, and a tick only covers its own second', () => {

@@ -12,6 +12,7 @@ function registry(): MetricsRegistry {
   const r = new MetricsRegistry(PLAN);
   const s = r.scenario(0);
   s.setVUs(2, 4);
+  r.tick(1); // vus and vus_max are sampled once a second, as k6 samples them
   for (let i = 1; i <= 10; i++) s.step(0).request(i > 8 ? 500 : 200, i > 8, i > 8 ? 'http-status' : undefined, timings(i / 5), 100, 1000);
   for (const ok of [true, true, true, false]) s.step(0).check(ok);
   for (let i = 0; i < 5; i++) s.iteration(10);

@@ -47,6 +47,7 @@ function summary(): RunSummary {
   }
   s.dropped(2);
   s.setVUs(0, 10);
+  r.tick(10); // the last per-second sample of vus and vus_max
   const results = evaluateThresholds(THRESHOLDS, r, 10_000, true);
   return buildRunSummary({
     runId: 'run-1',

@@ -128,7 +128,7 @@ export function doctorContext(
   return {
     http: plan.http,
     scenarios: new Map(facts.map((f) => [f.name, f])),
-    plannedConnections: peakConnections(facts, plan).connections,
+    plannedConnections: peakConnections(facts, plan, options.share).connections,
     threads: Math.max(1, options.threads ?? 1),
     share: options.share?.fraction ?? 1,
     system: options.system ?? readSystemLimits(),

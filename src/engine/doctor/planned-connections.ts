@@ -1,7 +1,9 @@
 // The connections a plan can hold open at once: per-vu, maxVUs × origins of the scenarios running at the
 // same time; shared, the pool size per origin (never more than the VUs using it). Preflight compares it
 // with the OS limits; the OS-limit rule suggests the same `ulimit -n` from it.
+import { sharedPoolShare } from '../http/pool-share';
 import type { Plan } from '../scenario/plan';
+import type { WorkShare } from '../segments';
 import type { ScenarioFacts } from './types';
 
 /** Key for origins only known at run time: counted as one more origin. */
@@ -23,10 +25,13 @@ export interface Peak {
   scenarios: string[];
 }
 
-/** The busiest moment: scenarios whose [start, end + gracefulStop] overlap add up. */
-export function peakConnections(all: ScenarioFacts[], plan: Plan): Peak {
+/**
+ * The busiest moment: scenarios whose [start, end + gracefulStop] overlap add up. `share`: this process's
+ * segment, whose part of a shared pool's limit is what it opens (the facts are the segment's already).
+ */
+export function peakConnections(all: ScenarioFacts[], plan: Plan, share?: WorkShare): Peak {
   const shared = plan.http.connections === 'shared';
-  const pool = Math.max(1, plan.http.maxConnectionsPerHost);
+  const pool = Math.max(1, sharedPoolShare(plan.http, share));
   let best: Peak = { connections: 0, perDestination: 0, destination: '', origins: 0, scenarios: [] };
   for (const at of all) {
     const live = all.filter((s) => s.startTimeMs <= at.startTimeMs && at.startTimeMs < s.endMs + s.gracefulStopMs);

@@ -7,6 +7,7 @@ import type { Diagnosis } from '../../protocol';
 import type { WorkShare } from '../segments';
 import type { Plan, ScenarioPlan } from '../scenario/plan';
 import { arrivalsOf, isArrivalRate } from '../estimate';
+import { sharedPoolShare, smallestSharedLimit } from '../http/pool-share';
 import { scenarioFacts } from './context';
 import { DYNAMIC_ORIGIN, originsOf, peakConnections } from './planned-connections';
 import { portCount, type SystemLimits } from './system-limits';
@@ -35,7 +36,7 @@ function peakIterationRate(facts: ScenarioFacts): number | undefined {
 export function preflightDiagnoses(plan: Plan, scenarios: readonly ScenarioPlan[], limits: SystemLimits, share?: WorkShare): Diagnosis[] {
   const out: Diagnosis[] = [];
   const facts = scenarios.map((s) => scenarioFacts(plan, s, share));
-  const peak = peakConnections(facts, plan);
+  const peak = peakConnections(facts, plan, share);
   const perVU = plan.http.connections === 'per-vu';
   const ports = portCount(limits);
   const reserve = descriptorsNeeded(0, limits.openFilesInUse);
@@ -134,6 +135,23 @@ export function preflightDiagnoses(plan: Plan, scenarios: readonly ScenarioPlan[
         edit: { path: ['http', 'noVUConnectionReuse'], value: false },
       });
     }
+  }
+
+  const limit = plan.http.maxConnectionsPerHost;
+  if (!perVU && share !== undefined && !share.isFull && sharedPoolShare(plan.http, share) === 0) {
+    const enough = smallestSharedLimit(share, limit + 1);
+    out.push({
+      id: 'preflight-shared-pool-share',
+      severity: 'warning',
+      title: `This execution segment gets none of the ${limit} shared connections per origin: it opens 1, above the test's limit`,
+      evidence: { maxConnectionsPerHost: limit, segmentShare: Math.round(share.fraction * 10_000) / 10_000 },
+      explanation:
+        'With http.connections: shared, maxConnectionsPerHost is the limit of the whole test, split over the execution segments as ' +
+        'their VUs are. This segment\'s part of it is 0, yet its VUs need a connection to send anything, so it opens one of its own ' +
+        'and the segments together open more than the limit.',
+      fix: `Raise http.maxConnectionsPerHost to ${enough} (the least that gives this segment a connection), or run fewer segments.`,
+      edit: { path: ['http', 'maxConnectionsPerHost'], value: enough },
+    });
   }
   return out;
 }

@@ -90,6 +90,7 @@ export class Connection {
     this.accountedWritten = 0;
     const socket: Socket = origin.tlsOptions ? tlsConnect(origin.tlsOptions) : netConnect(origin.netOptions);
     this.socket = socket;
+    omitKeepAliveHeader(socket);
     this.host.socketCreated(socket);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
@@ -125,6 +126,27 @@ export class Connection {
       finish(err);
     });
   };
+}
+
+/** What undici writes into every request head while it keeps the connection (pipelining ≥ 1). */
+const KEEP_ALIVE_LINE = '\r\nconnection: keep-alive\r\n';
+
+/**
+ * HTTP/1.1 connections are persistent unless a side says `Connection: close`, so the `connection:
+ * keep-alive` undici adds to every request (client-h1.js, whenever pipelining is on; no option turns it
+ * off) is 24 bytes of data_sent that k6's client never sends. Request heads are the only strings undici
+ * writes that hold a CRLF-delimited header line (bodies go out as Buffers, chunk sizes hold no header),
+ * and the line comes right after the request line and `host`, so the first match is undici's own.
+ */
+function omitKeepAliveHeader(socket: Socket): void {
+  const write = socket.write;
+  socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]): boolean {
+    if (typeof chunk === 'string') {
+      const at = chunk.indexOf(KEEP_ALIVE_LINE);
+      if (at >= 0) chunk = chunk.slice(0, at + 2) + chunk.slice(at + KEEP_ALIVE_LINE.length);
+    }
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as Socket['write'];
 }
 
 const CLOSED = new VolleyHttpError('aborted', 'the connection was closed by the end of the run');

@@ -1,5 +1,6 @@
 // A request step made ready once before the run: what is constant is computed here (origin, path,
 // header values, body bytes); per request only the templates are rendered into the VU's Exchange.
+import { version as engineVersion } from '../../../package.json';
 import type { RequestStepPlan, Template, TemplateContext } from '../scenario/plan';
 import type { HttpAgent } from './agent';
 import { VUCookieJar } from './cookies';
@@ -9,8 +10,11 @@ import { compileJsonBody } from './json-body';
 import { MultipartBody } from './multipart-body';
 import type { Origin } from './origin';
 
-/** Sent unless the step sets its own, as k6 sends `k6/<version>`: some servers reject requests without one. */
-export const USER_AGENT = 'volley/0.1';
+/**
+ * Sent unless the step sets its own, as k6 sends `k6/<version> (https://k6.io/)`: some servers reject
+ * requests without one. Kept short (the package names no homepage to add), since it is in every request.
+ */
+export const USER_AGENT = `volley/${engineVersion}`;
 
 /** Where relative step URLs go: `baseUrl` split into its origin and path prefix. */
 export interface BaseTarget {

@@ -28,9 +28,9 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, string>> = {
     'Iterations that were due but never started: no idle VU at their start time (arrival-rate executors), ' +
     'or left when `maxDuration` ended (iteration executors).',
   interrupted_iterations: 'Volley\'s own. Iterations cut short by `gracefulStop` or `gracefulRampDown`.',
-  vus: 'VUs running an iteration.',
-  vus_max: 'VUs allocated (arrival-rate executors grow it up to `maxVUs`).',
+  vus: 'VUs running an iteration, sampled once a second as k6 samples it.',
+  vus_max: 'VUs allocated (arrival-rate executors grow it up to `maxVUs`), sampled once a second as k6 samples it.',
   checks: 'Share of checks that passed.',
-  data_sent: 'Bytes sent, headers included.',
-  data_received: 'Bytes received, headers included.',
+  data_sent: 'Bytes sent, headers included; those of requests cut by the end of a scenario too (as in k6).',
+  data_received: 'Bytes received, headers included; those of requests cut by the end of a scenario too (as in k6).',
 };

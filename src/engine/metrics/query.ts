@@ -148,10 +148,11 @@ function stepSnapshot(source: QuerySource, metric: MetricName, tags: Record<stri
       return { type: 'rate', trues: failed, total: requests };
     case 'checks':
       return { type: 'rate', trues: passed, total: passed + checkFailed };
+    // Interrupted requests are not measured but their bytes count (k6): bytes with no request are a sample too.
     case 'data_sent':
-      return { type: 'counter', count: sent, samples: requests };
+      return { type: 'counter', count: sent, samples: requests > 0 || sent === 0 ? requests : 1 };
     case 'data_received':
-      return { type: 'counter', count: received, samples: requests };
+      return { type: 'counter', count: received, samples: requests > 0 || received === 0 ? requests : 1 };
     case 'http_req_duration': {
       const trends =
         expected === 'true'

@@ -30,6 +30,8 @@ export interface StepRecorder {
     bytesSent: number,
     bytesReceived: number,
   ): void;
+  /** Bytes of a request that is not measured (cut by an interruption): data_sent and data_received only. */
+  bytes(sent: number, received: number): void;
   /**
    * The outcome of one check. `index` is the check's position in the step's `checks` (plan order): with it
    * the summary can list each check by name as k6 does; without it only the step's totals are kept.

@@ -21,11 +21,17 @@ export interface RegistryOptions {
 
 export class MetricsRegistry {
   readonly scenarios: ScenarioSeries[];
-  /** k6's vus and vus_max: the sums over scenarios, sampled whenever an executor reports a change. */
+  /**
+   * k6's vus and vus_max: the sums over scenarios, sampled once a second (at each tick) as k6 samples them,
+   * so their max is that of the per-second samples and their value the last one taken while VUs existed.
+   */
   readonly vus = new Gauge();
   readonly vusMax = new Gauge();
   private sumActive = 0;
   private sumAllocated = 0;
+  /** The sums when VUs last existed: a run that ends within its first second still gets one sample. */
+  private liveActive = 0;
+  private liveAllocated = 0;
   private readonly now: () => number;
   private readonly startedAt: number;
 
@@ -35,8 +41,10 @@ export class MetricsRegistry {
     const onVUs = (_s: ScenarioSeries, dActive: number, dAllocated: number): void => {
       this.sumActive += dActive;
       this.sumAllocated += dAllocated;
-      this.vus.set(this.sumActive);
-      this.vusMax.set(this.sumAllocated);
+      if (this.sumAllocated > 0) {
+        this.liveActive = this.sumActive;
+        this.liveAllocated = this.sumAllocated;
+      }
     };
     this.scenarios = plan.scenarios.map((s, i) => new ScenarioSeries(s.name, i, s.steps, onVUs, s.groups));
   }
@@ -58,12 +66,27 @@ export class MetricsRegistry {
    * `t` (seconds since the start) is the caller's label for the aggregate; it does not change the figures.
    */
   tick(_t?: number): ScenarioFigures[] {
+    this.sampleVUs();
     const figures = this.scenarios.map((s) => s.figures(false));
     for (const s of this.scenarios) {
       s.fold();
       for (const step of s.steps) step.fold();
     }
     return figures;
+  }
+
+  /**
+   * One per-second sample of vus and vus_max. The seconds after the last VU closed are not sampled: k6 stops
+   * sampling when the run ends, before its VUs go, so its summary shows the VUs the run ended with.
+   */
+  private sampleVUs(): void {
+    if (this.sumAllocated > 0) {
+      this.vus.set(this.sumActive);
+      this.vusMax.set(this.sumAllocated);
+    } else if (this.vusMax.samples === 0 && this.liveAllocated > 0) {
+      this.vus.set(this.liveActive);
+      this.vusMax.set(this.liveAllocated);
+    }
   }
 
   /** The current window of every scenario, for another thread or process to merge (before `tick`). */

@@ -118,6 +118,11 @@ export class StepSeries implements StepRecorder {
     if (bytesReceived > 0) w.received += bytesReceived;
   }
 
+  bytes(sent: number, received: number): void {
+    if (sent > 0) this.win.sent += sent;
+    if (received > 0) this.win.received += received;
+  }
+
   check(passed: boolean, index?: number): void {
     if (passed) this.win.checksPassed++;
     else this.win.checksFailed++;

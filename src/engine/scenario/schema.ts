@@ -727,7 +727,9 @@ export const SCHEMA: ObjectSchema = {
           type: 'integer',
           minimum: 1,
           default: 100,
-          description: 'The most connections to one origin (per VU with `per-vu`, in all with `shared`).',
+          description:
+            'The most connections to one origin: per VU with `per-vu`; in all with `shared`, for the whole test, ' +
+            'split over worker threads and execution segments as the VUs are.',
           link: `${K6}/using-k6/k6-options/reference/#batch-per-host`,
         },
         timeout: duration('How long a request may take before it fails (per step: `timeout`).', {

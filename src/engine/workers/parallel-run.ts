@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { version as engineVersion } from '../../../package.json';
 import { PROTOCOL_VERSION, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
 import { maxVUsOf } from '../executors';
+import { sharedPoolShare } from '../http/pool-share';
 import { delayUntil } from '../executors/base-executor';
 import { now } from '../executors/types';
 import { createDoctor } from '../doctor';
@@ -47,7 +48,10 @@ export function startParallelRun(plan: Plan, options: ParallelRunOptions): RunHa
   const segment = options.share ?? FULL_TUPLE;
   // More threads than VUs would leave some idle and only cost their start-up (≈100 ms each).
   const vus = selectScenarios(plan, options.scenarios).reduce((sum, { scenario }) => sum + segment.scale(maxVUsOf(scenario.executor)), 0);
-  const workers = Math.max(1, Math.min(Math.floor(options.workers ?? defaultWorkers()), vus));
+  // Shared pools: a thread without a connection of its own could send nothing, so there are no more threads
+  // than this process's share of maxConnectionsPerHost (the limit is the test's, split like the VUs).
+  const connections = plan.http.connections === 'shared' ? Math.max(1, sharedPoolShare(plan.http, segment)) : Infinity;
+  const workers = Math.max(1, Math.min(Math.floor(options.workers ?? defaultWorkers()), vus, connections));
   // Only a tuple crosses into a worker (as text); a composed share is itself a worker's part already.
   if (workers === 1 || !(segment instanceof ExecutionTuple)) return startRun(plan, { ...options, warmUp: options.warmUp ?? true });
   return new ParallelRun(plan, options, workers, segment).handle;
