@@ -63,7 +63,8 @@ test('npm run package makes <name>-<version>.vsix holding exactly what the exten
     'dist/webview/webview.js',
     'dist/webview/results.css',
     'media/volley.svg',
-    ...filesUnder('examples').filter((f) => f.endsWith('.volley.yaml')),
+    // The top-level examples are the New Scenario templates; examples/shop/ needs its data files and stays out.
+    ...filesUnder('examples').filter((f) => /^examples\/[^/]+\.volley\.yaml$/.test(f)),
   ];
   // For people: the marketplace page and other editors (the schema).
   const documents = ['readme.md', 'changelog.md', 'LICENSE.txt', 'schemas/volley.schema.json'];
