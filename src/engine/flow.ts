@@ -116,6 +116,11 @@ class FlowVU implements VUState {
   }
 }
 
+/** A think's pause this time: its duration, plus a uniform draw in [0, spreadMs) for a `{ min, max }` one. */
+function pauseMs(think: PreparedThink): number {
+  return think.spreadMs === 0 ? think.durationMs : think.durationMs + Math.random() * think.spreadMs;
+}
+
 const INVALID_URL = new VolleyHttpError('invalid-url', 'the URL is not an http(s) URL (relative URLs need baseUrl)');
 const RENDER_FAILED = new VolleyHttpError('invalid-url', 'the request could not be rendered');
 
@@ -206,7 +211,7 @@ export class FlowRunner {
         if (vu.interrupted) return false;
         const step = steps[i];
         if (step.kind === 'think') {
-          await vu.think(step.spreadMs === 0 ? step.durationMs : step.durationMs + Math.random() * step.spreadMs);
+          await vu.think(pauseMs(step));
           if (vu.interrupted) return false; // the think was cut short
         } else if (step.once && !first) {
           continue;
@@ -238,7 +243,7 @@ export class FlowRunner {
           if (!(await this.request(vu, op))) return false;
           break;
         case 'think':
-          await vu.think(op.spreadMs === 0 ? op.durationMs : op.durationMs + Math.random() * op.spreadMs);
+          await vu.think(pauseMs(op));
           if (vu.interrupted) return false;
           break;
         case 'repeat': {

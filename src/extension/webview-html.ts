@@ -2,6 +2,7 @@
 // nonce, styles and images only from the extension's own files), and the two files it loads. Pure, so the
 // policy is tested as text.
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../html';
 
 /**
  * The webview's own folder (scripts/build.mjs writes it) and the two files of it the shell loads, relative
@@ -38,11 +39,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 export function resultsHtml({ cspSource, nonce, scriptUri, styleUri, title }: ShellInput): string {
   if (!/^[A-Za-z0-9_-]{16,}$/.test(nonce)) throw new Error('the nonce must be at least 16 URL-safe characters');

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../../protocol';
-import { escapeHtml } from '../../extension/webview-html';
+import { escapeHtml } from '../../html';
 import { ensureParentDir } from '../output/ensure-dir';
 
 /** The panel's bundle beside the engine's (scripts/build.mjs writes dist/webview next to dist/engine.js). */
