@@ -10,7 +10,6 @@ import { nameProblem } from '../names';
 import type { ExecutorType, FlowNodePlan, GroupPlan, Template } from '../plan';
 import { CONTROL_STEP_KEYS, type ControlStepKey } from '../schema';
 import { methodOfKey, stepNameOf } from '../step-name';
-import { compileTemplate } from '../template';
 import type { Findings } from './findings';
 import { emptyItemRange } from './ranges';
 import { deref, describe, entries, expectSeq, isEmpty, missingKey, misspelled, readNumber, scalarText, unknownKey, type Entry } from './read';
@@ -298,7 +297,7 @@ class FlowChecker {
       case 'if': {
         const source = scalarText(f, item.condition, 'a {{ }} expression such as "{{ cartId != null }}"');
         let condition: Template | undefined;
-        let reads: ReadonlySet<string> = new Set();
+        const reads = new Set<string>();
         if (source !== undefined && !source.includes('{{')) {
           f.error(
             'if-not-template',
@@ -306,8 +305,7 @@ class FlowChecker {
             item.condition.value!,
           );
         } else if (source !== undefined) {
-          condition = checkTemplate(f, item.condition.value as never, source, this.scope(this.next, branches, 'all'));
-          reads = new Set(compileTemplate(source, { names: this.inScope }).references.filter((r) => r.kind === 'variable').map((r) => r.name));
+          condition = checkTemplate(f, item.condition.value as never, source, this.scope(this.next, branches, 'all'), reads);
         }
         if (condition === undefined) this.ok = false;
         // A read of a name the condition mentions is guarded by it: `if: "{{ cartId != null }}"`.

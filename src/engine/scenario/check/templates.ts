@@ -70,7 +70,8 @@ function unsetInBranch(name: string, scope: StepScope): string | undefined {
   );
 }
 
-export function checkTemplate(f: Findings, node: Scalar, source: string, scope: StepScope): Template {
+/** `reads`, when given, collects the names of variables and captures the template reads (an `if:` guard's). */
+export function checkTemplate(f: Findings, node: Scalar, source: string, scope: StepScope, reads?: Set<string>): Template {
   const compiled = compileTemplate(source, { names: scope.names, data: scope.data });
   // Problems are offsets into `source`; numbers and booleans are written as themselves.
   for (const p of compiled.problems) {
@@ -80,6 +81,7 @@ export function checkTemplate(f: Findings, node: Scalar, source: string, scope: 
     f.error(code, p.message, range, fixes);
   }
   for (const ref of compiled.references) {
+    if (ref.kind === 'variable') reads?.add(ref.name);
     if (ref.kind === 'data') scope.dataRead?.add(ref.name);
     if (ref.kind !== 'variable' || !scope.names.has(ref.name)) continue;
     if (scope.visible.has(ref.name)) {
