@@ -30,6 +30,8 @@ export function assertNoSecret(text: string, secrets: readonly string[]): void {
 
 export interface RunFigures {
   requests: number;
+  /** Requests answered >= 400 or not at all (k6's http_req_failed), when asked for with `failed`. */
+  failed?: number;
   checksPassed: number;
   checksFailed: number;
 }
@@ -38,13 +40,15 @@ export interface RunFigures {
  * A bounded run of the imported file (its default executor: 1 VU, 1 iteration per scenario): one
  * worker, no run store, quiet; exit 0 expected. Returns the summary's request and check counts.
  */
-export async function runImported(ws: Workspace, file: string, env: Record<string, string> = {}): Promise<RunFigures> {
-  const flags = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+export async function runImported(ws: Workspace, file: string, env: Record<string, string> = {}, options: { flags?: string[]; failed?: boolean } = {}): Promise<RunFigures> {
+  const flags = [...Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]), ...(options.flags ?? [])];
   const summary = `${file}.summary.json`;
   const r = await volley(ws, ['run', file, '--quiet', '--no-store', '--workers', '1', '--summary-export', summary, ...flags]);
   assert.equal(r.code, 0, `run failed (${r.code}):\n${r.stdout}\n${r.stderr}\n${readFileSync(file, 'utf8')}`);
   const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
-  return { requests: metrics.http_reqs?.count ?? 0, checksPassed: metrics.checks?.passes ?? 0, checksFailed: metrics.checks?.fails ?? 0 };
+  const figures: RunFigures = { requests: metrics.http_reqs?.count ?? 0, checksPassed: metrics.checks?.passes ?? 0, checksFailed: metrics.checks?.fails ?? 0 };
+  if (options.failed) figures.failed = metrics.http_req_failed?.passes ?? 0;
+  return figures;
 }
 
 /** What a suite's target routes answered, in order, as [path, status]: a run's requests, judged by the target. */

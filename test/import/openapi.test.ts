@@ -1,11 +1,10 @@
-// OpenAPI import: the demo target's own document (served at /openapi.json) imported and run against it,
-// a split document with $refs across files and security schemes run against a target that rejects
-// any token but the one given at run time, Swagger 2.0, and GitHub's public document (1,200+ operations).
+// OpenAPI import: a split document with $refs across files and security schemes run against a target
+// that rejects any token but the one given at run time, Swagger 2.0, and GitHub's public document
+// (1,200+ operations). The demo target's own document: demo-openapi.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { startDemoServer, type DemoServer } from '../../src/engine/demo/server';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Workspace } from '../cli/helpers';
 import { assertNoSecret, importValid, runImported } from './helpers';
@@ -15,11 +14,9 @@ const API_KEY = 'ak_9f8e7d6c';
 const EXAMPLE_PASSWORD = 'Sup3rS3cret!';
 
 let ws: Workspace;
-let demo: DemoServer;
 let target: Target;
 before(async () => {
   ws = workspace();
-  demo = await startDemoServer({ port: 0, latencyMs: 1, seed: 1 });
   target = await startTarget({
     routes: {
       '/orders': (req, res) => {
@@ -32,25 +29,8 @@ before(async () => {
   });
 });
 after(async () => {
-  await demo.close();
   await target.close();
   ws.cleanup();
-});
-
-test("the demo target's own document: served at /openapi.json, imported to a flow per tag, and every check passes against it", async () => {
-  const response = await fetch(`${demo.url}/openapi.json`);
-  assert.equal(response.status, 200);
-  const document = (await response.json()) as { servers: Array<{ url: string }> };
-  assert.equal(document.servers[0].url, demo.url, 'servers[0] is the address the client reached');
-  const input = ws.file('demo-openapi.json', JSON.stringify(document, null, 2));
-  const imported = await importValid(ws, input, 'demo.volley.yaml');
-  assert.match(imported.text, /OpenAPI 3\.1\.0 document "Volley demo shop" 1\.0\.0, 6 operations/);
-  for (const flow of ['health', 'catalogue', 'auth', 'cart']) assert.match(imported.text, new RegExp(`\\n  ${flow}:\\n    executor: per-vu-iterations`));
-  assert.match(imported.text, /- name: getProduct\n\s+get: \/products\/1\n\s+check: \{ status: 200 \}/);
-  assert.match(imported.text, /- name: addToCart\n\s+post: \/cart\n\s+json:\n\s+id: 1\n\s+user: shopper\n\s+check: \{ status: 201 \}/);
-  assert.match(imported.text, /password: "\{\{ env\.PASSWORD \}\}"/, "the example's password is not written");
-  const figures = await runImported(ws, imported.file, { PASSWORD: 'demo' });
-  assert.deepEqual(figures, { requests: 6, checksPassed: 6, checksFailed: 0 });
 });
 
 function splitDocument(serverUrl: string): string {

@@ -6,6 +6,7 @@ import { isLoopbackHost } from './loopback';
 import { lognormalLatency, seededRandom } from './random';
 import { demoOpenApiDocument } from './openapi';
 import { Shop, type Product } from './shop';
+import { SHOP_PAGE_HTML } from './shop-page';
 
 export interface DemoServerOptions {
   /** 0 picks a free port. Default 7878. */
@@ -44,11 +45,12 @@ export interface DemoServer {
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Relative cost of each endpoint against the median latency, so the steps of a flow differ like real ones. */
-const COST = { list: 1, product: 0.5, login: 2, adminLogin: 2, adminCarts: 1, addToCart: 1.5, cart: 0.5, receipt: 2, account: 0.5, notFound: 0.2 } as const;
+const COST = { list: 1, product: 0.5, login: 2, adminLogin: 2, adminCarts: 1, addToCart: 1.5, cart: 0.5, receipt: 2, checkout: 1.5, account: 0.5, shopPage: 0.2, notFound: 0.2 } as const;
 
 type Route =
   | { kind: 'health' }
   | { kind: 'openapi' }
+  | { kind: 'shopPage' }
   | { kind: 'list'; page: number | undefined }
   | { kind: 'product'; id: number }
   | { kind: 'login' }
@@ -57,36 +59,62 @@ type Route =
   | { kind: 'addToCart' }
   | { kind: 'cart'; cartId: string }
   | { kind: 'receipt'; cartId: string }
+  | { kind: 'checkout'; cartId: string }
   | { kind: 'account' }
   | { kind: 'methodNotAllowed'; allow: string }
   | { kind: 'notFound' };
+
+interface RouteEntry {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** As an OpenAPI path template, so the served document can be checked against this table. */
+  path: string;
+  make(params: string[], query: string): Route;
+}
+
+const productPage = (query: string): Route => {
+  const pageText = new URLSearchParams(query).get('page');
+  const page = pageText === null || pageText === '' ? 0 : Number(pageText);
+  return { kind: 'list', page: Number.isInteger(page) && page >= 0 ? page : undefined };
+};
+
+/** Every route the demo answers: route() matches only these (GET ones answer HEAD too). */
+export const DEMO_ROUTES: readonly RouteEntry[] = [
+  { method: 'GET', path: '/health', make: () => ({ kind: 'health' }) },
+  { method: 'GET', path: '/openapi.json', make: () => ({ kind: 'openapi' }) },
+  { method: 'GET', path: '/shop', make: () => ({ kind: 'shopPage' }) },
+  { method: 'GET', path: '/products', make: (_, query) => productPage(query) },
+  { method: 'GET', path: '/products/{id}', make: ([id]) => ({ kind: 'product', id: /^\d{1,9}$/.test(id!) ? Number(id) : NaN }) },
+  { method: 'POST', path: '/login', make: () => ({ kind: 'login' }) },
+  { method: 'POST', path: '/admin/login', make: () => ({ kind: 'adminLogin' }) },
+  { method: 'DELETE', path: '/admin/carts', make: () => ({ kind: 'adminCarts' }) },
+  { method: 'GET', path: '/account', make: () => ({ kind: 'account' }) },
+  { method: 'POST', path: '/cart', make: () => ({ kind: 'addToCart' }) },
+  { method: 'GET', path: '/cart/{cartId}', make: ([cartId]) => ({ kind: 'cart', cartId: cartId! }) },
+  { method: 'POST', path: '/cart/{cartId}/receipt', make: ([cartId]) => ({ kind: 'receipt', cartId: cartId! }) },
+  { method: 'POST', path: '/cart/{cartId}/checkout', make: ([cartId]) => ({ kind: 'checkout', cartId: cartId! }) },
+];
+
+const ROUTE_PATTERNS = DEMO_ROUTES.map((entry) => ({
+  entry,
+  // `/products/` is the list too, as it always was.
+  pattern: new RegExp(`^${entry.path.replace(/\{\w+\}/g, '([^/]+)')}${entry.path === '/products' ? '/?' : ''}$`),
+}));
 
 function route(method: string, rawUrl: string): Route {
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const query = q < 0 ? '' : rawUrl.slice(q + 1);
-  const only = (allowed: string, r: Route): Route =>
-    method === allowed || (allowed === 'GET' && method === 'HEAD') ? r : { kind: 'methodNotAllowed', allow: allowed };
-  if (path === '/health') return only('GET', { kind: 'health' });
-  if (path === '/openapi.json') return only('GET', { kind: 'openapi' });
-  if (path === '/products' || path === '/products/') {
-    const pageText = new URLSearchParams(query).get('page');
-    const page = pageText === null || pageText === '' ? 0 : Number(pageText);
-    return only('GET', { kind: 'list', page: Number.isInteger(page) && page >= 0 ? page : undefined });
-  }
-  if (path.startsWith('/products/')) {
-    const idText = path.slice('/products/'.length);
-    return only('GET', { kind: 'product', id: /^\d{1,9}$/.test(idText) ? Number(idText) : NaN });
-  }
-  if (path === '/login') return only('POST', { kind: 'login' });
-  if (path === '/admin/login') return only('POST', { kind: 'adminLogin' });
-  if (path === '/admin/carts') return only('DELETE', { kind: 'adminCarts' });
-  if (path === '/account') return only('GET', { kind: 'account' });
-  if (path === '/cart') return only('POST', { kind: 'addToCart' });
-  const receipt = /^\/cart\/([^/]+)\/receipt$/.exec(path);
-  if (receipt) return only('POST', { kind: 'receipt', cartId: decodeURIComponent(receipt[1]!) });
-  if (path.startsWith('/cart/') && path.length > '/cart/'.length) {
-    return only('GET', { kind: 'cart', cartId: decodeURIComponent(path.slice('/cart/'.length)) });
+  for (const { entry, pattern } of ROUTE_PATTERNS) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    if (method !== entry.method && !(entry.method === 'GET' && method === 'HEAD')) return { kind: 'methodNotAllowed', allow: entry.method };
+    let params: string[];
+    try {
+      params = match.slice(1).map((p) => decodeURIComponent(p));
+    } catch {
+      return { kind: 'notFound' };
+    }
+    return entry.make(params, query);
   }
   return { kind: 'notFound' };
 }
@@ -179,6 +207,11 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
       case 'openapi':
         // servers[0] is the address the client reached, so an import of it runs against this target.
         return sendJson(res, 200, demoOpenApiDocument(`http://${req.headers.host ?? `${host}:${(server.address() as AddressInfo).port}`}`));
+      case 'shopPage':
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(SHOP_PAGE_HTML) });
+        res.end(req.method === 'HEAD' ? undefined : SHOP_PAGE_HTML);
+        return;
       case 'list':
         if (r.page === undefined) return sendJson(res, 400, { error: 'page must be a whole number, 0 or more' });
         return sendJson(res, 200, { items: shop.page(r.page), page: r.page });
@@ -217,6 +250,17 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
           return sendJson(res, 415, { error: 'expected a multipart/form-data body' });
         }
         return sendJson(res, 201, { cartId: r.cartId, bytes: body?.length ?? 0 });
+      }
+      case 'checkout': {
+        // The bearer token of a login session whose user owns the cart: a stale token or cart id is refused.
+        const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        const user = auth ? shop.sessionUser(auth[1]!) : undefined;
+        if (user === undefined) return sendJson(res, 401, { error: 'a bearer token from POST /login is required' });
+        const cart = shop.cart(r.cartId);
+        if (!cart) return sendJson(res, 404, { error: 'cart not found' });
+        if (cart.user !== user) return sendJson(res, 403, { error: 'this cart is not yours' });
+        const total = Math.round(cart.items.reduce((sum, item) => sum + item.price * item.qty, 0) * 100) / 100;
+        return sendJson(res, 200, { cartId: cart.cartId, items: cart.items.length, total });
       }
       case 'addToCart': {
         const json = body === undefined ? undefined : parseJsonObject(body.toString('utf8'));
