@@ -31,7 +31,12 @@ interface Candidate {
   entry: number;
   source: string;
   name: string;
+  /** A short id (`c1`), followed only where it is a whole segment of a later URL's path. */
+  pathSegment: boolean;
 }
+
+/** JSON keys that name an id: `id`, `cartId`, `order_id`. */
+const ID_KEY = /^(id|.*[a-z0-9]Id|.*_id|.*ID)$/;
 
 export function importHar(text: string, context: ImportContext, options: HarOptions): ImportedDocument {
   const har = parseJsonInput(text) as Json;
@@ -142,7 +147,7 @@ class Correlator {
     const step = request(String(req.method).toLowerCase() as HttpMethod, '');
     const url = new URL(req.url);
     const origin = url.origin === mainOrigin ? '' : url.origin;
-    step.url = origin + this.substitute(url.pathname);
+    step.url = origin + this.substitute(url.pathname, true);
     const params = [...url.searchParams];
     if (params.length > 0 && new Set(params.map(([n]) => n)).size === params.length) {
       step.query = Object.fromEntries(params.map(([name, value]) => {
@@ -189,11 +194,12 @@ class Correlator {
   }
 
   /** Earlier responses' values in `text` as `{{ name }}`, each adding a capture to its step. */
-  private substitute(text: string): string {
+  private substitute(text: string, isPath = false): string {
     let out = text;
     for (const candidate of this.candidates) {
-      if (!out.includes(candidate.value)) continue;
-      const pattern = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(candidate.value)}(?![A-Za-z0-9])`, 'g');
+      if (!out.includes(candidate.value) || (candidate.pathSegment && !isPath)) continue;
+      const value = escapeRegExp(candidate.value);
+      const pattern = candidate.pathSegment ? new RegExp(`(?<=/)${value}(?=/|$)`, 'g') : new RegExp(`(?<![A-Za-z0-9])${value}(?![A-Za-z0-9])`, 'g');
       if (!pattern.test(out)) continue;
       out = out.replace(pattern, `{{ ${candidate.name} }}`);
       const source = this.stepOf(candidate);
@@ -213,6 +219,16 @@ class Correlator {
     this.stepsByEntry.set(index, step);
     const response: Json = entry.response ?? {};
     const found: Candidate[] = [];
+    // The body first: a login that gives its token in the JSON and as a cookie is captured from the JSON.
+    const content: Json = response.content ?? {};
+    if (isJsonType(String(content.mimeType ?? '')) && typeof content.text === 'string') {
+      const text = content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf8') : content.text;
+      try {
+        walkJson(JSON.parse(text), '', (path, key, value) => this.offer(found, value, index, path === '' ? 'json' : `json.${path}`, key));
+      } catch {
+        // Not JSON after all: nothing to correlate from its body.
+      }
+    }
     for (const header of (response.headers ?? []) as Json[]) {
       const name = String(header.name);
       if (/^set-cookie$/i.test(name)) {
@@ -227,15 +243,6 @@ class Correlator {
       }
     }
     for (const cookie of (response.cookies ?? []) as Json[]) if (cookie.name) this.setCookies.add(String(cookie.name));
-    const content: Json = response.content ?? {};
-    if (isJsonType(String(content.mimeType ?? '')) && typeof content.text === 'string') {
-      const text = content.encoding === 'base64' ? Buffer.from(content.text, 'base64').toString('utf8') : content.text;
-      try {
-        walkJson(JSON.parse(text), '', (path, key, value) => this.offer(found, value, index, path === '' ? 'json' : `json.${path}`, key));
-      } catch {
-        // Not JSON after all: nothing to correlate from its body.
-      }
-    }
     found.sort((a, b) => b.value.length - a.value.length);
     this.candidates.push(...found);
     this.candidates.sort((a, b) => b.value.length - a.value.length);
@@ -243,14 +250,17 @@ class Correlator {
 
   /** A value worth correlating: long enough and token-like (not a word or a small number a request could hold by chance). */
   private offer(found: Candidate[], value: string, entry: number, source: string, key: string): void {
-    if (value.length < 6 || /\s/.test(value) || !/\d/.test(value) || this.seen.has(value)) return;
-    if (/^\d+(\.\d+)?$/.test(value) && value.length < 8) return;
+    if (/\s/.test(value) || !/\d/.test(value) || this.seen.has(value)) return;
+    const tokenLike = value.length >= 6 && !(/^\d+(\.\d+)?$/.test(value) && value.length < 8);
+    // A short id with a letter and a digit (`c1`, `A7`) under an id-named key: a path segment, never part of a text.
+    const pathSegment = !tokenLike && source.startsWith('json.') && ID_KEY.test(key) && value.length >= 2 && /[A-Za-z]/.test(value) && /^[\w.~-]+$/.test(value);
+    if (!tokenLike && !pathSegment) return;
     this.seen.add(value);
     const base = key.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'value';
     let name = nameProblem(base, 'capture') ? `${base}_value` : base;
     for (let n = 2; this.names.has(name); n++) name = `${base}_${n}`;
     this.names.add(name);
-    found.push({ value, entry, source, name });
+    found.push({ value, entry, source, name, pathSegment });
   }
 }
 
