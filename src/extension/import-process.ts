@@ -21,6 +21,8 @@ export interface ImportRequest {
   operations?: string[];
   /** .http: `--request` (an @name or the request line's number). */
   requests?: string[];
+  /** Postman: `--environment`, an exported environment file. */
+  environment?: string;
   cwd?: string;
   execPath?: string;
 }
@@ -42,6 +44,7 @@ export function importArgs(request: ImportRequest): string[] {
   if (request.outputFile) args.push('-o', request.outputFile);
   for (const id of request.operations ?? []) args.push('--operation', id);
   for (const id of request.requests ?? []) args.push('--request', id);
+  if (request.environment) args.push('--environment', request.environment);
   return args;
 }
 
@@ -56,6 +59,12 @@ export function parseImportLine(line: string, label: string): { level: 'warning'
     at.column = Number(m[2]);
   }
   return { level: m[3] as 'warning' | 'error', at };
+}
+
+/** An error in the Postman environment file: the message names the file, without a place in the input. */
+function environmentLine(line: string, environment: string): { level: 'warning' | 'error'; at: LocatedMessage } | undefined {
+  const parsed = parseImportLine(line, environment);
+  return parsed && { level: parsed.level, at: { message: `${environment}${parsed.at.line !== undefined ? `:${parsed.at.line}:${parsed.at.column}` : ''}: ${parsed.at.message}` } };
 }
 
 /** Every `env.NAME` a scenario's templates read, each once. */
@@ -85,7 +94,7 @@ export function runImport(request: ImportRequest): Promise<ImportResult> {
       const unread: string[] = [];
       for (const line of stderr.split('\n')) {
         if (line.trim() === '') continue;
-        const parsed = parseImportLine(line, label);
+        const parsed = parseImportLine(line, label) ?? (request.environment ? environmentLine(line, request.environment) : undefined);
         if (parsed?.level === 'warning') warnings.push(parsed.at);
         else if (parsed) error = parsed.at;
         else if (!line.startsWith('wrote ')) unread.push(line);

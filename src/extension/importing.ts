@@ -8,7 +8,7 @@
 // disk, never fetched. Nothing of the workspace is run and nothing is sent anywhere, so importing is an
 // edit and works in an untrusted workspace too; running the result still needs trust (trust.ts).
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { runImport, type ImportKindName, type ImportRequest, type ImportResult, type LocatedMessage } from './import-process';
 import { httpRequestLines, isHttpFile, mayBeOpenApi, requestFileBase } from './import-targets';
@@ -63,7 +63,7 @@ export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
    * New Scenario from …: `kind`, `source` (a path, or "clipboard" for cURL) and `fileName` may be given by a
    * caller (the tests); otherwise a quick pick, the clipboard or a file picker, and an input box ask.
    */
-  async newScenarioFrom(kindArg?: string, sourceArg?: string, fileNameArg?: string): Promise<vscode.Uri | undefined> {
+  async newScenarioFrom(kindArg?: string, sourceArg?: string, fileNameArg?: string, environmentArg?: string): Promise<vscode.Uri | undefined> {
     let kind = IMPORT_SOURCES.find((s) => s.kind === kindArg);
     if (!kind) {
       const pick = await vscode.window.showQuickPick(
@@ -75,11 +75,17 @@ export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
     }
     const source = await this.pickSource(kind, sourceArg);
     if (!source) return undefined;
+    let environment: string | undefined;
+    if (kind.kind === 'postman' && source.file) {
+      const picked = await pickPostmanEnvironment(source.file, environmentArg);
+      if (picked === undefined) return undefined;
+      environment = picked || undefined;
+    }
 
     const folder = (source.file && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(source.file))) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       // No folder to write into: the scenario opens unsaved.
-      const result = await this.importWithProgress(source, { kind: kind.kind });
+      const result = await this.importWithProgress(source, { kind: kind.kind, environment });
       if (!result) return undefined;
       const document = await vscode.workspace.openTextDocument({ language: 'volley', content: result.scenario });
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
@@ -89,7 +95,7 @@ export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
     const suggested = source.file ? basename(source.file, extname(source.file)).replace(/\.(postman_collection|openapi|swagger)$/, '') : 'curl';
     const target = await newScenarioPath(dir, suggested, fileNameArg);
     if (!target) return undefined;
-    return this.importToFile(source, { kind: kind.kind, outputFile: target });
+    return this.importToFile(source, { kind: kind.kind, outputFile: target, environment });
   }
 
   /** "Load test this" on an .http request or an OpenAPI operation: its scenario beside the source, opened. */
@@ -239,6 +245,39 @@ export class Importer implements vscode.CodeLensProvider, vscode.Disposable {
     const text = `${message} ${warnings} warning${warnings === 1 ? '' : 's'}: what could not be converted is listed in the Volley output and commented in the file.`;
     void vscode.window.showWarningMessage(text, 'Show Output').then((choice) => choice && this.output.show(true));
   }
+}
+
+/**
+ * A Postman collection's environment: none, one exported beside it (`*.postman_environment.json`), or
+ * one picked. `environmentArg` (the tests): "none" or a path. '' for none, undefined when cancelled.
+ */
+async function pickPostmanEnvironment(collection: string, environmentArg: string | undefined): Promise<string | undefined> {
+  if (environmentArg !== undefined) return environmentArg === 'none' ? '' : environmentArg;
+  const dir = dirname(collection);
+  let beside: string[] = [];
+  try {
+    beside = readdirSync(dir).filter((f) => f.endsWith('.postman_environment.json'));
+  } catch {
+    // An unreadable folder has no environment to offer; a file can still be picked.
+  }
+  const choose = 'Choose an environment file…';
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'No environment', detail: 'variables the collection does not define are read from env when you run it', value: '' },
+      ...beside.map((f) => ({ label: f, detail: 'its values are read; secret ones become {{ env.NAME }}', value: join(dir, f) })),
+      { label: choose, detail: 'a Postman environment exported as JSON', value: choose },
+    ],
+    { title: 'Postman environment for the collection' },
+  );
+  if (!pick) return undefined;
+  if (pick.value !== choose) return pick.value;
+  const picked = await vscode.window.showOpenDialog({
+    title: 'Postman environment',
+    canSelectMany: false,
+    filters: { 'Postman environment': ['json'], 'All files': ['*'] },
+    defaultUri: vscode.Uri.file(dir),
+  });
+  return picked?.[0]?.fsPath;
 }
 
 function where(source: Source, at: LocatedMessage): string {

@@ -174,7 +174,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     },
     'volley.newScenario': (template, fileName) =>
       newScenario(context, typeof template === 'string' ? template : undefined, typeof fileName === 'string' ? fileName : undefined),
-    'volley.importScenario': (kind, source, fileName) => importer.newScenarioFrom(stringArg(kind), stringArg(source), stringArg(fileName)),
+    'volley.importScenario': (kind, source, fileName, environment) => importer.newScenarioFrom(stringArg(kind), stringArg(source), stringArg(fileName), stringArg(environment)),
     'volley.pasteCurlAsStep': (text) => importer.pasteCurlAsStep(stringArg(text)),
     'volley.loadTestThis': (uri, id, base) => importer.loadTestThis(uri, id, base),
   };

@@ -143,3 +143,28 @@ test('the stderr lines are read for the input as it was named, paths with colons
   assert.deepEqual(importArgs({ enginePath: 'e', kind: 'curl' }), ['import', '-', '--from', 'curl']);
   assert.deepEqual(envNamesIn('a: "{{ env.A }}"\nb: "{{ env.B }} {{ env.A }}"'), ['A', 'B']);
 });
+
+test('New Scenario from a Postman collection with an environment: --environment, its secret value to env; an error in it names that file', async () => {
+  const collection = ws.file(
+    'api.postman_collection.json',
+    JSON.stringify({
+      info: { _postman_id: 'x1', name: 'Env', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [{ name: 'Me', request: { method: 'GET', header: [{ key: 'X-API-Key', value: '{{apiKey}}' }], url: '{{baseUrl}}/me' } }],
+    }),
+  );
+  const environment = ws.file('local.postman_environment.json', JSON.stringify({ name: 'Local', values: [{ key: 'baseUrl', value: 'http://127.0.0.1:7878', enabled: true }, { key: 'apiKey', value: 'editor-key-31', type: 'secret', enabled: true }] }));
+  assert.deepEqual(importArgs({ enginePath: 'e', kind: 'postman', inputFile: 'c.json', environment: 'env.json' }), ['import', 'c.json', '--from', 'postman', '--environment', 'env.json']);
+  const out = join(ws.dir, 'env.volley.yaml');
+  const result = await runImport({ enginePath: ws.engine, kind: 'postman', inputFile: collection, outputFile: out, environment, cwd: ws.dir });
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.deepEqual(result.env, ['API_KEY']);
+  assert.deepEqual(result.warnings, []);
+  const text = await assertValid(out);
+  assert.doesNotMatch(text, /editor-key-31/);
+  assert.match(text, /baseUrl: http:\/\/127\.0\.0\.1:7878\n/);
+
+  const broken = ws.file('broken.postman_environment.json', '{"name": "x"}');
+  const failed = await runImport({ enginePath: ws.engine, kind: 'postman', inputFile: collection, environment: broken, cwd: ws.dir });
+  assert.ok(!failed.ok);
+  assert.equal(failed.error.message, `${broken}: not a Postman environment: it has no values list`);
+});

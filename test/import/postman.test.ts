@@ -79,3 +79,68 @@ test('not a collection: a clear error, exit 104', async () => {
   assert.equal(r.code, 104);
   assert.match(r.stderr, /x\.json: error: not a Postman collection: it has no item list\n$/);
 });
+
+test('a Postman environment (--environment FILE): its values are read, secret ones become env and are never written, and the run sends them', async () => {
+  const collection = ws.file(
+    'env.postman_collection.json',
+    JSON.stringify({
+      info: { _postman_id: 'e1', name: 'Env API', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [
+        {
+          name: 'Carts of a user',
+          request: {
+            method: 'GET',
+            header: [{ key: 'X-API-Key', value: '{{apiKey}}' }, { key: 'X-Client', value: '{{clientSecret}}' }, { key: 'X-Tenant', value: '{{tenant}}' }],
+            url: { raw: '{{baseUrl}}/carts/{{cartRef}}?expand=items', host: ['{{baseUrl}}'], path: ['carts', '{{cartRef}}'], query: [{ key: 'expand', value: 'items' }] },
+          },
+        },
+      ],
+      variable: [{ key: 'tenant', value: 'from-collection' }],
+    }),
+  );
+  // As Postman exports an environment: "secret" values are typed so, whatever their name.
+  const environment = ws.file(
+    'local.postman_environment.json',
+    JSON.stringify({
+      id: '5d1c', name: 'Local',
+      values: [
+        { key: 'baseUrl', value: target.url, type: 'default', enabled: true },
+        { key: 'cartRef', value: 'cart-env-3', type: 'default', enabled: true },
+        { key: 'apiKey', value: 'env-key-5150', type: 'secret', enabled: true },
+        { key: 'clientSecret', value: 'env-client-secret-77', type: 'default', enabled: true },
+        { key: 'tenant', value: 'acme', type: 'default', enabled: true },
+        { key: 'unused', value: 'off', type: 'default', enabled: false },
+      ],
+      _postman_variable_scope: 'environment', _postman_exported_at: '2026-12-02T20:00:00.000Z', _postman_exported_using: 'Postman/11.20.0',
+    }),
+  );
+  const imported = await importValid(ws, collection, 'env.volley.yaml', ['--environment', environment]);
+  assertNoSecret(imported.text, ['env-key-5150', 'env-client-secret-77']);
+  assert.doesNotMatch(imported.stderr, /not defined/, 'every variable is in the collection or the environment');
+  assert.match(imported.text, /^# Imported by volley import from .*: Postman collection "Env API", 1 request, environment "Local"\./);
+  assert.match(imported.text, /#   API_KEY: the environment variable apiKey\n#   CLIENT_SECRET: the environment variable clientSecret\n/);
+  assert.match(imported.text, new RegExp(`baseUrl: ${target.url.replace(/\./g, '\\.')}\\n`));
+  assert.match(imported.text, /variables:\n\s+tenant: acme\n(\s+.*\n)*?\s+cartRef: cart-env-3\n/, "the environment's value wins over the collection's");
+  assert.doesNotMatch(imported.text, /unused/, 'a disabled value is left out');
+  assert.match(imported.text, /X-API-Key: "\{\{ env\.API_KEY \}\}"\n\s+X-Client: "\{\{ env\.CLIENT_SECRET \}\}"\n\s+X-Tenant: "\{\{ tenant \}\}"/);
+  assert.match(imported.text, /get: \/carts\/\{\{ cartRef \}\}/);
+
+  const received = target.received.length;
+  await runImported(ws, imported.file, { API_KEY: 'env-key-5150', CLIENT_SECRET: 'env-client-secret-77' });
+  const [sent] = target.received.slice(received);
+  assert.equal(sent.url, '/carts/cart-env-3?expand=items');
+  assert.equal(sent.headers['x-api-key'], 'env-key-5150');
+  assert.equal(sent.headers['x-tenant'], 'acme');
+
+  const notPostman = await volley(ws, ['import', ws.file('one.sh', 'curl http://127.0.0.1:9/a'), '--environment', environment]);
+  assert.equal(notPostman.code, 104);
+  assert.match(notPostman.stderr, /one\.sh: error: --environment is a Postman environment, for a Postman collection; this input is curl\n$/);
+  const bad = await volley(ws, ['import', collection, '--environment', ws.file('bad.postman_environment.json', '{\n  "values": [,]\n}')]);
+  assert.equal(bad.code, 104);
+  assert.match(bad.stderr, /bad\.postman_environment\.json:2:\d+: error: not valid JSON/);
+  const noValues = await volley(ws, ['import', collection, '--environment', ws.file('x.json', '{"name": "x"}')]);
+  assert.match(noValues.stderr, /x\.json: error: not a Postman environment: it has no values list\n$/);
+  const missing = await volley(ws, ['import', collection, '--environment', join(ws.dir, 'nope.json')]);
+  assert.equal(missing.code, 104);
+  assert.match(missing.stderr, /cannot read .*nope\.json/);
+});

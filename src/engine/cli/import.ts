@@ -17,6 +17,7 @@ export const IMPORT_FLAGS: FlagSpec[] = [
   { name: 'tag', value: 'TAG', repeatable: true, description: 'OpenAPI: only the operations with this tag (repeat for several)' },
   { name: 'operation', value: 'ID', repeatable: true, description: 'OpenAPI: only the operation with this operationId, or "METHOD /path" (repeat for several)' },
   { name: 'request', value: 'NAME', repeatable: true, description: '.http: only the request with this @name or starting on this line, and those it references (repeat for several)' },
+  { name: 'environment', value: 'FILE', description: 'Postman: an exported environment whose values the collection reads (secret ones become {{ env.NAME }})' },
   { name: 'include-assets', description: 'HAR: keep static assets (images, fonts, CSS, JS, media)' },
   { name: 'host', value: 'HOST', repeatable: true, description: 'HAR: also keep the requests to HOST (repeat for several)' },
 ];
@@ -43,6 +44,16 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
     process.stderr.write(`volley import: cannot read ${label}: ${systemReason(err)}\n`);
     return EXIT.invalidInput;
   }
+  const environmentFile = last(args, 'environment');
+  let environment: { text: string; file: string } | undefined;
+  if (environmentFile !== undefined) {
+    try {
+      environment = { text: readFileSync(environmentFile, 'utf8'), file: environmentFile };
+    } catch (err) {
+      process.stderr.write(`volley import: cannot read ${environmentFile}: ${systemReason(err)}\n`);
+      return EXIT.invalidInput;
+    }
+  }
   const output = last(args, 'output');
   let outcome;
   try {
@@ -59,10 +70,12 @@ export async function importCommand(args: ParsedArgs): Promise<number> {
       includeAssets: has(args, 'include-assets'),
       hosts: all(args, 'host'),
       requests: all(args, 'request'),
+      environment,
     });
   } catch (err) {
     if (!(err instanceof ImportError)) throw err;
-    const where = err.at ? `${label}:${err.at.line}:${err.at.column}` : label;
+    const file = err.file ?? label;
+    const where = err.at ? `${file}:${err.at.line}:${err.at.column}` : file;
     process.stderr.write(`${where}: error: ${err.message}\n`);
     return EXIT.invalidInput;
   }

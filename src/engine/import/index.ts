@@ -31,6 +31,8 @@ export interface ImportOptions {
   hosts: string[];
   /** .http: only these requests (by @name or line), with those they reference. */
   requests?: string[];
+  /** Postman: an exported environment, its text and file name. */
+  environment?: { text: string; file: string };
 }
 
 export interface ImportOutcome {
@@ -43,6 +45,7 @@ export interface ImportOutcome {
 export async function importScenario(text: string, options: ImportOptions): Promise<ImportOutcome> {
   const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const kind = options.kind ?? detectKind(input);
+  if (options.environment && kind !== 'postman') throw new ImportError(`--environment is a Postman environment, for a Postman collection; this input is ${kind}`);
   const context = new ImportContext();
   const imported = await importKind(kind, input, context, options);
   const scenario = writeScenario(imported, context, { source: options.inputFile ?? 'standard input', executor: options.executor });
@@ -59,7 +62,7 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'http':
       return importHttpFile(text, context, { requests: options.requests });
     case 'postman':
-      return importPostman(text, context, { cwd: options.cwd, outputDir });
+      return importPostman(text, context, { cwd: options.cwd, outputDir, environment: options.environment });
     case 'har':
       return importHar(text, context, { includeAssets: options.includeAssets, hosts: options.hosts });
   }

@@ -1,5 +1,6 @@
 // What every importer produces: flows of request steps in the scenario format's terms, before they are
 // written out. Importers fill it; scenario-writer.ts turns it into the YAML text.
+import { parseDocument } from 'yaml';
 
 export type ImportKind = 'curl' | 'har' | 'openapi' | 'postman' | 'http';
 
@@ -92,6 +93,8 @@ export class ImportError extends Error {
   constructor(
     message: string,
     readonly at?: SourceLocation,
+    /** The file the error is in when it is not the main input (a Postman environment). */
+    readonly file?: string,
   ) {
     super(message);
   }
@@ -117,7 +120,11 @@ export function parseJsonInput(text: string): unknown {
     if (position) {
       const before = text.slice(0, Number(position[1])).split('\n');
       at = { line: before.length, column: before[before.length - 1].length + 1 };
+    } else {
+      // V8 gives no position for some errors (`[,]`, a short input): YAML's parser, which reads JSON, locates it.
+      const where = parseDocument(text).errors[0]?.linePos?.[0];
+      if (where) at = { line: where.line, column: where.col };
     }
-    throw new ImportError(`not valid JSON: ${message}`, at);
+    throw new ImportError(`not valid JSON: ${message.replace(/\s*\n\s*/g, ' ')}`, at);
   }
 }

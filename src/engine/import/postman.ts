@@ -12,12 +12,21 @@ import { nameProblem } from '../scenario/names';
 export interface PostmanOptions {
   cwd: string;
   outputDir: string;
+  /** An exported Postman environment (`--environment FILE`): its values override the collection's. */
+  environment?: { text: string; file: string };
+}
+
+interface PostmanEnvironment {
+  name: string;
+  values: KeyValue[];
 }
 
 interface KeyValue {
   key?: string;
   value?: unknown;
   disabled?: boolean;
+  /** Environment values: `enabled: false` is a disabled one. */
+  enabled?: boolean;
   type?: string;
   src?: string | string[];
 }
@@ -25,7 +34,8 @@ interface KeyValue {
 export function importPostman(text: string, context: ImportContext, options: PostmanOptions): ImportedDocument {
   const collection = parseJsonInput(text) as Json;
   if (!Array.isArray(collection?.item)) throw new ImportError('not a Postman collection: it has no item list');
-  const converter = new PostmanConverter(collection, context, options);
+  const environment = options.environment && parseEnvironment(options.environment.text, options.environment.file);
+  const converter = new PostmanConverter(collection, environment, context, options);
   const items = converter.items(collection.item, collection.auth, []);
   const steps = stepsOf(items).filter((s): s is ImportedRequest => s.kind === 'request');
   if (steps.length === 0) throw new ImportError('the collection has no request');
@@ -34,11 +44,23 @@ export function importPostman(text: string, context: ImportContext, options: Pos
   const name = String(collection.info?.name ?? 'collection');
   return {
     kind: 'postman',
-    description: `Postman collection "${name}", ${steps.length} request${steps.length === 1 ? '' : 's'}`,
+    description: `Postman collection "${name}", ${steps.length} request${steps.length === 1 ? '' : 's'}${environment ? `, environment "${environment.name}"` : ''}`,
     baseUrl,
     variables: converter.constants(),
     flows: [{ name, items }],
   };
+}
+
+/** An exported environment: `{ name, values: [{ key, value, type: "default" | "secret", enabled }] }`. */
+function parseEnvironment(text: string, file: string): PostmanEnvironment {
+  let data: Json;
+  try {
+    data = parseJsonInput(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json;
+  } catch (err) {
+    throw err instanceof ImportError ? new ImportError(err.message, err.at, file) : err;
+  }
+  if (!Array.isArray(data?.values)) throw new ImportError('not a Postman environment: it has no values list', undefined, file);
+  return { name: String(data.name ?? file), values: data.values as KeyValue[] };
 }
 
 /** `pm.environment.set("x", pm.response.json().a.b)` and its kin; `json` is a variable holding pm.response.json(). */
@@ -51,9 +73,13 @@ class PostmanConverter {
   private readonly variables = new Map<string, string>();
   private readonly variableNames = new Map<string, string>();
   private readonly captures = new Map<string, string>();
+  /** Environment values Postman marks secret: from env, whatever their name. */
+  private readonly secretNames = new Set<string>();
+  private readonly environmentNames = new Set<string>();
 
   constructor(
     collection: Json,
+    environment: PostmanEnvironment | undefined,
     private readonly context: ImportContext,
     private readonly options: PostmanOptions,
   ) {
@@ -61,8 +87,15 @@ class PostmanConverter {
       if (!v.key || v.disabled) continue;
       this.variables.set(v.key, String(v.value ?? ''));
     }
+    // Postman resolves an environment's value before the collection's.
+    for (const v of environment?.values ?? []) {
+      if (!v.key || v.enabled === false || v.disabled) continue;
+      this.variables.set(v.key, String(v.value ?? ''));
+      this.environmentNames.add(v.key);
+      if (v.type === 'secret') this.secretNames.add(v.key);
+    }
     for (const [name, value] of this.variables) {
-      if (isSecretName(name) || value.includes('{{')) continue;
+      if (isSecretName(name) || this.secretNames.has(name) || value.includes('{{')) continue;
       const clean = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
       this.variableNames.set(name, nameProblem(clean, 'variable') ? `var_${clean}` : clean);
     }
@@ -133,7 +166,7 @@ class PostmanConverter {
     const volleyName = this.variableNames.get(inner);
     if (volleyName) return `{{ ${volleyName} }}`;
     const value = this.variables.get(inner);
-    if (value !== undefined && !value.includes('{{') && value !== '') return this.context.secretTemplate(value, inner, `the collection variable ${inner}`);
+    if (value !== undefined && !value.includes('{{') && value !== '') return this.context.secretTemplate(value, inner, `the ${this.environmentNames.has(inner) ? 'environment' : 'collection'} variable ${inner}`);
     if (value !== undefined && value.includes('{{')) return this.rewrite(value, step);
     return undefinedVariable(inner, 'collection', this.context, undefined, step);
   }

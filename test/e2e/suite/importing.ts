@@ -62,6 +62,32 @@ test('New Scenario from OpenAPI: the kind in the quick pick, the name in the inp
   await screenshot('import-openapi');
 }, 40_000);
 
+test('New Scenario from a Postman collection: the environment exported beside it is offered, and its secret value stays out of the file', async () => {
+  await volleyApi();
+  const input = await writeWorkspaceFile(
+    'e2e-shop.postman_collection.json',
+    JSON.stringify({
+      info: { _postman_id: 'e2e', name: 'E2E shop', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [{ name: 'Account', request: { method: 'GET', header: [{ key: 'X-API-Key', value: '{{apiKey}}' }], url: '{{baseUrl}}/account' } }],
+    }),
+  );
+  await writeWorkspaceFile(
+    'e2e-local.postman_environment.json',
+    JSON.stringify({ name: 'E2E local', values: [{ key: 'baseUrl', value: 'http://127.0.0.1:7878', enabled: true }, { key: 'apiKey', value: 'e2e-env-key-808', type: 'secret', enabled: true }] }),
+  );
+  const created = vscode.commands.executeCommand<vscode.Uri | undefined>('volley.importScenario', 'postman', input.fsPath);
+  const picked = await pageStep<{ picked: string; items: string[] }>('quickPick', { pick: 'e2e-local.postman_environment.json' });
+  assert.ok(picked.items.some((i) => i.includes('No environment')), JSON.stringify(picked.items));
+  await pageStep('inputBox', { value: 'e2e-postman-env' });
+  const uri = await created;
+  const editor = await openedBeside(uri!);
+  const text = editor.document.getText();
+  assert.match(text, /Postman collection "E2E shop", 1 request, environment "E2E local"/);
+  assert.match(text, /baseUrl: http:\/\/127\.0\.0\.1:7878\n/);
+  assert.match(text, /X-API-Key: "\{\{ env\.API_KEY \}\}"/);
+  assert.ok(!text.includes('e2e-env-key-808'), 'the secret value is not written');
+}, 40_000);
+
 test('Paste cURL as Step: the step lands after the step under the cursor, indented for the list, and its env variable is named', async () => {
   await volleyApi();
   const text = `baseUrl: http://127.0.0.1:7878
