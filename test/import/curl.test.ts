@@ -157,3 +157,59 @@ test('--executor: every executor gets values that validate', async () => {
   assert.equal(unknown.code, 104);
   assert.match(unknown.stderr, /--executor constant-vu: expected one of .* \(did you mean constant-vus\?\)/);
 });
+
+test('bodies from files: -d @file, --data-binary @file, --data-urlencode name@file, -F name=<file / name=@file, < file and -T, read beside the input; a missing or binary file is a located warning', async () => {
+  const dir = join(ws.dir, 'saved');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string | Buffer> = {
+    'login.json': '{\n  "user": "alice",\n  "password": "file-pw-1"\n}\n',
+    'note.txt': 'line one\nline two\n',
+    'query.txt': 'red kettle & mug',
+    'meta.json': '{"kind":"receipt"}',
+    'doc.txt': 'the document\n',
+    'body.xml': '<order id="7"/>',
+    'put.txt': 'put me',
+    'image.bin': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]),
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const t = target.url;
+  const input = join(dir, 'commands.sh');
+  writeFileSync(
+    input,
+    [
+      `curl ${t}/login -H 'Content-Type: application/json' -d @login.json`,
+      `curl ${t}/notes -H 'Content-Type: text/plain' --data-binary @note.txt`,
+      `curl ${t}/search --data-urlencode 'q@query.txt' --data-urlencode 'lang=en'`,
+      `curl ${t}/upload -F 'meta=<meta.json' -F 'doc=@doc.txt;type=text/plain'`,
+      `curl ${t}/orders -H 'Content-Type: application/xml' --data-binary @- < body.xml`,
+      `curl -T put.txt ${t}/files/`,
+      `curl ${t}/missing -d @nope.json`,
+      `curl ${t}/image --data-binary @image.bin`,
+    ].join('\n'),
+  );
+  // The CLI runs in ws.dir, not beside the commands: the files are found relative to the input.
+  const imported = await importValid(ws, input, 'files.volley.yaml');
+  assertNoSecret(imported.text, ['file-pw-1']);
+  assert.match(imported.text, /post: \/login\n\s+json:\n\s+user: alice\n\s+password: "\{\{ env\.PASSWORD \}\}"/);
+  assert.match(imported.text, /post: \/search\n\s+form:\n\s+q: red kettle & mug\n\s+lang: en/);
+  assert.match(imported.text, /multipart:\n\s+meta: '\{"kind":"receipt"\}'\n\s+doc:\n\s+file: saved\/doc\.txt\n\s+contentType: text\/plain/);
+  assert.match(imported.text, /put: \/files\/put\.txt\n/);
+  assert.match(imported.stderr, /commands\.sh:7:1: warning: -d @nope\.json: cannot read nope\.json \(no such file; files are read relative to the input's directory\): the step has no body from it/);
+  assert.match(imported.stderr, /commands\.sh:8:1: warning: --data-binary @image\.bin: image\.bin is binary/);
+  assert.match(imported.text, /# warning: -d @nope\.json: cannot read nope\.json[^\n]*\n\s+- post: \/missing/);
+
+  const before = target.received.length;
+  await runImported(ws, imported.file, { PASSWORD: 'file-pw-1' });
+  const sent = target.received.slice(before);
+  assert.deepEqual(sent.map((r) => `${r.method} ${r.url}`), ['POST /login', 'POST /notes', 'POST /search', 'POST /upload', 'POST /orders', 'PUT /files/put.txt', 'POST /missing', 'POST /image']);
+  const [login, notes, search, upload, orders, put] = sent;
+  assert.deepEqual(JSON.parse(login!.body), { user: 'alice', password: 'file-pw-1' });
+  assert.equal(notes!.body, 'line one\nline two\n', '--data-binary keeps the line breaks');
+  assert.equal(notes!.headers['content-type'], 'text/plain');
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(search!.body)), { q: 'red kettle & mug', lang: 'en' });
+  assert.match(upload!.body, /name="meta"\r\n\r\n\{"kind":"receipt"\}\r\n/);
+  assert.match(upload!.body, /filename="doc\.txt"\r\nContent-Type: text\/plain\r\n\r\nthe document\n\r\n/);
+  assert.equal(orders!.body, '<order id="7"/>');
+  assert.equal(put!.body, 'put me');
+});

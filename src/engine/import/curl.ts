@@ -2,15 +2,19 @@
 // at unquoted newlines, `;` and `&&`; line continuations; bash's $'…' strings (Chromium writes a body with
 // control characters or `!` that way); then each command's words from shell-quote, the parser most of npm
 // uses for shell words, and curl's flags.
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parse as parseShell, quote as quoteShell } from 'shell-quote';
 import type { ImportContext } from './context';
 import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedRequest, type MultipartPart, type SourceLocation } from './model';
 import { addHeader, commonOrigin, fileRelativeToOutput, headerOf, removeHeader, setCookies, setTextBody, setUrl } from './request-parts';
 
 export interface CurlOptions {
-  /** Where `-F name=@file` paths are relative to (the shell's directory: the current one). */
-  cwd: string;
+  /**
+   * Where the files a command reads (`-d @file`, `-F name=@file`, `< file`) are relative to: the input
+   * file's directory, where the commands were saved from the shell they ran in; the current one for stdin.
+   */
+  baseDir: string;
   /** Directory of the output file, which `file:` parts are written relative to. */
   outputDir: string;
 }
@@ -157,19 +161,56 @@ function decodeAnsiC(body: string): string {
   });
 }
 
-function wordsOf(command: CommandText, context: ImportContext): string[] {
+/** A command's words, and the file `< file` gives its standard input (what `-d @-` reads). */
+function wordsOf(command: CommandText, context: ImportContext): { words: string[]; stdinFile?: string } {
   const words: string[] = [];
+  let stdinFile: string | undefined;
   // A `$NAME` stays as written: the import must not read this process's environment into the file.
-  for (const entry of parseShell(command.text, (name) => `$${name}`)) {
+  const entries = parseShell(command.text, (name) => `$${name}`);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (typeof entry === 'string') words.push(entry);
     else if ('pattern' in entry) words.push(entry.pattern);
+    else if ('op' in entry && entry.op === '<' && typeof entries[i + 1] === 'string') stdinFile = entries[++i] as string;
     else if ('op' in entry) context.warn(`the shell operator "${entry.op}" is not part of a request: ignored`, command.at);
   }
-  return words;
+  return { words, stdinFile };
+}
+
+/** Bodies read from files are inlined up to this size: a scenario's body is text in the file. */
+const MAX_INLINE_BODY_BYTES = 64 * 1024;
+
+type FileText = { ok: true; text: string } | { ok: false; reason: string };
+
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a directory' };
+
+/** The text of a file a command sends (`@-` is its standard input, which `< file` gives), or why it is left out. */
+function readCommandFile(name: string, stdinFile: string | undefined, options: CurlOptions): FileText {
+  if (name === '-' && stdinFile === undefined) return { ok: false, reason: 'reads standard input, which the command does not redirect from a file' };
+  const path = name === '-' ? stdinFile! : name;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(options.baseDir, path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    return { ok: false, reason: `cannot read ${path} (${READ_ERRORS[code] ?? code ?? 'unreadable'}; files are read relative to the input's directory)` };
+  }
+  if (bytes.length > MAX_INLINE_BODY_BYTES) return { ok: false, reason: `${path} is ${bytes.length} bytes, more than the 64 KiB a step's body holds inline` };
+  const text = bytes.toString('utf8');
+  if (bytes.includes(0) || text.includes('\uFFFD')) return { ok: false, reason: `${path} is binary, and a step's body is text (send files as multipart parts)` };
+  return { ok: true, text };
 }
 
 interface CurlRequest {
   method?: HttpMethod;
+  /** -T: the file's text, sent with PUT unless -X says otherwise. */
+  upload?: string;
+  /** -T's file name, which curl puts after a URL ending with /. */
+  uploadName?: string;
+  /** A data flag was given, even one whose file could not be read: curl then still POSTs. */
+  hasData: boolean;
+  /** -T was given: curl PUTs. */
+  uploads: boolean;
   url?: string;
   headers: Array<[string, string]>;
   cookies: string[];
@@ -185,10 +226,10 @@ interface CurlRequest {
 }
 
 function parseCommand(command: CommandText, context: ImportContext, options: CurlOptions): { step: ImportedRequest; url: string; insecure: boolean } | undefined {
-  const words = wordsOf(command, context);
+  const { words, stdinFile } = wordsOf(command, context);
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl') throw new ImportError(`expected a curl command, found "${words[0]}"`, command.at);
-  const r: CurlRequest = { headers: [], cookies: [], data: [], form: [], get: false, head: false, compressed: false, insecure: false };
+  const r: CurlRequest = { hasData: false, uploads: false, headers: [], cookies: [], data: [], form: [], get: false, head: false, compressed: false, insecure: false };
   // Warned once the step exists, so that each is also a comment above it.
   const pending: string[] = [];
   const warn = (message: string): void => void pending.push(message);
@@ -261,22 +302,41 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
       case '--data':
       case '--data-ascii':
       case '--data-binary':
-        if (value!.startsWith('@')) {
-          warn(`${flag} ${value} sends a file's content: not imported, the step has no body from it`);
-          break;
+      case '--json': {
+        r.hasData = true;
+        let data = value!;
+        if (data.startsWith('@')) {
+          const read = readCommandFile(data.slice(1), stdinFile, options);
+          if (!read.ok) {
+            warn(`${flag} ${data}: ${read.reason}: the step has no body from it`);
+            break;
+          }
+          data = read.text;
         }
-        r.data.push(flag === '--data-binary' ? value! : value!.replace(/[\r\n]/g, ''));
+        // -d strips a file's line breaks as curl does; --data-binary and --json send it as it is.
+        r.data.push(flag === '--data-binary' || flag === '--json' || !value!.startsWith('@') ? data : data.replace(/[\r\n]/g, ''));
+        if (flag === '--json') r.headers.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);
         break;
+      }
       case '--data-raw':
+        r.hasData = true;
         r.data.push(value!);
         break;
-      case '--json':
-        r.data.push(value!);
-        r.headers.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);
+      case '--data-urlencode': {
+        r.hasData = true;
+        const encoded = urlencodeData(value!, (file) => readCommandFile(file, stdinFile, options), warn);
+        if (encoded !== undefined) r.data.push(encoded);
         break;
-      case '--data-urlencode':
-        r.data.push(urlencodeData(value!, warn));
+      }
+      case '-T':
+      case '--upload-file': {
+        const read = readCommandFile(value!, stdinFile, options);
+        if (!read.ok) warn(`${flag} ${value}: ${read.reason}: the step has no body from it`);
+        else r.upload = read.text;
+        r.uploads = true;
+        r.uploadName = value === '-' ? undefined : basename(value!);
         break;
+      }
       case '-F':
       case '--form':
       case '--form-string': {
@@ -313,7 +373,8 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
     }
   }
   if (r.url === undefined) throw new ImportError('this curl command has no URL', command.at);
-  let url = r.url;
+  // curl puts -T's file name after a URL that ends with /.
+  let url = r.uploadName !== undefined && r.url.endsWith('/') ? r.url + r.uploadName : r.url;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = `http://${url}`;
   if (!/^https?:\/\//i.test(url)) throw new ImportError(`"${r.url}": Volley sends http:// and https:// requests only`, command.at);
   try {
@@ -325,7 +386,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
     url += (url.includes('?') ? '&' : '?') + r.data.join('&');
     r.data = [];
   }
-  const method: HttpMethod = r.method ?? (r.head ? 'head' : r.data.length > 0 || r.form.length > 0 ? 'post' : 'get');
+  const method: HttpMethod = r.method ?? (r.head ? 'head' : r.get ? 'get' : r.uploads ? 'put' : r.hasData || r.form.length > 0 ? 'post' : 'get');
   const step = request(method, url, command.at);
   for (const message of pending) context.warn(message, command.at, step);
   for (const [name, value] of r.headers) addHeader(step, name, value, context);
@@ -343,21 +404,29 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
   }
   if (r.form.length > 0) {
     if (r.data.length > 0) context.warn('-F and -d together: curl refuses this; the -d data is left out', command.at, step);
-    step.body = { kind: 'multipart', parts: multipartParts(r.form, step, context, options) };
+    step.body = { kind: 'multipart', parts: multipartParts(r.form, step, context, options, stdinFile) };
     removeHeader(step, 'content-type');
   } else if (r.data.length > 0) {
     setTextBody(step, r.data.join('&'), context, true);
+  } else if (r.upload !== undefined) {
+    setTextBody(step, r.upload, context);
   }
   if (r.timeout) context.warn(`-m: the step's timeout would be ${r.timeout}; add timeout: ${r.timeout} if you want it`, command.at, step);
   return { step, url, insecure: r.insecure };
 }
 
-function urlencodeData(value: string, warn: (message: string) => void): string {
+/** curl's --data-urlencode forms: `content`, `=content`, `name=content`, `@file`, `name@file`. */
+function urlencodeData(value: string, readFile: (name: string) => FileText, warn: (message: string) => void): string | undefined {
   const eq = value.indexOf('=');
   const at = value.indexOf('@');
   if (at >= 0 && (eq < 0 || at < eq)) {
-    warn(`--data-urlencode ${value} reads a file: not imported`);
-    return '';
+    const read = readFile(value.slice(at + 1));
+    if (!read.ok) {
+      warn(`--data-urlencode ${value}: ${read.reason}: left out of the body`);
+      return undefined;
+    }
+    const name = value.slice(0, at);
+    return name === '' ? encodeURIComponent(read.text) : `${name}=${encodeURIComponent(read.text)}`;
   }
   if (eq < 0) return encodeURIComponent(value);
   const name = value.slice(0, eq);
@@ -366,7 +435,7 @@ function urlencodeData(value: string, warn: (message: string) => void): string {
 }
 
 /** -F parts: `name=text`, `name=@file;type=…;filename=…` (a file part relative to the output), `name=<file`. */
-function multipartParts(form: Array<[string, string]>, step: ImportedRequest, context: ImportContext, options: CurlOptions): Record<string, MultipartPart> {
+function multipartParts(form: Array<[string, string]>, step: ImportedRequest, context: ImportContext, options: CurlOptions, stdinFile: string | undefined): Record<string, MultipartPart> {
   const parts: Record<string, MultipartPart> = {};
   for (const [name, raw] of form) {
     if (Object.hasOwn(parts, name)) {
@@ -378,7 +447,10 @@ function multipartParts(form: Array<[string, string]>, step: ImportedRequest, co
       continue;
     }
     if (raw.startsWith('<')) {
-      context.warn(`-F ${name}=<file sends a file's text as a field: not imported`, undefined, step);
+      const [path] = raw.slice(1).split(';');
+      const read = readCommandFile(path!, stdinFile, options);
+      if (read.ok) parts[name] = context.namedValue(name, read.text, `the form field ${name}`);
+      else context.warn(`-F ${name}=<${path}: ${read.reason}: the field is left out`, undefined, step);
       continue;
     }
     if (!raw.startsWith('@')) {
@@ -386,9 +458,9 @@ function multipartParts(form: Array<[string, string]>, step: ImportedRequest, co
       continue;
     }
     const [path, ...attributes] = raw.slice(1).split(';');
-    const file = fileRelativeToOutput(path, options.cwd, options.outputDir);
+    const file = fileRelativeToOutput(path!, options.baseDir, options.outputDir);
     if (file === undefined) {
-      context.warn(`-F ${name}=@${path}: no such file here, so the part is left out (a scenario's files must exist to validate)`, undefined, step);
+      context.warn(`-F ${name}=@${path}: no such file relative to the input's directory, so the part is left out (a scenario's files must exist to validate)`, undefined, step);
       continue;
     }
     const part: { file: string; contentType?: string; filename?: string } = { file };

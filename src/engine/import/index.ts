@@ -1,4 +1,5 @@
 // `volley import`'s core: which kind of input this is, the importer for it, and the scenario text.
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ExecutorType } from '../scenario/plan';
 import { ImportContext } from './context';
@@ -56,7 +57,8 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
   const outputDir = outputDirOf(options.outputFile, options.cwd);
   switch (kind) {
     case 'curl':
-      return importCurl(text, context, { cwd: options.cwd, outputDir });
+      // Files a command reads are where it was saved from: beside the input (the current directory for stdin).
+      return importCurl(text, context, { baseDir: options.inputFile ? dirname(resolve(options.cwd, options.inputFile)) : options.cwd, outputDir });
     case 'openapi':
       return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
     case 'http':
