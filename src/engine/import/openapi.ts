@@ -204,7 +204,12 @@ function openApiBody(api: Json, operation: Json, step: ImportedRequest, context:
   const types = Object.keys(content);
   const type = types.find((t) => isJsonType(t)) ?? types.find((t) => t === 'application/x-www-form-urlencoded') ?? types.find((t) => t === 'multipart/form-data') ?? types.find((t) => t.startsWith('text/')) ?? types[0];
   const media: Json = content[type] ?? {};
-  const value = media.example ?? firstExample(media.examples) ?? media.schema?.example ?? (media.schema ? sampleOf(api, media.schema, {}) : undefined);
+  let value = media.example ?? firstExample(media.examples) ?? media.schema?.example ?? (media.schema ? sampleOf(api, media.schema, {}) : undefined);
+  // A file field (format: binary) is sampled as the word "string": marked, so setBody leaves it out with a warning.
+  if (value !== null && typeof value === 'object' && (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded')) {
+    const files = Object.entries<Json>(media.schema?.properties ?? {}).filter(([name, p]) => name in value && (p?.format === 'binary' || p?.items?.format === 'binary'));
+    if (files.length > 0) value = { ...value, ...Object.fromEntries(files.map(([name]) => [name, { __file: true }])) };
+  }
   setBody(step, type, value, context);
 }
 
