@@ -182,7 +182,7 @@ test('bodies from files: -d @file, --data-binary @file, --data-urlencode name@fi
       `curl ${t}/notes -H 'Content-Type: text/plain' --data-binary @note.txt`,
       `curl ${t}/search --data-urlencode 'q@query.txt' --data-urlencode 'lang=en'`,
       `curl ${t}/upload -F 'meta=<meta.json' -F 'doc=@doc.txt;type=text/plain'`,
-      `curl ${t}/orders -H 'Content-Type: application/xml' --data-binary @- < body.xml`,
+      `curl ${t}/orders -H 'Content-Type: application/xml' --compressed --data-binary @- < body.xml`,
       `curl -T put.txt ${t}/files/`,
       `curl ${t}/missing -d @nope.json`,
       `curl ${t}/image --data-binary @image.bin`,
@@ -211,5 +211,6 @@ test('bodies from files: -d @file, --data-binary @file, --data-urlencode name@fi
   assert.match(upload!.body, /name="meta"\r\n\r\n\{"kind":"receipt"\}\r\n/);
   assert.match(upload!.body, /filename="doc\.txt"\r\nContent-Type: text\/plain\r\n\r\nthe document\n\r\n/);
   assert.equal(orders!.body, '<order id="7"/>');
+  assert.equal(orders!.headers['accept-encoding'], 'gzip, deflate, br', '--compressed offers what the engine decodes');
   assert.equal(put!.body, 'put me');
 });

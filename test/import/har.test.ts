@@ -120,6 +120,13 @@ test('a HAR Chromium recorded: assets and other hosts left out, pages marked, a 
   assert.match(imported.text, /password: "\{\{ env\.PASSWORD \}\}"/);
   assert.doesNotMatch(imported.text, /\n\s+cookies:|Cookie:/i, 'cookies are left to the jar');
 
+  // --host keeps the other host's request; --include-assets the assets.
+  const port = new URL(target.url).port;
+  const wider = await importValid(ws, har, 'shop-wider.volley.yaml', ['--host', `localhost:${port}`, '--include-assets']);
+  assert.match(wider.text, new RegExp(`get: http://localhost:${port}/track\n`));
+  assert.match(wider.text, /get: \/style\.css\n[\s\S]*get: \/logo\.png\n|get: \/logo\.png\n[\s\S]*get: \/style\.css\n/);
+  assert.doesNotMatch(wider.stderr, /left out/);
+
   for (let run = 1; run <= 2; run++) {
     answers.clear();
     await runImported(ws, imported.file, { PASSWORD });
