@@ -90,7 +90,7 @@ test('a Postman environment (--environment FILE): its values are read, secret on
           name: 'Carts of a user',
           request: {
             method: 'GET',
-            header: [{ key: 'X-API-Key', value: '{{apiKey}}' }, { key: 'X-Client', value: '{{clientSecret}}' }, { key: 'X-Tenant', value: '{{tenant}}' }],
+            header: [{ key: 'X-API-Key', value: '{{apiKey}}' }, { key: 'X-Client', value: '{{clientSecret}}' }, { key: 'X-Tenant', value: '{{tenant}}' }, { key: 'X-Signing', value: '{{signingKey}}' }],
             url: { raw: '{{baseUrl}}/carts/{{cartRef}}?expand=items', host: ['{{baseUrl}}'], path: ['carts', '{{cartRef}}'], query: [{ key: 'expand', value: 'items' }] },
           },
         },
@@ -110,6 +110,7 @@ test('a Postman environment (--environment FILE): its values are read, secret on
         { key: 'clientSecret', value: 'env-client-secret-77', type: 'default', enabled: true },
         { key: 'tenant', value: 'acme', type: 'default', enabled: true },
         { key: 'unused', value: 'off', type: 'default', enabled: false },
+        { key: 'signingKey', value: '', type: 'secret', enabled: true },
       ],
       _postman_variable_scope: 'environment', _postman_exported_at: '2026-12-02T20:00:00.000Z', _postman_exported_using: 'Postman/11.20.0',
     }),
@@ -118,7 +119,7 @@ test('a Postman environment (--environment FILE): its values are read, secret on
   assertNoSecret(imported.text, ['env-key-5150', 'env-client-secret-77']);
   assert.doesNotMatch(imported.stderr, /not defined/, 'every variable is in the collection or the environment');
   assert.match(imported.text, /^# Imported by volley import from .*: Postman collection "Env API", 1 request, environment "Local"\./);
-  assert.match(imported.text, /#   API_KEY: the environment variable apiKey\n#   CLIENT_SECRET: the environment variable clientSecret\n/);
+  assert.match(imported.text, /#   API_KEY: the environment variable apiKey\n#   CLIENT_SECRET: the environment variable clientSecret\n#   SIGNING_KEY: the environment variable signingKey \(empty in the export\)\n/);
   assert.match(imported.text, new RegExp(`baseUrl: ${target.url.replace(/\./g, '\\.')}\\n`));
   assert.match(imported.text, /variables:\n\s+tenant: acme\n(\s+.*\n)*?\s+cartRef: cart-env-3\n/, "the environment's value wins over the collection's");
   assert.doesNotMatch(imported.text, /unused/, 'a disabled value is left out');
@@ -126,11 +127,12 @@ test('a Postman environment (--environment FILE): its values are read, secret on
   assert.match(imported.text, /get: \/carts\/\{\{ cartRef \}\}/);
 
   const received = target.received.length;
-  await runImported(ws, imported.file, { API_KEY: 'env-key-5150', CLIENT_SECRET: 'env-client-secret-77' });
+  await runImported(ws, imported.file, { API_KEY: 'env-key-5150', CLIENT_SECRET: 'env-client-secret-77', SIGNING_KEY: 'sk' });
   const [sent] = target.received.slice(received);
   assert.equal(sent.url, '/carts/cart-env-3?expand=items');
   assert.equal(sent.headers['x-api-key'], 'env-key-5150');
   assert.equal(sent.headers['x-tenant'], 'acme');
+  assert.equal(sent.headers['x-signing'], 'sk');
 
   const notPostman = await volley(ws, ['import', ws.file('one.sh', 'curl http://127.0.0.1:9/a'), '--environment', environment]);
   assert.equal(notPostman.code, 104);

@@ -193,7 +193,7 @@ function readCommandFile(name: string, stdinFile: string | undefined, options: C
     bytes = readFileSync(resolve(options.baseDir, path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    return { ok: false, reason: `cannot read ${path} (${READ_ERRORS[code] ?? code ?? 'unreadable'}; files are read relative to the input's directory)` };
+    return { ok: false, reason: `cannot read ${path} (${READ_ERRORS[code] ?? (code || 'unreadable')}; files are read relative to the input's directory)` };
   }
   if (bytes.length > MAX_INLINE_BODY_BYTES) return { ok: false, reason: `${path} is ${bytes.length} bytes, more than the 64 KiB a step's body holds inline` };
   const text = bytes.toString('utf8');
@@ -203,14 +203,10 @@ function readCommandFile(name: string, stdinFile: string | undefined, options: C
 
 interface CurlRequest {
   method?: HttpMethod;
-  /** -T: the file's text, sent with PUT unless -X says otherwise. */
-  upload?: string;
-  /** -T's file name, which curl puts after a URL ending with /. */
-  uploadName?: string;
+  /** -T: a PUT unless -X says otherwise, of the file's text (when it could be read); curl puts its name after a URL ending with /. */
+  upload?: { text?: string; name?: string };
   /** A data flag was given, even one whose file could not be read: curl then still POSTs. */
   hasData: boolean;
-  /** -T was given: curl PUTs. */
-  uploads: boolean;
   url?: string;
   headers: Array<[string, string]>;
   cookies: string[];
@@ -229,7 +225,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
   const { words, stdinFile } = wordsOf(command, context);
   if (words.length === 0) return undefined;
   if (words[0] !== 'curl') throw new ImportError(`expected a curl command, found "${words[0]}"`, command.at);
-  const r: CurlRequest = { hasData: false, uploads: false, headers: [], cookies: [], data: [], form: [], get: false, head: false, compressed: false, insecure: false };
+  const r: CurlRequest = { hasData: false, headers: [], cookies: [], data: [], form: [], get: false, head: false, compressed: false, insecure: false };
   // Warned once the step exists, so that each is also a comment above it.
   const pending: string[] = [];
   const warn = (message: string): void => void pending.push(message);
@@ -332,9 +328,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
       case '--upload-file': {
         const read = readCommandFile(value!, stdinFile, options);
         if (!read.ok) warn(`${flag} ${value}: ${read.reason}: the step has no body from it`);
-        else r.upload = read.text;
-        r.uploads = true;
-        r.uploadName = value === '-' ? undefined : basename(value!);
+        r.upload = { text: read.ok ? read.text : undefined, name: value === '-' ? undefined : basename(value!) };
         break;
       }
       case '-F':
@@ -373,8 +367,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
     }
   }
   if (r.url === undefined) throw new ImportError('this curl command has no URL', command.at);
-  // curl puts -T's file name after a URL that ends with /.
-  let url = r.uploadName !== undefined && r.url.endsWith('/') ? r.url + r.uploadName : r.url;
+  let url = r.upload?.name !== undefined && r.url.endsWith('/') ? r.url + r.upload.name : r.url;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) url = `http://${url}`;
   if (!/^https?:\/\//i.test(url)) throw new ImportError(`"${r.url}": Volley sends http:// and https:// requests only`, command.at);
   try {
@@ -386,7 +379,7 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
     url += (url.includes('?') ? '&' : '?') + r.data.join('&');
     r.data = [];
   }
-  const method: HttpMethod = r.method ?? (r.head ? 'head' : r.get ? 'get' : r.uploads ? 'put' : r.hasData || r.form.length > 0 ? 'post' : 'get');
+  const method: HttpMethod = r.method ?? (r.head ? 'head' : r.get ? 'get' : r.upload ? 'put' : r.hasData || r.form.length > 0 ? 'post' : 'get');
   const step = request(method, url, command.at);
   for (const message of pending) context.warn(message, command.at, step);
   for (const [name, value] of r.headers) addHeader(step, name, value, context);
@@ -408,8 +401,8 @@ function parseCommand(command: CommandText, context: ImportContext, options: Cur
     removeHeader(step, 'content-type');
   } else if (r.data.length > 0) {
     setTextBody(step, r.data.join('&'), context, true);
-  } else if (r.upload !== undefined) {
-    setTextBody(step, r.upload, context);
+  } else if (r.upload?.text !== undefined) {
+    setTextBody(step, r.upload.text, context);
   }
   if (r.timeout) context.warn(`-m: the step's timeout would be ${r.timeout}; add timeout: ${r.timeout} if you want it`, command.at, step);
   return { step, url, insecure: r.insecure };

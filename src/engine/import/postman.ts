@@ -168,6 +168,8 @@ class PostmanConverter {
     const value = this.variables.get(inner);
     if (value !== undefined && !value.includes('{{') && value !== '') return this.context.secretTemplate(value, inner, `the ${this.environmentNames.has(inner) ? 'environment' : 'collection'} variable ${inner}`);
     if (value !== undefined && value.includes('{{')) return this.rewrite(value, step);
+    // An environment exported without a value (Postman leaves secrets' values out of shared ones): from env, as it is set when run.
+    if (value === '' && this.environmentNames.has(inner)) return this.context.secretTemplate(`\0var:${inner}`, inner, `the environment variable ${inner} (empty in the export)`);
     return undefinedVariable(inner, 'collection', this.context, undefined, step);
   }
 
