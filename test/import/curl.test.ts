@@ -214,3 +214,21 @@ test('bodies from files: -d @file, --data-binary @file, --data-urlencode name@fi
   assert.equal(orders!.headers['accept-encoding'], 'gzip, deflate, br', '--compressed offers what the engine decodes');
   assert.equal(put!.body, 'put me');
 });
+
+test("Firefox's Copy as cURL (POSIX): one line, -X POST before the headers, its Cookie header, TE and Priority; imported and sent", async () => {
+  const FIREFOX_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+  const copied = `curl '${target.url}/orders?page=1' -X POST -H 'User-Agent: ${FIREFOX_UA}' -H 'Accept: application/json' -H 'Accept-Language: en-US,en;q=0.5' -H 'Accept-Encoding: gzip, deflate, br, zstd' -H 'Content-Type: application/json' -H 'Authorization: Bearer ${TOKEN}' -H 'Origin: ${target.url}' -H 'Connection: keep-alive' -H 'Referer: ${target.url}/' -H 'Cookie: theme=dark; sid=${SESSION}' -H 'Sec-Fetch-Dest: empty' -H 'Sec-Fetch-Mode: cors' -H 'Sec-Fetch-Site: same-origin' -H 'Priority: u=0' -H 'TE: trailers' --data-raw '{"item":"kettle","qty":2}'`;
+  const imported = await importValid(ws, ws.file('firefox.sh', copied), 'firefox-curl.volley.yaml');
+  assertNoSecret(imported.text, [TOKEN, SESSION]);
+  assert.doesNotMatch(imported.text, /Sec-Fetch|Priority|TE:|Connection:|zstd|Cookie:/);
+  assert.match(imported.text, /post: \/orders\n\s+headers:\n( +.*\n)*?\s+Authorization: Bearer \{\{ env\.BEARER_TOKEN \}\}\n( +.*\n)*?\s+query:\n\s+page: "1"\n\s+cookies:\n\s+theme: dark\n\s+sid: "\{\{ env\.SID \}\}"\n\s+json:\n\s+item: kettle\n\s+qty: 2/);
+
+  const before = target.received.length;
+  await runImported(ws, imported.file, { BEARER_TOKEN: 'fresh-ff', SID: 'sid-ff' });
+  const [sent] = target.received.slice(before);
+  assert.equal(sent!.url, '/orders?page=1');
+  assert.equal(sent!.headers.authorization, 'Bearer fresh-ff');
+  assert.match(String(sent!.headers.cookie), /theme=dark/);
+  assert.match(String(sent!.headers.cookie), /sid=sid-ff/);
+  assert.deepEqual(JSON.parse(sent!.body), { item: 'kettle', qty: 2 });
+});

@@ -63,11 +63,11 @@ test("a HAR Chromium recorded on the demo's shop page: token and cart id capture
   const imported = await importValid(ws, har, 'demo-shop.volley.yaml');
   assertNoSecret(imported.text, [PASSWORD, token]);
   assert.match(imported.text, /^# Imported by volley import from .*demo-shop\.har: HAR from Playwright/);
-  assert.match(imported.text, /post: \/login\n(\s+.*\n)*?\s+capture:\n\s+token: json\.token/);
+  assert.match(imported.text, /post: \/login\n( +.*\n)*?\s+capture:\n\s+token: json\.token/);
   assert.match(imported.text, /password: "\{\{ env\.PASSWORD \}\}"/);
-  assert.match(imported.text, /post: \/cart\n(\s+.*\n)*?\s+Authorization: Bearer \{\{ token \}\}\n(\s+.*\n)*?\s+capture:\n\s+cartId: json\.cartId/);
+  assert.match(imported.text, /post: \/cart\n( +.*\n)*?\s+Authorization: Bearer \{\{ token \}\}\n( +.*\n)*?\s+capture:\n\s+cartId: json\.cartId/);
   assert.match(imported.text, /get: \/cart\/\{\{ cartId \}\}\n/);
-  assert.match(imported.text, /post: \/cart\/\{\{ cartId \}\}\/checkout\n\s+headers:\n(\s+.*\n)*?\s+Authorization: Bearer \{\{ token \}\}/);
+  assert.match(imported.text, /post: \/cart\/\{\{ cartId \}\}\/checkout\n\s+headers:\n( +.*\n)*?\s+Authorization: Bearer \{\{ token \}\}/);
   assert.doesNotMatch(imported.text, new RegExp(`/cart/${cartId}\\b`), 'the recorded cart id is not written');
   assert.doesNotMatch(imported.text, /\n\s+cookies:|Cookie:/i, 'the sid cookie is left to the jar');
 

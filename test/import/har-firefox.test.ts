@@ -65,8 +65,8 @@ test("Firefox's export of the demo's /shop page: browser noise dropped, token an
   assert.match(imported.stderr, /warning: 1 static asset request\(s\) left out/, 'the favicon, known by its extension');
   assert.match(imported.text, /- group: Volley demo shop\n\s+flow:\n\s+- get: \/shop\n/);
   assert.doesNotMatch(imported.text, /Host:|Connection:|Sec-Fetch|Priority:|Accept-Language:|Referer:|Origin:|Content-Length:|zstd|Cookie:|cookies:/i);
-  assert.match(imported.text, /post: \/login\n(\s+.*\n)*?\s+json:\n\s+user: ff-shopper\n\s+password: "\{\{ env\.PASSWORD \}\}"\n\s+capture:\n\s+token: json\.token/);
-  assert.match(imported.text, /Authorization: Bearer \{\{ token \}\}\n(\s+.*\n)*?\s+capture:\n\s+cartId: json\.cartId/);
+  assert.match(imported.text, /post: \/login\n( +.*\n)*?\s+json:\n\s+user: ff-shopper\n\s+password: "\{\{ env\.PASSWORD \}\}"\n\s+capture:\n\s+token: json\.token/);
+  assert.match(imported.text, /Authorization: Bearer \{\{ token \}\}\n( +.*\n)*?\s+capture:\n\s+cartId: json\.cartId/);
   assert.match(imported.text, /get: \/cart\/\{\{ cartId \}\}\n/);
   assert.match(imported.text, /post: \/cart\/\{\{ cartId \}\}\/checkout\n/);
 
@@ -84,9 +84,9 @@ test("Firefox's export of a form login with assets: assets known by type and ext
   assert.match(imported.stderr, /warning: 4 static asset request\(s\) left out/);
   assert.doesNotMatch(imported.text, /\/static\//);
   assert.match(imported.text, /- group: \/login\n\s+flow:\n\s+- get: \/login\n/);
-  assert.match(imported.text, /post: \/session\n(\s+.*\n)*?\s+form:\n\s+csrf: "\{\{ env\.CSRF \}\}"\n\s+email: ff\.user@example\.com\n\s+password: "\{\{ env\.PASSWORD \}\}"/);
+  assert.match(imported.text, /post: \/session\n( +.*\n)*?\s+form:\n\s+csrf: "\{\{ env\.CSRF \}\}"\n\s+email: ff\.user@example\.com\n\s+password: "\{\{ env\.PASSWORD \}\}"/);
   assert.match(imported.text, /- group: \/dashboard\n\s+flow:\n\s+- get: \/dashboard\n/);
-  assert.match(imported.text, /get: \/api\/me\n\s+headers:\n(\s+.*\n)*?\s+X-CSRF-Token: "\{\{ env\.CSRF \}\}"/, 'the same value, the same env name');
+  assert.match(imported.text, /get: \/api\/me\n\s+headers:\n( +.*\n)*?\s+X-CSRF-Token: "\{\{ env\.CSRF \}\}"/, 'the same value, the same env name');
 
   answers.clear();
   await runImported(ws, imported.file, { PASSWORD: FORM_PASSWORD, CSRF });

@@ -121,7 +121,7 @@ test('a Postman environment (--environment FILE): its values are read, secret on
   assert.match(imported.text, /^# Imported by volley import from .*: Postman collection "Env API", 1 request, environment "Local"\./);
   assert.match(imported.text, /#   API_KEY: the environment variable apiKey\n#   CLIENT_SECRET: the environment variable clientSecret\n#   SIGNING_KEY: the environment variable signingKey \(empty in the export\)\n/);
   assert.match(imported.text, new RegExp(`baseUrl: ${target.url.replace(/\./g, '\\.')}\\n`));
-  assert.match(imported.text, /variables:\n\s+tenant: acme\n(\s+.*\n)*?\s+cartRef: cart-env-3\n/, "the environment's value wins over the collection's");
+  assert.match(imported.text, /variables:\n\s+tenant: acme\n( +.*\n)*?\s+cartRef: cart-env-3\n/, "the environment's value wins over the collection's");
   assert.doesNotMatch(imported.text, /unused/, 'a disabled value is left out');
   assert.match(imported.text, /X-API-Key: "\{\{ env\.API_KEY \}\}"\n\s+X-Client: "\{\{ env\.CLIENT_SECRET \}\}"\n\s+X-Tenant: "\{\{ tenant \}\}"/);
   assert.match(imported.text, /get: \/carts\/\{\{ cartRef \}\}/);
