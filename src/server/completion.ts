@@ -40,12 +40,20 @@ import { dataFilePath, inspectDataFile } from '../engine/scenario/data-files';
 import { readdirSync, type Dirent } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { scenarioSnippet, stageSnippet, stepSnippets, withoutDash } from './snippets';
+import { openApiCompletions, type OpenApiSupport } from './openapi';
 
 const RETRIGGER = Command.create('Suggest', 'editor.action.triggerSuggest');
 const METHODS: readonly string[] = HTTP_METHOD_KEYS;
 
-export function complete(doc: AnalysedDocument, position: Position): CompletionItem[] {
+export function complete(doc: AnalysedDocument, position: Position, openApi?: OpenApiSupport): CompletionItem[] {
   const context = cursorContext(doc.lines, position);
+  // From the file's `openapi:` document: a body's keys replace the (empty) schema answer, paths and operations add to it.
+  const fromDocument = openApi ? openApiCompletions(doc, context, openApi) : undefined;
+  if (fromDocument !== undefined) return [...fromDocument, ...completeFromFormat(doc, context)];
+  return completeFromFormat(doc, context);
+}
+
+function completeFromFormat(doc: AnalysedDocument, context: CursorContext): CompletionItem[] {
   switch (context.kind) {
     case 'template':
       return templateItems(doc, context);

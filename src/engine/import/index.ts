@@ -55,7 +55,13 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
     case 'curl':
       return importCurl(text, context, { cwd: options.cwd, outputDir });
     case 'openapi':
-      return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
+      return importOpenApi(text, context, {
+        file: options.inputFile,
+        cwd: options.cwd,
+        outputDir: options.outputFile === undefined ? undefined : outputDir,
+        tags: options.tags,
+        operations: options.operations,
+      });
     case 'http':
       return importHttpFile(text, context, { requests: options.requests });
     case 'postman':

@@ -2,7 +2,7 @@
 // resolves the $refs (across files, never over the network), openapi-sampler makes the values a
 // document gives no example for; credentials come from env by the document's security schemes.
 import { sample } from 'openapi-sampler';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../scenario/suggest';
 import type { ImportContext } from './context';
 import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, type ParsedJson as Json } from './model';
@@ -13,6 +13,8 @@ export interface OpenApiOptions {
   /** The document's file: $refs to other files are relative to it. */
   file?: string;
   cwd: string;
+  /** The directory the scenario is written to; undefined for standard output. */
+  outputDir?: string;
   tags: string[];
   operations: string[];
 }
@@ -33,7 +35,21 @@ export async function importOpenApi(text: string, context: ImportContext, option
     flow.items.push(operationStep(api, swagger2, path, method, operation, pathItem, context));
   }
   const title = `${swagger2 ? 'Swagger 2.0' : `OpenAPI ${api.openapi}`} document "${api.info?.title ?? 'untitled'}" ${api.info?.version ?? ''}`.trim();
-  return { kind: 'openapi', description: `${title}, ${wanted.length} operation${wanted.length === 1 ? '' : 's'}`, baseUrl, variables: {}, flows: [...flows.values()] };
+  const openapi = documentReference(options);
+  if (openapi === undefined) context.note('No openapi key: the document came from standard input. Add `openapi: PATH` to have the editor and volley validate check the steps against it.');
+  return { kind: 'openapi', description: `${title}, ${wanted.length} operation${wanted.length === 1 ? '' : 's'}`, baseUrl, variables: {}, flows: [...flows.values()], openapi };
+}
+
+/**
+ * The `openapi:` key, so the scenario stays checked against its source: the document relative to the
+ * output file; to standard output, the path as given (right when the output is saved in the working
+ * directory); none from standard input.
+ */
+function documentReference(options: OpenApiOptions): string | undefined {
+  if (options.file === undefined) return undefined;
+  if (options.outputDir === undefined) return options.file;
+  const path = relative(options.outputDir, resolve(options.cwd, options.file)).split(sep).join('/');
+  return path.startsWith('../') || isAbsolute(path) ? path : `./${path}`;
 }
 
 function serverBaseUrl(api: Json, context: ImportContext): string | undefined {

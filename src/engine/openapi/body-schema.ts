@@ -49,12 +49,19 @@ function collect(schema: Json | undefined, depth: number): ShapeFacts | undefine
     facts.open ||= inner.open;
   }
   // oneOf / anyOf: a key any variant lists is known; a variant without a list admits any key.
+  const variantsOf = new Map<Json, Json[]>();
   const variants = [...(Array.isArray(schema.oneOf) ? schema.oneOf : []), ...(Array.isArray(schema.anyOf) ? schema.anyOf : [])];
   for (const variant of variants) {
     const inner = collect(variant, depth + 1);
     if (!inner || inner.properties.size === 0 || inner.open) facts.open = true;
     if (!inner) continue;
-    for (const [name, value] of inner.properties) if (!facts.properties.has(name)) facts.properties.set(name, value);
+    for (const [name, value] of inner.properties) {
+      // A key several variants list takes any of their schemas (a rule's `parameters`, one shape per rule type).
+      const known = facts.properties.get(name);
+      facts.properties.set(name, known === undefined || known === value ? value : { anyOf: [...(variantsOf.get(known) ?? [known]), value] });
+      const merged = facts.properties.get(name)!;
+      if (merged !== value) variantsOf.set(merged, merged.anyOf);
+    }
     facts.objectSide ||= inner.objectSide;
   }
   return facts;

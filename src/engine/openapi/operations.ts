@@ -40,6 +40,8 @@ export function pathSnippet(path: string): string {
 
 export class OpenApiIndex {
   readonly operations: OpenApiOperation[] = [];
+  /** By segment count: a path only ever matches operations of its length. */
+  private readonly byLength = new Map<number, OpenApiOperation[]>();
   /** The servers' (or Swagger basePath's) paths: a step's full path may start with one of these. */
   readonly basePaths: string[];
   readonly title: string;
@@ -76,6 +78,11 @@ export class OpenApiIndex {
         });
       }
     }
+    for (const operation of this.operations) {
+      const list = this.byLength.get(operation.segments.length);
+      if (list) list.push(operation);
+      else this.byLength.set(operation.segments.length, [operation]);
+    }
   }
 
   /**
@@ -90,12 +97,14 @@ export class OpenApiIndex {
     for (const server of new Set(['', ...this.basePaths])) {
       const full = [...base, ...segments];
       const prefix = splitPath(server);
-      if (prefix.length <= full.length && prefix.every((s, i) => s === full[i])) candidates.push(full.slice(prefix.length));
+      if (prefix.length > full.length || !prefix.every((s, i) => s === full[i])) continue;
+      const candidate = full.slice(prefix.length);
+      if (!candidates.some((c) => c.join('/') === candidate.join('/'))) candidates.push(candidate);
     }
     let best: { operation: OpenApiOperation; score: number } | undefined;
     let pathKnown = false;
     for (const candidate of candidates) {
-      for (const operation of this.operations) {
+      for (const operation of this.byLength.get(candidate.length) ?? []) {
         const score = matchScore(operation.segments, candidate);
         if (score < 0) continue;
         pathKnown = true;
