@@ -8,6 +8,7 @@ import {
   InsertTextMode,
   MarkupKind,
   type CompletionItem,
+  type CompletionList,
   type Position,
   type Range,
 } from 'vscode-languageserver/node';
@@ -45,12 +46,13 @@ import { openApiCompletions, type OpenApiSupport } from './openapi';
 const RETRIGGER = Command.create('Suggest', 'editor.action.triggerSuggest');
 const METHODS: readonly string[] = HTTP_METHOD_KEYS;
 
-export function complete(doc: AnalysedDocument, position: Position, openApi?: OpenApiSupport): CompletionItem[] {
+export function complete(doc: AnalysedDocument, position: Position, openApi?: OpenApiSupport): CompletionItem[] | CompletionList {
   const context = cursorContext(doc.lines, position);
-  // From the file's `openapi:` document: a body's keys replace the (empty) schema answer, paths and operations add to it.
+  // From the file's `openapi:` document: paths, operations and a body's keys, beside what the format offers there.
   const fromDocument = openApi ? openApiCompletions(doc, context, openApi) : undefined;
-  if (fromDocument !== undefined) return [...fromDocument, ...completeFromFormat(doc, context)];
-  return completeFromFormat(doc, context);
+  if (fromDocument === undefined) return completeFromFormat(doc, context);
+  const items = [...fromDocument.items, ...completeFromFormat(doc, context)];
+  return fromDocument.incomplete ? { isIncomplete: true, items } : items;
 }
 
 function completeFromFormat(doc: AnalysedDocument, context: CursorContext): CompletionItem[] {

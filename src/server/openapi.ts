@@ -96,8 +96,21 @@ export function openApiEditorDiagnostics(doc: AnalysedDocument, support: OpenApi
 const FLOW_LIST_KEYS = new Set(['flow', 'setup', 'teardown', 'else']);
 const STEP_ACTION_KEYS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'think', 'repeat', 'if', 'choose', 'group']);
 
+/**
+ * At most this many paths or operations per answer, those that best match what is typed, the list marked
+ * incomplete so the editor asks again as typing narrows it: a document of a thousand operations would
+ * otherwise send a thousand items per keystroke.
+ */
+export const MAX_OPERATION_ITEMS = 150;
+
+export interface OpenApiItems {
+  items: CompletionItem[];
+  /** More matched than were sent. */
+  incomplete: boolean;
+}
+
 /** Items from the document at the cursor, or undefined where the document has nothing to offer. */
-export function openApiCompletions(doc: AnalysedDocument, context: CursorContext, support: OpenApiSupport): CompletionItem[] | undefined {
+export function openApiCompletions(doc: AnalysedDocument, context: CursorContext, support: OpenApiSupport): OpenApiItems | undefined {
   if (context.kind !== 'key' && context.kind !== 'value') return undefined;
   const found = support.index(doc);
   if (found === undefined) return undefined;
@@ -105,16 +118,66 @@ export function openApiCompletions(doc: AnalysedDocument, context: CursorContext
     const method = context.path[context.path.length - 1];
     if (typeof method !== 'string' || !STEP_ACTION_KEYS.has(method) || typeof context.path[context.path.length - 2] !== 'number') return undefined;
     if (context.inFlow) return undefined;
-    return pathItems(found.index, method.toUpperCase(), pathPrefix(found.index, found.basePath), context.range);
+    const prefix = pathPrefix(found.index, found.basePath);
+    const operations = found.index.operations.filter((o) => o.method === method.toUpperCase());
+    return best(operations, (o) => prefix + o.path, context.prefix, (operation, i) => ({
+      label: prefix + operation.path,
+      kind: CompletionItemKind.Value,
+      detail: operationDetail(operation),
+      sortText: `0${String(i).padStart(5, '0')}`,
+      textEdit: { range: context.range, newText: pathSnippet(prefix + operation.path) },
+      insertTextFormat: InsertTextFormat.Snippet,
+      tags: operation.deprecated ? [CompletionItemTag.Deprecated] : undefined,
+    }));
   }
   const { container, range, present } = context;
   const body = bodyPosition(doc, container);
-  if (body !== undefined) return bodyKeyItems(found.index, found.basePath, body, present, range, context.inFlow);
+  if (body !== undefined) {
+    const items = bodyKeyItems(found.index, found.basePath, body, present, range, context.inFlow);
+    return items && { items, incomplete: false };
+  }
   const last = container[container.length - 1];
   const list = container[container.length - 2];
   const isStepItem = typeof last === 'number' && typeof list === 'string' && FLOW_LIST_KEYS.has(list);
   if (!isStepItem || context.inFlow || [...present].some((k) => STEP_ACTION_KEYS.has(k))) return undefined;
-  return operationItems(found.index, pathPrefix(found.index, found.basePath), range);
+  // `- ‸` in a flow: one item per operation, `get: /products/${1:id}`.
+  const prefix = pathPrefix(found.index, found.basePath);
+  return best(found.index.operations, (o) => `${o.method} ${o.path}`, context.prefix, (operation, i) => ({
+    label: `${operation.method} ${operation.path}`,
+    kind: CompletionItemKind.Function,
+    detail: operationDetail(operation),
+    sortText: `2${String(i).padStart(5, '0')}`,
+    textEdit: { range, newText: `${operation.method.toLowerCase()}: ${pathSnippet(prefix + operation.path)}` },
+    insertTextFormat: InsertTextFormat.Snippet,
+    tags: operation.deprecated ? [CompletionItemTag.Deprecated] : undefined,
+  }));
+}
+
+/**
+ * The operations whose text holds what is typed (its characters in order, ignoring case, as the editor's
+ * own filter does), those starting with it first, at most MAX_OPERATION_ITEMS of them.
+ */
+function best(operations: readonly OpenApiOperation[], text: (o: OpenApiOperation) => string, typed: string, item: (o: OpenApiOperation, i: number) => CompletionItem): OpenApiItems {
+  const wanted = typed.trim().toLowerCase();
+  const starts: OpenApiOperation[] = [];
+  const holds: OpenApiOperation[] = [];
+  for (const operation of operations) {
+    const candidate = text(operation).toLowerCase();
+    if (candidate.startsWith(wanted)) starts.push(operation);
+    else if (isSubsequence(wanted, candidate)) holds.push(operation);
+  }
+  const matched = [...starts, ...holds];
+  return { items: matched.slice(0, MAX_OPERATION_ITEMS).map(item), incomplete: matched.length > MAX_OPERATION_ITEMS };
+}
+
+function isSubsequence(wanted: string, text: string): boolean {
+  let at = 0;
+  for (const char of wanted) {
+    at = text.indexOf(char, at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
 }
 
 /** What a step path starts with beyond baseUrl's path: the server's path when baseUrl does not carry it. */
@@ -125,35 +188,6 @@ function pathPrefix(index: OpenApiIndex, basePath: string): string {
 
 function operationDetail(operation: OpenApiOperation): string | undefined {
   return operation.summary ?? operation.operationId;
-}
-
-/** `- ‸` in a flow: one item per operation, `get: /products/${1:id}`. */
-function operationItems(index: OpenApiIndex, prefix: string, range: Range): CompletionItem[] {
-  return index.operations.map((operation, i) => ({
-    label: `${operation.method} ${operation.path}`,
-    kind: CompletionItemKind.Function,
-    detail: operationDetail(operation),
-    filterText: `${operation.method.toLowerCase()}: ${operation.path}`,
-    sortText: `2${String(i).padStart(5, '0')}`,
-    textEdit: { range, newText: `${operation.method.toLowerCase()}: ${pathSnippet(prefix + operation.path)}` },
-    insertTextFormat: InsertTextFormat.Snippet,
-    tags: operation.deprecated ? [CompletionItemTag.Deprecated] : undefined,
-  }));
-}
-
-/** `- get: ‸`: the paths that have a GET operation, path parameters as placeholders. */
-function pathItems(index: OpenApiIndex, method: string, prefix: string, range: Range): CompletionItem[] {
-  return index.operations
-    .filter((o) => o.method === method)
-    .map((operation, i) => ({
-      label: prefix + operation.path,
-      kind: CompletionItemKind.Value,
-      detail: operationDetail(operation),
-      sortText: `0${String(i).padStart(5, '0')}`,
-      textEdit: { range, newText: pathSnippet(prefix + operation.path) },
-      insertTextFormat: InsertTextFormat.Snippet,
-      tags: operation.deprecated ? [CompletionItemTag.Deprecated] : undefined,
-    }));
 }
 
 interface BodyPosition {

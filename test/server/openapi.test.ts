@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompletionItem, Diagnostic, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
+import { CompletionRequest, type CompletionItem, type CompletionList, type Diagnostic, type MarkupContent, type TextEdit } from 'vscode-languageserver-protocol';
 import { demoOpenApiDocument } from '../../src/engine/demo/openapi';
 import { TestClient, find, withCursor } from './lsp-client';
 
@@ -55,6 +55,9 @@ function diagnosticsWhere(uri: string, accept: (d: Diagnostic[]) => boolean): Pr
   return eventually(`diagnostics of ${uri}`, () => latestDiagnostics(uri), accept);
 }
 
+/** A diagnostic's message as text. */
+const textOf = (d: Diagnostic | undefined): string => (d === undefined ? '' : typeof d.message === 'string' ? d.message : d.message.value);
+
 const openapiCodes = (list: Diagnostic[]) => list.filter((d) => String(d.code).startsWith('openapi')).map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`);
 
 const DEMO_HEAD = `baseUrl: http://127.0.0.1:8080
@@ -94,7 +97,7 @@ test('diagnostics: a step no operation matches, a wrong method, a json body miss
     `openapi-unknown-operation@${at('/product\n')}`,
     `openapi-unknown-property@${at('usr')}`,
   ].sort());
-  const message = (code: string, needle: string) => diagnostics.find((d) => d.code === code && d.message.includes(needle))?.message;
+  const message = (code: string, needle: string) => textOf(diagnostics.find((d) => d.code === code && textOf(d).includes(needle)));
   assert.match(message('openapi-missing-property', 'user')!, /lacks "user", required by POST \/cart \(addToCart\)/);
   assert.match(message('openapi-unknown-property', 'usr')!, /did you mean user\?/);
   assert.match(message('openapi-unknown-operation', '/product:')!, /no operation .* has this path \(did you mean \/products\?\)/);
@@ -132,7 +135,7 @@ test('the key: a URL is an error at its value; a missing or invalid document is 
 `;
   const url = await open(`openapi: https://example.com/openapi.json\n${body}`);
   const urlDiagnostics = await diagnosticsWhere(url, (list) => list.length > 0);
-  const refused = urlDiagnostics.find((d) => /openapi takes a file, not a URL/.test(d.message));
+  const refused = urlDiagnostics.find((d) => /openapi takes a file, not a URL/.test(textOf(d)));
   assert.ok(refused, JSON.stringify(urlDiagnostics));
   assert.equal(refused.severity, 1);
   assert.deepEqual(refused.range.start, { line: 0, character: 9 });
@@ -140,13 +143,13 @@ test('the key: a URL is an error at its value; a missing or invalid document is 
   const missing = await open(`openapi: ./no-such.yaml\n${body}`);
   const missingDiagnostics = await diagnosticsWhere(missing, (list) => list.some((d) => d.code === 'openapi-document'));
   const problem = missingDiagnostics.find((d) => d.code === 'openapi-document')!;
-  assert.match(problem.message, /the OpenAPI document \.\/no-such\.yaml cannot be used: .*no-such\.yaml: no such file/);
+  assert.match(textOf(problem), /the OpenAPI document \.\/no-such\.yaml cannot be used: .*no-such\.yaml: no such file/);
   assert.deepEqual(problem.range, { start: { line: 0, character: 9 }, end: { line: 0, character: 23 } });
 
   writeFileSync(join(dir, 'broken.yaml'), 'openapi: 3.0.3\ninfo: { title: x\npaths: {}\n');
   const broken = await open(`openapi: broken.yaml\n${body}`);
   const brokenProblem = (await diagnosticsWhere(broken, (list) => list.some((d) => d.code === 'openapi-document'))).find((d) => d.code === 'openapi-document')!;
-  assert.match(brokenProblem.message, /broken\.yaml:\d+:\d+: not valid YAML/);
+  assert.match(textOf(brokenProblem), /broken\.yaml:\d+:\d+: not valid YAML/);
 });
 
 /** The text an item inserts, with its snippet placeholders. */
@@ -212,7 +215,7 @@ test('reload: the document edited on disk re-publishes the diagnostics without a
   writeFileSync(join(dir, 'growing.json'), JSON.stringify(grown));
   const after = await diagnosticsWhere(uri, (list) => openapiCodes(list).some((c) => c.startsWith('openapi-missing-property')));
   assert.deepEqual(
-    after.filter((d) => String(d.code).startsWith('openapi')).map((d) => d.message),
+    after.filter((d) => String(d.code).startsWith('openapi')).map(textOf),
     ['the json body lacks "note", required by POST /wishlist (addToWishlist)\'s request schema'],
   );
 });
@@ -237,16 +240,21 @@ scenarios:
   const diagnostics = await diagnosticsWhere(uri, (list) => openapiCodes(list).length > 0);
   const found = diagnostics.filter((d) => String(d.code).startsWith('openapi'));
   assert.deepEqual(found.map((d) => d.code), ['openapi-unknown-property', 'openapi-undocumented-status', 'openapi-unknown-operation']);
-  assert.match(found[0].message, /the json body has "assignee_login", which POST \/repos\/\{owner\}\/\{repo\}\/issues \(issues\/create\)'s request schema does not list/);
-  assert.match(found[1].message, /does not document status 200: it documents 201, /);
-  assert.match(found[2].message, /GET \/repos\/octo\/hello-world\/pulls\/1\/nope: no operation of the OpenAPI document has this path/);
+  assert.match(textOf(found[0]), /the json body has "assignee_login", which POST \/repos\/\{owner\}\/\{repo\}\/issues \(issues\/create\)'s request schema does not list/);
+  assert.match(textOf(found[1]), /does not document status 200: it documents 201, /);
+  assert.match(textOf(found[2]), /GET \/repos\/octo\/hello-world\/pulls\/1\/nope: no operation of the OpenAPI document has this path/);
   const hover = await client.hover(uri, find(withVariables, '/repos/{{ owner }}', 2));
   assert.match((hover!.contents as MarkupContent).value, /\*\*GET \/repos\/\{owner\}\/\{repo\}\*\* `repos\/get`/);
 
   const cursor = withCursor(withVariables.replace('      - get: /repos/{{ owner }}/hello-world', '      - get: /repos/‸'));
   const pathsUri = await open(cursor.text);
-  const items = await client.completion(pathsUri, cursor.position);
-  assert.ok(items.length > 500, `${items.length} GET paths`);
+  // 600+ GET paths start with /repos/: the best 150 are sent, the list marked incomplete so typing asks again.
+  const list = (await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: pathsUri }, position: cursor.position })) as CompletionList;
+  assert.equal(list.isIncomplete, true);
+  assert.equal(list.items.filter((i) => i.kind === 12).length, 150);
+  assert.ok(list.items.filter((i) => i.kind === 12).every((i) => i.label.startsWith('/repos/')));
+  const narrowed = withCursor(withVariables.replace('      - get: /repos/{{ owner }}/hello-world', '      - get: /repos/{owner}/{repo}/pulls/‸'));
+  const items = await client.completion(await open(narrowed.text), narrowed.position);
   assert.equal(inserted(items.find((i) => i.label === '/repos/{owner}/{repo}/pulls/{pull_number}')), '/repos/${1:owner}/${2:repo}/pulls/${3:pull_number}');
   const body = withCursor(withVariables.replace('{ title: Found a bug, labels: [bug], assignee_login: octocat }', '\n          title: x\n          ‸'));
   const bodyItems = await client.completion(await open(body.text), body.position);
