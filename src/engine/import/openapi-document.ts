@@ -55,3 +55,12 @@ export async function readOpenApiFile(path: string): Promise<Json> {
   }
   return resolveOpenApi(parseOpenApiText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), path);
 }
+
+/** An operation's parameters: the path item's, overridden by the operation's of the same name and place. */
+export function mergeParameters(pathLevel: Json[] | undefined, operationLevel: Json[] | undefined): Json[] {
+  const byKey = new Map<string, Json>();
+  for (const p of [...(Array.isArray(pathLevel) ? pathLevel : []), ...(Array.isArray(operationLevel) ? operationLevel : [])]) {
+    if (p?.name && p?.in) byKey.set(`${p.in}:${p.name}`, p);
+  }
+  return [...byKey.values()];
+}

@@ -7,7 +7,7 @@ import { didYouMean } from '../scenario/suggest';
 import type { ImportContext } from './context';
 import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, type ParsedJson as Json } from './model';
 import { isJsonType } from './request-parts';
-import { parseOpenApiText, resolveOpenApi } from './openapi-document';
+import { mergeParameters, parseOpenApiText, resolveOpenApi } from './openapi-document';
 
 export interface OpenApiOptions {
   /** The document's file: $refs to other files are relative to it. */
@@ -143,12 +143,6 @@ function operationStep(api: Json, swagger2: boolean, path: string, method: HttpM
   const status = successStatus(operation.responses);
   if (status !== undefined) step.check = { status };
   return step;
-}
-
-function mergeParameters(pathLevel: Json[] | undefined, operationLevel: Json[] | undefined): Json[] {
-  const byKey = new Map<string, Json>();
-  for (const p of [...(pathLevel ?? []), ...(operationLevel ?? [])]) if (p?.name && p?.in) byKey.set(`${p.in}:${p.name}`, p);
-  return [...byKey.values()];
 }
 
 function hasExample(p: Json, swagger2: boolean): boolean {

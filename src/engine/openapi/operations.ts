@@ -2,6 +2,8 @@
 // `{{ }}` segments match path parameters), with what completion, hover and the checks read — summary,
 // parameters, the JSON request body's schema, the documented statuses. Built once per document version.
 import type { ParsedJson as Json } from '../import/model';
+import { mergeParameters } from '../import/openapi-document';
+import { isJsonType } from '../import/request-parts';
 
 export const OPENAPI_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 
@@ -168,18 +170,10 @@ function safeDecode(text: string): string {
   }
 }
 
-function mergeParameters(pathLevel: Json[] | undefined, operationLevel: Json[] | undefined): Json[] {
-  const byKey = new Map<string, Json>();
-  for (const p of [...(Array.isArray(pathLevel) ? pathLevel : []), ...(Array.isArray(operationLevel) ? operationLevel : [])]) {
-    if (p?.name && p?.in) byKey.set(`${p.in}:${p.name}`, p);
-  }
-  return [...byKey.values()];
-}
-
 function openApiBody(operation: Json): { schema?: Json; required: boolean } | undefined {
   const content: Json | undefined = operation.requestBody?.content;
   if (!content || typeof content !== 'object') return undefined;
-  const type = Object.keys(content).find((t) => /^application\/(.+\+)?json\b/i.test(t) || t === '*/*');
+  const type = Object.keys(content).find((t) => isJsonType(t) || t === '*/*');
   if (type === undefined) return undefined;
   return { schema: content[type]?.schema, required: operation.requestBody?.required === true };
 }
