@@ -64,7 +64,8 @@ function completeFromFormat(doc: AnalysedDocument, context: CursorContext): Comp
     case 'key':
       return keyPositionItems(doc, context);
     case 'value':
-      if (context.path[context.path.length - 1] === 'file') return filePathItems(doc, context.prefix, context.range);
+      // A data set's file, or the `openapi:` document: files relative to the scenario file.
+      if (context.path[context.path.length - 1] === 'file' || (context.path.length === 1 && context.path[0] === 'openapi')) return filePathItems(doc, context.prefix, context.range);
       return valueItems(context.path, context.range, context.inFlow);
     default:
       return [];

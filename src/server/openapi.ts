@@ -31,8 +31,10 @@ export class OpenApiSupport {
   /** The scenario's document and its operations, or undefined when it has no `openapi:` or it is still being read. */
   lookup(doc: AnalysedDocument): { outcome: OpenApiOutcome; baseUrl: string | undefined } | undefined {
     const file = doc.file;
+    // Most files have no `openapi:`: asking the parse first keeps completion from waiting for the check.
+    if (file === undefined || doc.scenario.nodeAt(['openapi']) === undefined) return undefined;
     const reference = doc.checkedFile.openapi;
-    if (file === undefined || reference === undefined) return undefined;
+    if (reference === undefined) return undefined;
     const path = openApiPath(file, reference.file);
     this.watchFile(path);
     const outcome = this.documents.current(path);

@@ -163,6 +163,10 @@ test('completion: paths for the method typed, path parameters as snippet placeho
   assert.equal(pathItems.find((i) => i.label === '/products/{id}')!.insertTextFormat, 2, 'a snippet');
   assert.ok(!pathItems.some((i) => i.label === '/login'), 'POST-only paths are not offered for get:');
 
+  const key = withCursor(DEMO_HEAD.replace('openapi: ./openapi.json', 'openapi: ‸'));
+  const files = await client.completion(await open(key.text), key.position);
+  assert.ok(files.some((i) => i.label === 'openapi.json'), 'the key\'s value completes files beside the scenario');
+
   const post = withCursor(`${DEMO_HEAD}      - post: ‸\n`);
   const postItems = await client.completion(await open(post.text), post.position);
   assert.deepEqual(postItems.filter((i) => i.kind === 12).map((i) => i.label).sort(), ['/cart', '/login']);
