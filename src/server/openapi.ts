@@ -62,11 +62,6 @@ export class OpenApiSupport {
     return true;
   }
 
-  dispose(): void {
-    for (const watcher of this.watchers.values()) watcher.close();
-    this.watchers.clear();
-  }
-
   /** The directory, not the file: editors save by replacing the file, which ends a watch on the file itself. */
   private watchFile(path: string): void {
     if (this.watchers.has(path)) return;

@@ -39,7 +39,7 @@ export function openApiDiagnostics(doc: ScenarioDocument, reference: OpenApiRefe
     if (match === undefined) continue;
     const operation = match.operation;
     if (operation === undefined) {
-      warn('openapi-unknown-operation', unknownOperationMessage(index, step.method, url, basePath, match.pathKnown), step.url);
+      warn('openapi-unknown-operation', unknownOperationMessage(index, step.method, url, match.methods), step.url);
       continue;
     }
     const json = pairOf(doc, step.map, 'json');
@@ -71,14 +71,13 @@ export function basePathOf(baseUrl: string | undefined): string {
   }
 }
 
-function unknownOperationMessage(index: OpenApiIndex, method: string, url: string, basePath: string, pathKnown: boolean): string {
+function unknownOperationMessage(index: OpenApiIndex, method: string, url: string, methods: string[]): string {
   const path = url.replace(/[?#].*$/, '');
-  if (pathKnown) {
-    const methods = [...new Set(index.operations.filter((o) => index.match(o.method, url, basePath)?.operation === o).map((o) => o.method))];
-    return `${method.toUpperCase()} ${path}: the OpenAPI document has no ${method.toUpperCase()} operation on this path (it documents ${methods.join(', ')})`;
+  if (methods.length > 0) {
+    return `${method} ${path}: the OpenAPI document has no ${method} operation on this path (it documents ${methods.join(', ')})`;
   }
   const suggestion = didYouMean(path, [...new Set(index.operations.map((o) => o.path))]);
-  return `${method.toUpperCase()} ${path}: no operation of the OpenAPI document has this path${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
+  return `${method} ${path}: no operation of the OpenAPI document has this path${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
 }
 
 function checkJsonObject(

@@ -26,8 +26,6 @@ interface Entry {
 
 export class OpenApiDocuments {
   private readonly entries = new Map<string, Entry>();
-  /** How many times a document was read and parsed: tests check it is once per version. */
-  reads = 0;
 
   /** The outcome for the file as it is now, read (again) if it changed. */
   load(path: string): Promise<OpenApiOutcome> {
@@ -52,7 +50,6 @@ export class OpenApiDocuments {
     const stamp = stampOf(path);
     const known = this.entries.get(path);
     if (known && known.stamp === stamp) return known;
-    this.reads++;
     const entry: Entry = { stamp, loading: Promise.resolve(undefined as never) };
     entry.loading = readOutcome(path).then((outcome) => {
       entry.outcome = outcome;

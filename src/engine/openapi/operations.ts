@@ -88,10 +88,11 @@ export class OpenApiIndex {
   }
 
   /**
-   * The operation a step's method and URL call, and whether the path matched at all (for any method).
+   * The operation a step's method and URL call, and the methods the document has on that path (none when
+   * no path matches).
    * The URL is relative to baseUrl, whose path (`basePath`) is tried in front of it as well.
    */
-  match(method: string, url: string, basePath = ''): { operation?: OpenApiOperation; pathKnown: boolean } | undefined {
+  match(method: string, url: string, basePath = ''): { operation?: OpenApiOperation; methods: string[] } | undefined {
     const segments = stepSegments(url);
     if (segments === undefined) return undefined;
     const candidates = [segments];
@@ -104,16 +105,16 @@ export class OpenApiIndex {
       if (!candidates.some((c) => c.join('/') === candidate.join('/'))) candidates.push(candidate);
     }
     let best: { operation: OpenApiOperation; score: number } | undefined;
-    let pathKnown = false;
+    const methods = new Set<string>();
     for (const candidate of candidates) {
       for (const operation of this.byLength.get(candidate.length) ?? []) {
         const score = matchScore(operation.segments, candidate);
         if (score < 0) continue;
-        pathKnown = true;
+        methods.add(operation.method);
         if (operation.method === method.toUpperCase() && (best === undefined || score > best.score)) best = { operation, score };
       }
     }
-    return { operation: best?.operation, pathKnown };
+    return { operation: best?.operation, methods: [...methods] };
   }
 
   /** Whether the operation documents `status` (an exact code, its class such as 2XX, or `default`). */
