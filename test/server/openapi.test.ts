@@ -106,7 +106,7 @@ test('diagnostics: a step no operation matches, a wrong method, a json body miss
   assert.ok(diagnostics.every((d) => d.severity === 2 || !String(d.code).startsWith('openapi')), 'all warnings');
 });
 
-test('paths relative to baseUrl\'s path: a baseUrl with the server\'s path in it, steps written without it', async () => {
+test('paths relative to baseUrl\'s path: a baseUrl with the server\'s path in it, steps written without it; an absolute URL to the same origin is checked, to another is not', async () => {
   writeFileSync(join(dir, 'versioned.json'), JSON.stringify({ ...demoOpenApiDocument('http://127.0.0.1:8080/api/v1') }));
   const text = `baseUrl: http://127.0.0.1:8080/api/v1
 openapi: versioned.json
@@ -118,10 +118,13 @@ scenarios:
     flow:
       - get: /products/7
       - get: /nowhere
+      - get: http://127.0.0.1:8080/api/v1/products/7
+      - get: https://cdn.example.com/nowhere/at/all
+      - get: http://127.0.0.1:8080/api/v1/nothing
 `;
   const uri = await open(text);
-  const diagnostics = await diagnosticsWhere(uri, (list) => openapiCodes(list).length > 0);
-  assert.deepEqual(openapiCodes(diagnostics), [`openapi-unknown-operation@10:14`]);
+  const diagnostics = await diagnosticsWhere(uri, (list) => openapiCodes(list).length > 1);
+  assert.deepEqual(openapiCodes(diagnostics), [`openapi-unknown-operation@10:14`, `openapi-unknown-operation@13:14`]);
 });
 
 test('the key: a URL is an error at its value; a missing or invalid document is a warning there', async () => {

@@ -34,7 +34,7 @@ export function openApiDiagnostics(doc: ScenarioDocument, reference: OpenApiRefe
   const basePath = basePathOf(baseUrl);
   for (const step of requestSteps(doc)) {
     const url = isScalar(step.url) && typeof step.url.value === 'string' ? step.url.value : undefined;
-    if (url === undefined) continue;
+    if (url === undefined || elsewhere(url, baseUrl)) continue;
     const match = index.match(step.method, url, basePath);
     if (match === undefined) continue;
     const operation = match.operation;
@@ -59,6 +59,16 @@ export function openApiDiagnostics(doc: ScenarioDocument, reference: OpenApiRefe
 
 export function operationLabel(operation: OpenApiOperation): string {
   return `${operation.method} ${operation.path}${operation.operationId ? ` (${operation.operationId})` : ''}`;
+}
+
+/** An absolute URL to another origin than baseUrl's: another API, not checked against this one's document. */
+function elsewhere(url: string, baseUrl: string | undefined): boolean {
+  if (baseUrl === undefined || !/^https?:\/\//i.test(url)) return false;
+  try {
+    return new URL(url).origin !== new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 /** baseUrl's path (`http://host/api/v1` → `/api/v1`): step paths are relative to it. */

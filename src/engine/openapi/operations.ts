@@ -95,14 +95,15 @@ export class OpenApiIndex {
   match(method: string, url: string, basePath = ''): { operation?: OpenApiOperation; methods: string[] } | undefined {
     const segments = stepSegments(url);
     if (segments === undefined) return undefined;
-    const candidates = [segments];
-    const base = splitPath(basePath);
-    for (const server of new Set(['', ...this.basePaths])) {
-      const full = [...base, ...segments];
-      const prefix = splitPath(server);
-      if (prefix.length > full.length || !prefix.every((s, i) => s === full[i])) continue;
-      const candidate = full.slice(prefix.length);
-      if (!candidates.some((c) => c.join('/') === candidate.join('/'))) candidates.push(candidate);
+    // The path as written (an absolute URL's carries its base) and after baseUrl's path, each with a server's path taken off.
+    const candidates: string[][] = [];
+    for (const full of [segments, [...splitPath(basePath), ...segments]]) {
+      for (const server of new Set(['', ...this.basePaths])) {
+        const prefix = splitPath(server);
+        if (prefix.length > full.length || !prefix.every((s, i) => s === full[i])) continue;
+        const candidate = full.slice(prefix.length);
+        if (!candidates.some((c) => c.join('/') === candidate.join('/'))) candidates.push(candidate);
+      }
     }
     let best: { operation: OpenApiOperation; score: number } | undefined;
     const methods = new Set<string>();
