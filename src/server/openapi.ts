@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isMap, isScalar } from 'yaml';
-import { CompletionItemKind, CompletionItemTag, InsertTextFormat, MarkupKind, type CompletionItem, type Hover, type Position, type Range } from 'vscode-languageserver/node';
+import { CompletionItemKind, CompletionItemTag, InsertTextFormat, InsertTextMode, MarkupKind, type CompletionItem, type Hover, type Position, type Range } from 'vscode-languageserver/node';
 import type { PathSegment } from '../engine/scenario';
 import type { ScenarioDiagnostic } from '../engine/scenario/plan';
 import { OpenApiDocuments, type OpenApiOutcome } from '../engine/openapi/documents';
@@ -226,6 +226,8 @@ function bodyKeyItems(index: OpenApiIndex, basePath: string, body: BodyPosition,
         documentation: { kind: MarkupKind.Markdown, value: [`\`${name}\`: ${summary}${required ? ', required' : ''} (${operationLabel(operation)})`, description].filter((s) => s !== '').join('\n\n') },
         sortText: `${required ? '0' : '1'}${String(i).padStart(4, '0')}`,
         textEdit: { range, newText: nested ? `${name}:\n  ` : `${name}: ` },
+        // A nested object's keys go on the next line, indented under it.
+        insertTextMode: nested ? InsertTextMode.adjustIndentation : undefined,
       };
     });
 }
