@@ -30,7 +30,10 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     documentSelector: [...VOLLEY_DOCUMENTS],
     // The server finds the run store as the CLI does; only a configured `volley.runs.directory` needs telling.
     initializationOptions: () => configuredRunsDir(context),
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.volley.{yaml,yml}') },
+    // Scenario files, and the JSON and YAML files an `openapi:` key may name: the server reads a changed one again.
+    synchronize: {
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/*.volley.{yaml,yml}'), vscode.workspace.createFileSystemWatcher('**/*.{json,yaml,yml}')],
+    },
   };
   const client = new LanguageClient('volley', 'Volley', serverOptions, clientOptions);
   context.subscriptions.push(client);

@@ -8,6 +8,7 @@ import {
   InsertTextMode,
   MarkupKind,
   type CompletionItem,
+  type CompletionList,
   type Position,
   type Range,
 } from 'vscode-languageserver/node';
@@ -40,12 +41,21 @@ import { dataFilePath, inspectDataFile } from '../engine/scenario/data-files';
 import { readdirSync, type Dirent } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { scenarioSnippet, stageSnippet, stepSnippets, withoutDash } from './snippets';
+import { openApiCompletions, type OpenApiSupport } from './openapi';
 
 const RETRIGGER = Command.create('Suggest', 'editor.action.triggerSuggest');
 const METHODS: readonly string[] = HTTP_METHOD_KEYS;
 
-export function complete(doc: AnalysedDocument, position: Position): CompletionItem[] {
+export function complete(doc: AnalysedDocument, position: Position, openApi?: OpenApiSupport): CompletionItem[] | CompletionList {
   const context = cursorContext(doc.lines, position);
+  // From the file's `openapi:` document: paths, operations and a body's keys, beside what the format offers there.
+  const fromDocument = openApi ? openApiCompletions(doc, context, openApi) : undefined;
+  if (fromDocument === undefined) return completeFromFormat(doc, context);
+  const items = [...fromDocument.items, ...completeFromFormat(doc, context)];
+  return fromDocument.incomplete ? { isIncomplete: true, items } : items;
+}
+
+function completeFromFormat(doc: AnalysedDocument, context: CursorContext): CompletionItem[] {
   switch (context.kind) {
     case 'template':
       return templateItems(doc, context);
@@ -54,7 +64,8 @@ export function complete(doc: AnalysedDocument, position: Position): CompletionI
     case 'key':
       return keyPositionItems(doc, context);
     case 'value':
-      if (context.path[context.path.length - 1] === 'file') return filePathItems(doc, context.prefix, context.range);
+      // A data set's file, or the `openapi:` document: files relative to the scenario file.
+      if (context.path[context.path.length - 1] === 'file' || (context.path.length === 1 && context.path[0] === 'openapi')) return filePathItems(doc, context.prefix, context.range);
       return valueItems(context.path, context.range, context.inFlow);
     default:
       return [];

@@ -51,6 +51,11 @@ export class AnalysedDocument {
     return [...unreadableBodyFiles(this.checked.checked, file), ...dataFileDiagnostics(this.checked.checked.data, file)];
   }
 
+  /** What the check found valid: the file's baseUrl, its `openapi:` reference, its steps. */
+  get checkedFile(): CheckResult['checked'] {
+    return this.checked.checked;
+  }
+
   private get checked(): CheckResult {
     const file = this.file;
     // A data set's columns come from its file's header, so `{{ users.emial }}` is an error as you type.

@@ -21,13 +21,20 @@ import { EstimateStore } from './estimates';
 import { estimateDiagnostics } from './estimate-hints';
 import { RunEstimates } from './run-estimates';
 import { documentOnDisk, registerRequests } from './requests';
+import { OpenApiSupport, openApiEditorDiagnostics, openApiHover } from './openapi';
+import { fileURLToPath } from 'node:url';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new DocumentCache();
 const runEstimates = new RunEstimates();
 const estimates = new EstimateStore(runEstimates);
-const diagnostics = new DiagnosticsPublisher(connection, cache, (doc) => [...doc.fileDiagnostics, ...estimateDiagnostics(doc, estimates)]);
+const openApi = new OpenApiSupport(() => diagnostics.republishAll());
+const diagnostics = new DiagnosticsPublisher(connection, cache, (doc) => [
+  ...doc.fileDiagnostics,
+  ...estimateDiagnostics(doc, estimates),
+  ...openApiEditorDiagnostics(doc, openApi),
+]);
 
 connection.onInitialize((params): InitializeResult => {
   const debounce = (params.initializationOptions as { diagnosticsDebounceMs?: unknown } | undefined)?.diagnosticsDebounceMs;
@@ -59,6 +66,10 @@ function analysed(uri: string): AnalysedDocument | undefined {
 }
 
 documents.onDidChangeContent(({ document }) => diagnostics.schedule(document));
+// The extension's file events (JSON and YAML files): an `openapi:` document changed on disk.
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const change of changes) if (change.uri.startsWith('file:')) openApi.fileChanged(fileURLToPath(change.uri));
+});
 documents.onDidClose(({ document }) => {
   cache.forget(document.uri);
   diagnostics.clear(document.uri);
@@ -66,11 +77,11 @@ documents.onDidClose(({ document }) => {
 
 connection.onCompletion(({ textDocument, position }) => {
   const doc = analysed(textDocument.uri);
-  return doc ? complete(doc, position) : [];
+  return doc ? complete(doc, position, openApi) : [];
 });
 connection.onHover(({ textDocument, position }) => {
   const doc = analysed(textDocument.uri);
-  return doc ? hover(doc, position, estimates) : null;
+  return doc ? (openApiHover(doc, position, openApi) ?? hover(doc, position, estimates)) : null;
 });
 connection.onDocumentSymbol(({ textDocument }) => {
   const doc = analysed(textDocument.uri);

@@ -158,7 +158,13 @@ test('Swagger 2.0: host, basePath and schemes make baseUrl; Basic auth from env;
 test("GitHub's public document (@octokit/openapi, 1,200+ operations) imports in seconds into a file that validates", async () => {
   const input = require.resolve('@octokit/openapi/generated/api.github.com.json');
   const started = performance.now();
-  const imported = await importValid(ws, input, 'github.volley.yaml');
+  // The file names its source (openapi:), so validate checks every step against it: each matches its
+  // operation (no unknown-operation warning), and the only findings are a few of GitHub's own examples
+  // that disagree with its schemas (an issue field's options without their required priority).
+  const imported = await importValid(ws, input, 'github.volley.yaml', [], /: warning: the json body\S* (lacks|has) "/);
+  assert.ok(imported.accepted.length < 20, imported.accepted.join('\n'));
+  assert.ok(imported.accepted.some((l) => /lacks "priority", required by POST \/orgs\/\{org\}\/issue-fields/.test(l)), imported.accepted.join('\n'));
+  assert.match(imported.text, /\nopenapi: \S*api\.github\.com\.json\n/);
   const seconds = (performance.now() - started) / 1000;
   const operations = Number(/, (\d+) operations\./.exec(imported.text)?.[1]);
   assert.ok(operations > 1000, `${operations} operations`);

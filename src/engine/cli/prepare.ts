@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { EXIT } from '../../protocol';
 import type { Plan, ScenarioDiagnostic } from '../scenario/plan';
-import { formatDiagnostic, loadScenarioFile } from '../scenario/index';
+import { formatDiagnostic, loadScenarioFile, type FileLoadOptions } from '../scenario/index';
 import { didYouMean } from '../scenario/suggest';
 
 export type Prepared =
@@ -19,14 +19,14 @@ export interface LoadedFile {
 }
 
 /** Reads and validates one file; a file that cannot be read is a `readError`, never an exception. */
-export async function loadFile(file: string): Promise<LoadedFile> {
+export async function loadFile(file: string, options: FileLoadOptions = {}): Promise<LoadedFile> {
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) return { diagnostics: [], plan: undefined, readError: 'is a directory, not a scenario file' };
   } catch (err) {
     return { diagnostics: [], plan: undefined, readError: systemReason(err) };
   }
-  const { diagnostics, plan } = await loadScenarioFile(file);
+  const { diagnostics, plan } = await loadScenarioFile(file, options);
   return { diagnostics, plan: plan ?? undefined };
 }
 

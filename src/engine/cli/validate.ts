@@ -11,7 +11,8 @@ export async function validateCommand(args: ParsedArgs): Promise<number> {
   for (const file of files) {
     let loaded;
     try {
-      loaded = await loadFile(file);
+      // The steps are checked against the file's `openapi:` document too (warnings), as in the editor.
+      loaded = await loadFile(file, { openApi: true });
     } catch (err) {
       process.stdout.write(`${file}: error: could not validate: ${err instanceof Error ? err.message : String(err)}\n`);
       errors++;

@@ -38,6 +38,8 @@ export class ImportContext {
   readonly warnings: ImportWarning[] = [];
   /** Warnings about no one step (what a filter left out): written in the header comment. */
   readonly fileWarnings: string[] = [];
+  /** Notes for the header comment that are not warnings. */
+  readonly fileNotes: string[] = [];
   /** How many warnings are written above a step. */
   stepWarnings = 0;
   private readonly envBySecret = new Map<string, string>();
@@ -52,6 +54,10 @@ export class ImportContext {
     } else {
       this.fileWarnings.push(message);
     }
+  }
+
+  note(text: string): void {
+    this.fileNotes.push(text);
   }
 
   /**

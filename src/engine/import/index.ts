@@ -60,7 +60,13 @@ async function importKind(kind: ImportKind, text: string, context: ImportContext
       // Files a command reads are where it was saved from: beside the input (the current directory for stdin).
       return importCurl(text, context, { baseDir: options.inputFile ? dirname(resolve(options.cwd, options.inputFile)) : options.cwd, outputDir });
     case 'openapi':
-      return importOpenApi(text, context, { file: options.inputFile, cwd: options.cwd, tags: options.tags, operations: options.operations });
+      return importOpenApi(text, context, {
+        file: options.inputFile,
+        cwd: options.cwd,
+        outputDir: options.outputFile === undefined ? undefined : outputDir,
+        tags: options.tags,
+        operations: options.operations,
+      });
     case 'http':
       return importHttpFile(text, context, { requests: options.requests });
     case 'postman':

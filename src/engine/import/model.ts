@@ -77,6 +77,8 @@ export interface ImportedDocument {
   flows: ImportedFlow[];
   /** cURL's -k: the run must accept any certificate. */
   insecureTls?: boolean;
+  /** OpenAPI: the `openapi:` key, the source document relative to the scenario file. */
+  openapi?: string;
 }
 
 export interface ImportWarning {

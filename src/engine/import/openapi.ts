@@ -1,19 +1,20 @@
 // OpenAPI 3.0 / 3.1 and Swagger 2.0: a flow per tag, a step per operation. @apidevtools/swagger-parser
 // resolves the $refs (across files, never over the network), openapi-sampler makes the values a
 // document gives no example for; credentials come from env by the document's security schemes.
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { sample } from 'openapi-sampler';
-import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { didYouMean } from '../scenario/suggest';
 import type { ImportContext } from './context';
-import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, parseJsonInput, type ParsedJson as Json } from './model';
+import { HTTP_METHODS, ImportError, request, type HttpMethod, type ImportedDocument, type ImportedFlow, type ImportedRequest, type MultipartPart, type ParsedJson as Json } from './model';
 import { isJsonType } from './request-parts';
+import { mergeParameters, parseOpenApiText, resolveOpenApi } from './openapi-document';
 
 export interface OpenApiOptions {
   /** The document's file: $refs to other files are relative to it. */
   file?: string;
   cwd: string;
+  /** The directory the scenario is written to; undefined for standard output. */
+  outputDir?: string;
   tags: string[];
   operations: string[];
 }
@@ -21,23 +22,9 @@ export interface OpenApiOptions {
 const SAMPLE_OPTIONS = { skipNonRequired: true, skipReadOnly: true, quiet: true, maxSampleDepth: 6 } as const;
 
 export async function importOpenApi(text: string, context: ImportContext, options: OpenApiOptions): Promise<ImportedDocument> {
-  const parsed = parseText(text);
   const where = resolve(options.cwd, options.file ?? 'standard-input.yaml');
-  let api: Json;
-  try {
-    api = (await new SwaggerParser().dereference(where, parsed as never, {
-      // Only files: an import never reaches out to the network for a $ref.
-      resolve: { http: false },
-      // A recursive schema keeps its $ref, which the sampler resolves against the document.
-      dereference: { circular: 'ignore' },
-    })) as Json;
-  } catch (err) {
-    throw new ImportError(`cannot resolve the document: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const api = await resolveOpenApi(parseOpenApiText(text), where);
   const swagger2 = api.swagger !== undefined;
-  if (swagger2 ? String(api.swagger) !== '2.0' : !/^3\.[01]\./.test(String(api.openapi))) {
-    throw new ImportError(`OpenAPI ${api.openapi ?? api.swagger}: Volley imports OpenAPI 3.0 and 3.1 and Swagger 2.0`, { line: 1, column: 1 });
-  }
   const baseUrl = swagger2 ? swaggerBaseUrl(api, context) : serverBaseUrl(api, context);
   const wanted = selectOperations(api, options);
   const flows = new Map<string, ImportedFlow>();
@@ -48,19 +35,21 @@ export async function importOpenApi(text: string, context: ImportContext, option
     flow.items.push(operationStep(api, swagger2, path, method, operation, pathItem, context));
   }
   const title = `${swagger2 ? 'Swagger 2.0' : `OpenAPI ${api.openapi}`} document "${api.info?.title ?? 'untitled'}" ${api.info?.version ?? ''}`.trim();
-  return { kind: 'openapi', description: `${title}, ${wanted.length} operation${wanted.length === 1 ? '' : 's'}`, baseUrl, variables: {}, flows: [...flows.values()] };
+  const openapi = documentReference(options);
+  if (openapi === undefined) context.note('No openapi key: the document came from standard input. Add `openapi: PATH` to have the editor and volley validate check the steps against it.');
+  return { kind: 'openapi', description: `${title}, ${wanted.length} operation${wanted.length === 1 ? '' : 's'}`, baseUrl, variables: {}, flows: [...flows.values()], openapi };
 }
 
-/** JSON or YAML, with the place of a syntax error. */
-function parseText(text: string): unknown {
-  if (/^\s*\{/.test(text)) return parseJsonInput(text);
-  const doc = parseDocument(text, { uniqueKeys: false });
-  const error = doc.errors[0];
-  if (error) {
-    const at = error.linePos?.[0];
-    throw new ImportError(`not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, at ? { line: at.line, column: at.col } : undefined);
-  }
-  return doc.toJS({ maxAliasCount: -1 });
+/**
+ * The `openapi:` key, so the scenario stays checked against its source: the document relative to the
+ * output file; to standard output, the path as given (right when the output is saved in the working
+ * directory); none from standard input.
+ */
+function documentReference(options: OpenApiOptions): string | undefined {
+  if (options.file === undefined) return undefined;
+  if (options.outputDir === undefined) return options.file;
+  const path = relative(options.outputDir, resolve(options.cwd, options.file)).split(sep).join('/');
+  return path.startsWith('../') || isAbsolute(path) ? path : `./${path}`;
 }
 
 function serverBaseUrl(api: Json, context: ImportContext): string | undefined {
@@ -154,12 +143,6 @@ function operationStep(api: Json, swagger2: boolean, path: string, method: HttpM
   const status = successStatus(operation.responses);
   if (status !== undefined) step.check = { status };
   return step;
-}
-
-function mergeParameters(pathLevel: Json[] | undefined, operationLevel: Json[] | undefined): Json[] {
-  const byKey = new Map<string, Json>();
-  for (const p of [...(pathLevel ?? []), ...(operationLevel ?? [])]) if (p?.name && p?.in) byKey.set(`${p.in}:${p.name}`, p);
-  return [...byKey.values()];
 }
 
 function hasExample(p: Json, swagger2: boolean): boolean {

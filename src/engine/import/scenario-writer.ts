@@ -29,6 +29,7 @@ export function writeScenario(imported: ImportedDocument, context: ImportContext
   const root = doc.contents!;
   doc.commentBefore = headerComment(imported, context, options);
   if (imported.baseUrl) root.set('baseUrl', imported.baseUrl);
+  if (imported.openapi) root.set('openapi', imported.openapi);
   if (imported.insecureTls) root.set('http', doc.createNode({ insecureSkipTLSVerify: true }));
   if (Object.keys(imported.variables).length > 0) root.set('variables', doc.createNode(imported.variables));
   const scenarios = new YAMLMap();
@@ -49,6 +50,7 @@ function headerComment(imported: ImportedDocument, context: ImportContext, optio
     lines.push(`   volley run FILE ${env.map((e) => `-e ${e.name}=…`).join(' ')}`);
     for (const e of env) lines.push(`   ${e.name}: ${e.what}`);
   }
+  for (const note of context.fileNotes) lines.push(` ${note}`);
   for (const warning of context.fileWarnings) lines.push(` warning: ${warning}`);
   if (context.stepWarnings > 0) lines.push(` ${context.stepWarnings} warning(s) about steps: see the comments marked "warning:" below.`);
   return lines.join('\n');

@@ -8,6 +8,7 @@ import { DataFileReader } from './data-files';
 import type { SharedDataTable } from '../data/table';
 import type { DataSetPlan } from './plan';
 import { checkDocument, sortDiagnostics, validateDocument } from './validate';
+import type { OpenApiReference } from '../openapi/reference';
 
 export type { CursorLocation, PathSegment, ScenarioDocument } from './document';
 export type { Plan, Range, Position, ScenarioDiagnostic, DiagnosticFix, Severity } from './plan';
@@ -39,6 +40,10 @@ export interface LoadResult {
   diagnostics: ScenarioDiagnostic[];
   /** Only when there is no error-severity diagnostic. */
   plan: Plan | undefined;
+  /** `openapi:`, when the file has a valid one. */
+  openapi?: OpenApiReference;
+  /** The file's baseUrl, when valid. */
+  baseUrl?: string;
 }
 
 export interface LoadOptions {
@@ -76,9 +81,10 @@ export function loadDocument(doc: ScenarioDocument, file: string, options: LoadO
       return { diagnostics: sortDiagnostics([...diagnostics, ...unreadable, ...dataSets.diagnostics]), plan: undefined };
     }
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined };
+  const about = { openapi: checked.openapi, baseUrl: checked.baseUrl };
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, plan: undefined, ...about };
   try {
-    return { diagnostics, plan: compileScenario(checked, file, data) };
+    return { diagnostics, plan: compileScenario(checked, file, data), ...about };
   } catch (error) {
     const zero = { line: 0, character: 0 };
     const internal: ScenarioDiagnostic = {
@@ -91,7 +97,15 @@ export function loadDocument(doc: ScenarioDocument, file: string, options: LoadO
   }
 }
 
-export async function loadScenarioFile(path: string): Promise<LoadResult> {
+export interface FileLoadOptions {
+  /**
+   * Check the steps against the `openapi:` document (`volley validate`): its problems and the steps'
+   * mismatches are warnings. A run leaves it out: the document describes the API, it is not needed to run.
+   */
+  openApi?: boolean;
+}
+
+export async function loadScenarioFile(path: string, options: FileLoadOptions = {}): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -106,7 +120,17 @@ export async function loadScenarioFile(path: string): Promise<LoadResult> {
     };
   }
   // A BOM would shift every column by one.
-  return loadScenario(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+  const doc = parseScenarioDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const loaded = loadDocument(doc, path);
+  if (!options.openApi || loaded.openapi === undefined) return loaded;
+  // Loaded on use: the OpenAPI parser is not evaluated for files without the key.
+  const [{ OpenApiDocuments }, { openApiDiagnostics }, { openApiPath }] = await Promise.all([
+    import('../openapi/documents.js'),
+    import('../openapi/check.js'),
+    import('../openapi/reference.js'),
+  ]);
+  const outcome = await new OpenApiDocuments().load(openApiPath(path, loaded.openapi.file));
+  return { ...loaded, diagnostics: sortDiagnostics([...loaded.diagnostics, ...openApiDiagnostics(doc, loaded.openapi, outcome, loaded.baseUrl)]) };
 }
 
 /** `file:line:col: severity: message`, 1-based, as compilers print. */

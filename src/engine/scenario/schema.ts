@@ -709,6 +709,15 @@ export const SCHEMA: ObjectSchema = {
       format: 'baseUrl',
       description: 'The `http://` or `https://` URL relative step URLs are joined to (`baseUrl` + `/path`).',
     },
+    openapi: {
+      type: 'string',
+      description:
+        'The API\'s OpenAPI 3.0 / 3.1 or Swagger 2.0 document (JSON or YAML), a file relative to the scenario file ' +
+        '(not a URL). The editor completes step paths, methods and `json:` keys from it, shows an operation on hover, ' +
+        'and warns on a step no operation matches, a `json:` body missing a required property or with one the schema ' +
+        'does not list, and a `check: { status }` the operation does not document; `volley validate` shows the same ' +
+        'warnings. A run does not read it.',
+    },
     http: {
       type: 'object',
       description: 'How VUs use HTTP connections.',

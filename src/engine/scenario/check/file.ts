@@ -12,6 +12,7 @@ import { replaceFix } from './fixes';
 import { deref, describe, entries, expectMap, isEmpty, misspelled, missingKey, readName, readScalar, scalarText, unknownKey, valueAt, type Entry } from './read';
 import type { CheckedScenario } from './scenario';
 import { checkThresholds } from './thresholds';
+import { isUrlReference, type OpenApiReference } from '../../openapi/reference';
 
 /** What the checks found valid, for compile.ts: values as given (durations in ms), no defaults yet. */
 export interface CheckedFile {
@@ -33,6 +34,8 @@ export interface CheckedFile {
   thresholds: ThresholdPlan[];
   /** `data:`: the valid data sets (absent when the file has none). */
   data?: CheckedDataSet[];
+  /** `openapi:`: the document the editor and `volley validate` check the steps against. */
+  openapi?: OpenApiReference;
 }
 
 /** What the caller knows beyond the document. */
@@ -66,6 +69,8 @@ export function checkFile(f: Findings, cache: CheckCache | undefined, checked: C
   }
   const baseUrl = byKey.get('baseUrl');
   if (baseUrl) checked.baseUrl = checkBaseUrl(f, baseUrl);
+  const openapi = byKey.get('openapi');
+  if (openapi) checked.openapi = checkOpenApiReference(f, openapi);
   const http = byKey.get('http');
   if (http) checkHttp(f, http, checked.http);
   const variables = byKey.get('variables');
@@ -122,6 +127,21 @@ function checkBaseUrl(f: Findings, entry: Entry): string | undefined {
   }
   // Steps' URLs start with "/": joining needs no slash at the end.
   return text.replace(/\/+$/, '');
+}
+
+function checkOpenApiReference(f: Findings, entry: Entry): OpenApiReference | undefined {
+  const text = scalarText(f, entry, 'a file path relative to the scenario file, such as ./openapi.yaml');
+  if (text === undefined) return undefined;
+  const node = valueAt(entry);
+  if (text.trim() === '') {
+    f.error('invalid-value', 'openapi must not be empty: give the OpenAPI document\'s file, relative to the scenario file', node);
+    return undefined;
+  }
+  if (isUrlReference(text)) {
+    f.error('invalid-value', `openapi takes a file, not a URL: download ${text.trim()} beside the scenario file and write its path, e.g. openapi: ./openapi.yaml`, node);
+    return undefined;
+  }
+  return { file: text, range: f.doc.rangeOf(node) };
 }
 
 function checkHttp(f: Findings, entry: Entry, out: CheckedFile['http']): void {
