@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTargetProcess, type TargetProcess } from '../support/target';
+import { editorThresholdActual } from '../../src/format';
+import { queueingRows } from '../../src/webview/queueing';
 import { compile, run } from './harness';
 
 describe('volley_req_queued against http_req_blocked', () => {
@@ -64,6 +66,13 @@ thresholds:
     const metric = summary.metrics.volley_req_queued;
     assert.ok(metric, 'volley_req_queued is in the summary metrics');
     assert.ok((metric as Record<string, number>)['p(95)']! >= 2, JSON.stringify(metric));
-    assert.ok(summary.thresholds?.some((t) => t.metric === 'volley_req_queued' && t.ok), JSON.stringify(summary.thresholds));
+    const threshold = summary.thresholds.find((t) => t.metric === 'volley_req_queued');
+    assert.ok(threshold?.ok, JSON.stringify(summary.thresholds));
+    assert.match(editorThresholdActual(threshold.actual, threshold.metric), /ms|µs|s$/, 'shown as a duration');
+
+    // The results panel's table: per step, blocked p95 beside the queueing.
+    const rows = queueingRows(summary.scenarios);
+    assert.deepEqual(rows.map((r) => r[0]), ['busy › connect', 'busy › warm']);
+    assert.equal(rows[1]!.length, 5);
   });
 });
