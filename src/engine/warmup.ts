@@ -68,7 +68,7 @@ export function warmUp(plan: Plan, run: RunPlan): Promise<void> {
     preAllocatedVUs: 20
     maxVUs: 20
     gracefulStop: 0s`;
-  return runAgainstSink(plan, run, executor, WARM_UP_MS);
+  return runAgainstSink(plan, run, executor, GET_CHECKED, WARM_UP_MS);
 }
 
 /**
@@ -86,7 +86,9 @@ export function prime(plan: Plan, run: RunPlan, signal?: AbortSignal): Promise<v
     iterations: ${PRIME_ITERATIONS}
     maxDuration: ${PRIME_MAX_MS}ms
     gracefulStop: 0s`;
-  return runAgainstSink(plan, run, executor, PRIME_MAX_MS, signal);
+  // A second step without a check: a response whose body is dropped, and an iteration's step-to-step path.
+  return runAgainstSink(plan, run, executor, `${GET_CHECKED}
+      - get: /warm-up?unchecked`, PRIME_MAX_MS, signal);
 }
 
 /** Prime's iterations: enough for every function on the path to have run and been compiled. */
@@ -94,8 +96,13 @@ const PRIME_VUS = 2;
 const PRIME_ITERATIONS = 4;
 const PRIME_MAX_MS = 2000;
 
+/** The flow's one step in both: a GET with a status check. */
+const GET_CHECKED = `      - get: /warm-up
+        check:
+          status: 200`;
+
 /** `signal`: the run it prepares was stopped, so the rest is cut. */
-async function runAgainstSink(plan: Plan, run: RunPlan, executor: string, cutMs: number, signal?: AbortSignal): Promise<void> {
+async function runAgainstSink(plan: Plan, run: RunPlan, executor: string, flow: string, cutMs: number, signal?: AbortSignal): Promise<void> {
   const sink = await startSink();
   try {
     const port = (sink.address() as AddressInfo).port;
@@ -107,10 +114,7 @@ scenarios:
   warm-up:
     ${executor}
     flow:
-      - get: /warm-up
-        check:
-          status: 200
-      - get: /warm-up?second=1
+${flow}
 `;
     const loaded = loadScenario(text, 'warm-up.volley.yaml');
     if (loaded.plan === undefined) throw new Error(`warm-up scenario does not compile: ${loaded.diagnostics[0]?.message ?? ''}`);
