@@ -18,7 +18,7 @@ export function isSaturated(health: GeneratorHealth, threads: number): boolean {
 }
 
 /** The highest p95 and average of volley_req_queued over the steps of these figures (0 without requests). */
-export function queuedOf(scenarios: readonly ScenarioFigures[]): { p95: number; avg: number } {
+function queuedOf(scenarios: readonly ScenarioFigures[]): { p95: number; avg: number } {
   let p95 = 0;
   let avg = 0;
   for (const scenario of scenarios) {
