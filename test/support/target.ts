@@ -217,12 +217,9 @@ export interface TargetProcess {
 /**
  * The same target in a process of its own (built-in routes only), for tests that load the engine hard
  * enough that a target sharing its event loop would answer late: its timers then wait on nobody's loop.
- * `warmRequests`: requests it sends itself (node:http, to /ok) before it reports its URL, so its own
- * first-request costs are paid before the test measures.
  */
-export async function startTargetProcess(options: Omit<TargetOptions, 'routes'> = {}, warmRequests = 0): Promise<TargetProcess> {
-  const args = ['--import', 'tsx', join(__dirname, 'target-process.ts'), JSON.stringify(options), String(warmRequests)];
-  const child = spawn(process.execPath, args, {
+export async function startTargetProcess(options: Omit<TargetOptions, 'routes'> = {}): Promise<TargetProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'target-process.ts'), JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((ready, failed) => {
