@@ -3,8 +3,8 @@
 // iterations, several times slower than once optimised: at 20,000 iterations/s the first second falls
 // hundreds of milliseconds behind its schedule and starts every iteration late. Go-based k6 has no such
 // phase. So before the schedule's clock starts, the same code runs against a sink on 127.0.0.1 inside this
-// process — never the system under test — and its figures are thrown away. Closed models need none: they
-// have no schedule to be late for, and their cold start is a measured target of its own.
+// process — never the system under test — and its figures are thrown away. Every other run is primed with
+// a few iterations of the same kind (`prime`), so that even its first requests are not read by cold code.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isArrivalRate, arrivalsOf } from './estimate/arrivals';
 import { loadScenario } from './scenario/index';
