@@ -133,7 +133,7 @@ export function editorPercent(fraction: number): string {
  */
 export function editorThresholdActual(actual: number | undefined, metric: string): string {
   if (actual === undefined) return 'no samples';
-  if (/duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
+  if (/duration|blocked|queued|connecting|sending|waiting|receiving|handshaking|lateness/.test(metric)) return editorDuration(actual);
   if (metric === 'http_req_failed' || metric === 'checks') return `${+(actual * 100).toFixed(2)}%`;
   return String(+actual.toFixed(2));
 }

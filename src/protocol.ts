@@ -41,6 +41,11 @@ export interface PhaseStats {
   sending: TrendStats;
   waiting: TrendStats;
   receiving: TrendStats;
+  /**
+   * Volley's own volley_req_queued: time in the generator between having a connection and writing. Absent
+   * in runs recorded before it existed.
+   */
+  queued?: TrendStats;
 }
 
 /** One step's figures over one second (in an aggregate) or over the whole run (in the summary). */
@@ -213,7 +218,7 @@ export interface StepWindow {
   errors: number[];
   /** [status, count] pairs. */
   statuses: Array<[number, number]>;
-  /** durationOk, durationFailed, blocked, connecting, tlsHandshaking, sending, waiting, receiving; undefined when empty. */
+  /** durationOk, durationFailed, blocked, connecting, tlsHandshaking, sending, waiting, receiving, queued; undefined when empty. */
   trends: Array<TrendWindow | undefined>;
 }
 

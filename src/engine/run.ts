@@ -19,7 +19,7 @@ import { RunLedger, type LedgerSecond } from './ledger';
 import { MetricsRegistry } from './metrics/registry';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import { ExecutionTuple, type WorkShare } from './segments';
-import { warmUpIfNeeded } from './warmup';
+import { prime, warmUpIfNeeded } from './warmup';
 
 export interface StartRunOptions {
   /** Only these scenarios (by name); absent or empty for all. */
@@ -48,6 +48,11 @@ export interface StartRunOptions {
    * before it reports ready instead, and tests want the plain timing.
    */
   warmUp?: boolean;
+  /**
+   * Run a few iterations against a loopback sink before the clock starts, so the first measured response is not
+   * read by cold code (see `prime` in warmup.ts). Default true; a worker thread primes before it reports ready.
+   */
+  primeHttp?: boolean;
 }
 
 export interface RunHandle {
@@ -170,8 +175,11 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
           runUnobserved,
         )
       : undefined;
-  if (warming === undefined) begin();
-  else void warming.then(begin);
+  // The warm-up runs the request path itself; without one, the path is primed (a failure just starts cold).
+  const priming = new AbortController();
+  const ready = warming ?? (options.primeHttp === false ? undefined : prime(plan, runUnobserved, priming.signal).catch(() => undefined));
+  if (ready === undefined) begin();
+  else void ready.then(begin);
 
   const finish = async (): Promise<RunSummary> => {
     if (ticker !== undefined) clearTimeout(ticker);
@@ -197,7 +205,10 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     stop(hard = false) {
       ledger.stop();
       if (begun) stopAll(hard);
-      else stopRequest = { hard: hard || stopRequest?.hard === true };
+      else {
+        stopRequest = { hard: hard || stopRequest?.hard === true };
+        priming.abort();
+      }
     },
     done,
   };
@@ -205,7 +216,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
 
 /** A run nobody watches: the warm-up's, whose figures are thrown away. */
 export function runUnobserved(plan: Plan): RunHandle {
-  return startRun(plan, { env: {}, onEvent: () => undefined, preflight: false });
+  return startRun(plan, { env: {}, onEvent: () => undefined, preflight: false, primeHttp: false });
 }
 
 export function selectScenarios(plan: Plan, names: string[] | undefined): Array<{ scenario: ScenarioPlan; index: number }> {

@@ -3,8 +3,8 @@
 // iterations, several times slower than once optimised: at 20,000 iterations/s the first second falls
 // hundreds of milliseconds behind its schedule and starts every iteration late. Go-based k6 has no such
 // phase. So before the schedule's clock starts, the same code runs against a sink on 127.0.0.1 inside this
-// process — never the system under test — and its figures are thrown away. Closed models need none: they
-// have no schedule to be late for, and their cold start is a measured target of its own.
+// process — never the system under test — and its figures are thrown away. Every other run is primed with
+// a few iterations of the same kind (`prime`), so that even its first requests are not read by cold code.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isArrivalRate, arrivalsOf } from './estimate/arrivals';
 import { loadScenario } from './scenario/index';
@@ -59,7 +59,50 @@ export function warmUpIfNeeded(
  * Runs the engine's iteration path against a loopback sink for WARM_UP_MS with the plan's HTTP settings
  * (so the same connection mode is what gets optimised). Nothing it measures is kept.
  */
-export async function warmUp(plan: Plan, run: RunPlan): Promise<void> {
+export function warmUp(plan: Plan, run: RunPlan): Promise<void> {
+  // k6's arrival-rate executors last at least a second; the warm-up ends itself earlier.
+  const executor = `executor: constant-arrival-rate
+    rate: ${WARM_UP_RATE}
+    timeUnit: 1s
+    duration: 10s
+    preAllocatedVUs: 20
+    maxVUs: 20
+    gracefulStop: 0s`;
+  return runAgainstSink(plan, run, executor, GET_CHECKED, WARM_UP_MS);
+}
+
+/**
+ * Primes the iteration path before any run's clock starts, however low its load: a few iterations against
+ * the sink. Without it the first responses were read by cold code — undici compiles its llhttp
+ * WebAssembly parser function by function on first use, and V8 compiles each JavaScript function of the
+ * response path and of the iteration that follows on its first call. Against a target answering after a
+ * fixed 200 ms, that put 11–19 ms between a first response becoming readable and its first-byte callback
+ * (later requests: 0.1 ms); with 10 VUs whose first responses arrive together, each one also waited for
+ * the cold continuation of the VUs read before it. Go-built k6 pays neither. Nothing it measures is kept.
+ */
+export function prime(plan: Plan, run: RunPlan, signal?: AbortSignal): Promise<void> {
+  const executor = `executor: per-vu-iterations
+    vus: ${PRIME_VUS}
+    iterations: ${PRIME_ITERATIONS}
+    maxDuration: ${PRIME_MAX_MS}ms
+    gracefulStop: 0s`;
+  // A second step without a check: a response whose body is dropped, and an iteration's step-to-step path.
+  return runAgainstSink(plan, run, executor, `${GET_CHECKED}
+      - get: /warm-up?unchecked`, PRIME_MAX_MS, signal);
+}
+
+/** Prime's iterations: enough for every function on the path to have run and been compiled. */
+const PRIME_VUS = 2;
+const PRIME_ITERATIONS = 4;
+const PRIME_MAX_MS = 2000;
+
+/** The flow's one step in both: a GET with a status check. */
+const GET_CHECKED = `      - get: /warm-up
+        check:
+          status: 200`;
+
+/** `signal`: the run it prepares was stopped, so the rest is cut. */
+async function runAgainstSink(plan: Plan, run: RunPlan, executor: string, flow: string, cutMs: number, signal?: AbortSignal): Promise<void> {
   const sink = await startSink();
   try {
     const port = (sink.address() as AddressInfo).port;
@@ -69,24 +112,21 @@ http:
   connections: ${plan.http.connections}
 scenarios:
   warm-up:
-    executor: constant-arrival-rate
-    rate: ${WARM_UP_RATE}
-    timeUnit: 1s
-    duration: 10s
-    preAllocatedVUs: 20
-    maxVUs: 20
-    gracefulStop: 0s
+    ${executor}
     flow:
-      - get: /warm-up
-        check:
-          status: 200
+${flow}
 `;
     const loaded = loadScenario(text, 'warm-up.volley.yaml');
     if (loaded.plan === undefined) throw new Error(`warm-up scenario does not compile: ${loaded.diagnostics[0]?.message ?? ''}`);
-    // k6's arrival-rate executors last at least a second; the warm-up ends itself earlier.
+    if (signal?.aborted) return;
     const handle = run(loaded.plan);
-    const cut = setTimeout(() => handle.stop(true), WARM_UP_MS);
-    await handle.done.finally(() => clearTimeout(cut));
+    const stop = (): void => handle.stop(true);
+    const cut = setTimeout(stop, cutMs);
+    signal?.addEventListener('abort', stop);
+    await handle.done.finally(() => {
+      clearTimeout(cut);
+      signal?.removeEventListener('abort', stop);
+    });
   } finally {
     await new Promise<void>((closed) => sink.close(() => closed()));
   }

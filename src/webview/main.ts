@@ -7,6 +7,7 @@ import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
+import { QUEUEING_CAPTION, QUEUEING_HEADER, queueingRows } from './queueing';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {
@@ -143,7 +144,7 @@ function chartsSection(specs: Array<[string, ChartSpec]>): HTMLElement {
 }
 
 function metricFigures(name: string, figures: Record<string, number>): string {
-  const isTime = /duration|blocked|connecting|sending|waiting|receiving|handshaking|lateness/.test(name);
+  const isTime = /duration|blocked|queued|connecting|sending|waiting|receiving|handshaking|lateness/.test(name);
   return Object.entries(figures)
     .map(([k, v]) => {
       if (k === 'rate' && ('passes' in figures || 'fails' in figures)) return `${editorPercent(v)}`;
@@ -279,6 +280,12 @@ function groupsSection(scenarios: ScenarioFigures[], plan: PlanInfo | undefined,
   );
 }
 
+/** volley_req_queued beside http_req_blocked per step; undefined when no step has the figure. */
+function queueingSection(scenarios: ScenarioFigures[], title: string): HTMLElement | undefined {
+  const rows = queueingRows(scenarios);
+  return rows.length === 0 ? undefined : section(title, 'queueing', table(QUEUEING_CAPTION, QUEUEING_HEADER, rows));
+}
+
 /** A `unique` data set that ran out ended its scenarios early: said where the outcome is. */
 function dataExhaustedSection(exhausted: DataExhausted[] | undefined): HTMLElement | undefined {
   if (!exhausted || exhausted.length === 0) return undefined;
@@ -359,6 +366,8 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     nodes.push(stepsSection(summary.scenarios, 'Scenarios and steps'));
     const groups = groupsSection(summary.scenarios, start.plan, 'Groups');
     if (groups) nodes.push(groups);
+    const queueing = queueingSection(summary.scenarios, 'Generator queueing');
+    if (queueing) nodes.push(queueing);
     const errors = errorsSection(summary.scenarios);
     if (errors) nodes.push(errors);
     nodes.push(summaryTable(summary));
@@ -368,6 +377,8 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     nodes.push(stepsSection(last.scenarios, `The last second (${last.t} s)`));
     const groups = groupsSection(last.scenarios, start.plan, `Groups in the last second (${last.t} s)`);
     if (groups) nodes.push(groups);
+    const queueing = queueingSection(last.scenarios, `Generator queueing in the last second (${last.t} s)`);
+    if (queueing) nodes.push(queueing);
   }
   const stages = lifecycleSection(lifecycle);
   if (stages) nodes.push(stages);

@@ -43,6 +43,11 @@ scenarios:
     const saturated = finalOf(d, 'generator-saturated');
     assert.ok(Number(saturated.evidence.saturatedSeconds) >= 2, JSON.stringify(saturated.evidence));
     assert.ok(Number(saturated.evidence.maxEventLoopDelayP99Ms) >= 100, JSON.stringify(saturated.evidence));
+    // How long requests queued in the generator (volley_req_queued) is part of the evidence. Here the busy
+    // loop mostly delays iterations' starts (iteration_lateness); a request already made ready waits for the
+    // rest of the loop's turn.
+    assert.ok(Number(saturated.evidence.queuedP95Ms) > 0, JSON.stringify(saturated.evidence));
+    assert.match(saturated.explanation, /volley_req_queued/);
     assert.ok(d.live.some((x) => x.diagnosis.id === 'generator-saturated' && x.t === 2), 'reported live after two seconds');
     assertStreamConsistent(d);
   } finally {

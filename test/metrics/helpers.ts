@@ -71,9 +71,10 @@ export function threshold(key: string, source: string, extra: Partial<ThresholdP
   };
 }
 
-export function timings(duration: number, extra: Partial<Record<'blocked' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving', number>> = {}) {
+export function timings(duration: number, extra: Partial<Record<'blocked' | 'queued' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving', number>> = {}) {
   return {
     blocked: extra.blocked ?? 0,
+    queued: extra.queued ?? 0,
     connecting: extra.connecting ?? 0,
     tlsHandshaking: extra.tlsHandshaking ?? 0,
     sending: extra.sending ?? 0,

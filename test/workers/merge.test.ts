@@ -22,7 +22,7 @@ function timings(rnd: () => number): Timings {
   const waiting = rnd() < 0.05 ? 200 + rnd() * 2000 : 0.3 + rnd() * 20;
   const sending = rnd() * 0.2;
   const receiving = rnd() * 0.5;
-  return { blocked: rnd() * 3, connecting: rnd() < 0.1 ? rnd() : 0, tlsHandshaking: 0, sending, waiting, receiving, duration: sending + waiting + receiving };
+  return { blocked: rnd() * 3, queued: rnd() * 0.5, connecting: rnd() < 0.1 ? rnd() : 0, tlsHandshaking: 0, sending, waiting, receiving, duration: sending + waiting + receiving };
 }
 
 const thePlan = plan({ browse: [{ name: 'list', checks: ['ok'] }, { think: 10 }, 'add'] }, [

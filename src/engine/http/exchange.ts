@@ -2,9 +2,15 @@
 // It is the undici dispatch handler itself, so the hot path creates no handler object and no closure per
 // request; the caller fills the request fields, awaits `send`, then reads the result fields.
 //
-// Phases (k6's definitions, one clock: ./clock.ts):
-//   blocked         start → onConnect (undici is about to write the request on a connected socket):
-//                   includes waiting for a pooled connection and a new connection's setup
+// Phases (k6's definitions, one clock: ./clock.ts). `begin` is k6's GetConn (the request is rendered and
+// handed to the connection layer); `ready` is k6's GotConn (a connection is there for it):
+//   blocked         begin → ready: waiting for a pooled connection, or a new connection's setup (connecting
+//                   and TLS included); a warm keep-alive connection is ready at once
+//   queued          ready → onConnect (undici writes the request): Volley's own, volley_req_queued. The
+//                   generator's time: undici's Request, its check of an idle socket before reuse (one
+//                   setImmediate, so the rest of the event loop's turn), and a late event loop. Go's
+//                   transport writes from a goroutine of its own and has no such wait, so k6 counts
+//                   none; here it is kept out of both blocked and duration.
 //   connecting      connector start → TCP connect, only for the request that triggered that setup
 //   tls_handshaking TCP connect → secureConnect, likewise
 //   sending         onConnect → onRequestSent (request line, headers and body handed to the socket)
@@ -54,7 +60,7 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   errorClass: ErrorClass | undefined = undefined;
   error: Error | undefined = undefined;
   /** Reused per request: read it before the next send. */
-  readonly timings: Timings = { blocked: 0, connecting: 0, tlsHandshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
+  readonly timings: Timings = { blocked: 0, queued: 0, connecting: 0, tlsHandshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
   bytesSent = 0;
   bytesReceived = 0;
   /** Raw response headers [name, value, ...] when keepHeaders. */
@@ -69,6 +75,8 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   private abortFn: ((err?: Error) => void) | null = null;
   private pendingAbort: Error | null = null;
   private t0 = 0;
+  /** When a connection was there for this request (0: not yet, or one is being set up for it). */
+  private tReady = 0;
   private tConnect = 0;
   private tSent = 0;
   private tFirstByte = 0;
@@ -106,7 +114,7 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     this.lender = null;
     this.abortFn = null;
     this.pendingAbort = null;
-    this.tConnect = this.tSent = this.tFirstByte = 0;
+    this.tReady = this.tConnect = this.tSent = this.tFirstByte = 0;
     this.connecting = this.tls = 0;
     this.t0 = now();
     this.state = IDLE;
@@ -125,6 +133,9 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     this.state = DISPATCHED;
     this.conn = conn;
     this.lender = lender;
+    // A connected socket is the request's at once; a new one is ready when its setup ends (onConnect).
+    const socket = conn.socket;
+    this.tReady = socket !== null && !conn.connecting && !socket.destroyed ? now() : 0;
     const opts = this.opts;
     opts.path = this.path;
     opts.method = this.method;
@@ -168,12 +179,15 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
 
   // ---- undici handler
   onConnect(abort: (err?: Error) => void): void {
-    this.tConnect = now();
+    const t = (this.tConnect = now());
     const conn = this.conn;
     if (conn && conn.fresh) {
       conn.fresh = false;
-      this.claimSetup(conn, this.tConnect);
+      this.claimSetup(conn, t);
+      // Set up for this request (or again, the idle socket having closed): ready when the setup ended.
+      if (conn.connectStart >= this.t0) this.tReady = Math.min(t, (conn.origin.secure ? conn.tlsAt : conn.tcpAt) || t);
     }
+    if (this.tReady === 0) this.tReady = t;
     if (this.pendingAbort) {
       abort(this.pendingAbort);
       return;
@@ -207,7 +221,8 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     const timings = this.timings;
     if (this.tSent === 0) this.tSent = this.tConnect;
     if (this.tFirstByte === 0) this.tFirstByte = t;
-    timings.blocked = this.tConnect - this.t0;
+    timings.blocked = this.tReady - this.t0;
+    timings.queued = this.tConnect - this.tReady;
     timings.connecting = this.connecting;
     timings.tlsHandshaking = this.tls;
     timings.sending = this.tSent - this.tConnect;
@@ -244,9 +259,13 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     timings.tlsHandshaking = this.tls;
     timings.sending = timings.waiting = timings.receiving = 0;
     if (this.tConnect === 0) {
-      timings.blocked = t - this.t0;
+      // Failed before it was written: waiting for a connection, or queued once it had one.
+      const ready = this.tReady === 0 ? t : this.tReady;
+      timings.blocked = ready - this.t0;
+      timings.queued = t - ready;
     } else {
-      timings.blocked = this.tConnect - this.t0;
+      timings.blocked = this.tReady - this.t0;
+      timings.queued = this.tConnect - this.tReady;
       if (this.tSent === 0) timings.sending = t - this.tConnect;
       else {
         timings.sending = this.tSent - this.tConnect;

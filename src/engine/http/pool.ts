@@ -1,7 +1,8 @@
 // `http.connections: shared`: per origin, up to maxConnectionsPerHost connections that every VU draws
 // from. A request takes the most recently used idle connection (as Go's transport does, so a light load
 // keeps few sockets warm), else opens a new one while under the limit, else waits in FIFO order. The wait
-// ends in onConnect like any other, so it is part of the request's blocked time and not of its duration.
+// ends when a connection is handed over (Exchange.dispatchOn), so it is the request's blocked time (k6's),
+// and neither its volley_req_queued nor its duration.
 import { Connection, type ConnectionHost } from './connection';
 import type { ConnectionLender, Exchange } from './exchange';
 import type { Origin } from './origin';

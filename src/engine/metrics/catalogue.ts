@@ -13,6 +13,8 @@ export const METRICS = {
   http_req_waiting: 'trend',
   http_req_receiving: 'trend',
   http_req_failed: 'rate',
+  /** Volley's own: how long a request waited in the generator between having a connection and being written. */
+  volley_req_queued: 'trend',
   iterations: 'counter',
   iteration_duration: 'trend',
   /** k6's: how long each pass through a `group:` took. */
@@ -52,6 +54,7 @@ export const METRIC_TAGS: Readonly<Record<MetricName, readonly ThresholdTag[]>> 
   http_req_sending: PER_REQUEST,
   http_req_waiting: PER_REQUEST,
   http_req_receiving: PER_REQUEST,
+  volley_req_queued: PER_REQUEST,
   checks: PER_REQUEST,
   data_sent: PER_REQUEST,
   data_received: PER_REQUEST,

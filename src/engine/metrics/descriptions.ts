@@ -8,13 +8,18 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<MetricName, string>> = {
     'Time of a request: `http_req_sending + http_req_waiting + http_req_receiving` (not the time to get a ' +
     'connection, which is `http_req_blocked`).',
   http_req_blocked:
-    'Time waiting for a connection before the request could be sent; on a new connection it includes ' +
-    'connecting and the TLS handshake.',
+    'Time waiting for a connection before the request could be sent (a free connection of a shared pool, or ' +
+    'a new connection, connecting and the TLS handshake included); about 0 on a reused keep-alive connection, as in k6.',
   http_req_connecting: 'Time to open the TCP connection. 0 on a reused connection.',
   http_req_tls_handshaking: 'Time of the TLS handshake. 0 on a reused connection and for `http://`.',
   http_req_sending: 'Time to send the request.',
   http_req_waiting: 'Time from the end of sending to the first byte of the response (TTFB).',
   http_req_receiving: 'Time from the first byte of the response to the last.',
+  volley_req_queued:
+    'Volley\'s own. Time a request waited in the load generator after it had its connection and before it ' +
+    'was written: the rest of the event loop\'s turn (undici checks an idle socket before reusing it) and any ' +
+    'backlog of a busy generator. In neither `http_req_blocked` nor `http_req_duration`; k6 has no such wait. ' +
+    'High values mean the generator, not the target, is the bottleneck.',
   http_req_failed: 'Share of requests that failed: a transport error (refused, reset, timeout, …) or a status ≥ 400.',
   iterations: 'Iterations of the flow that completed (interrupted ones are not counted).',
   iteration_duration: 'Time of one whole iteration of the flow, `think` steps included.',

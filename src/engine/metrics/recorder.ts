@@ -7,6 +7,11 @@ import type { ErrorClass } from '../../protocol';
 export interface Timings {
   /** Waiting for a connection, including a new connection's setup (k6's http_req_blocked). */
   blocked: number;
+  /**
+   * Volley's own (volley_req_queued): from having a connection to undici writing the request, time the
+   * request waited in the generator (its event loop) and in neither blocked nor duration.
+   */
+  queued: number;
   connecting: number;
   tlsHandshaking: number;
   sending: number;

@@ -64,6 +64,8 @@ export class StepSeries implements StepRecorder {
   readonly sending = new Trend();
   readonly waiting = new Trend();
   readonly receiving = new Trend();
+  /** Volley's own volley_req_queued. */
+  readonly queued = new Trend();
   readonly win = new StepCounters();
   readonly run = new StepCounters();
   /** Per check of the plan, whole run (no window: only the summary lists checks). */
@@ -114,6 +116,7 @@ export class StepSeries implements StepRecorder {
     this.sending.record(timings.sending);
     this.waiting.record(timings.waiting);
     this.receiving.record(timings.receiving);
+    this.queued.record(timings.queued);
     if (bytesSent > 0) w.sent += bytesSent;
     if (bytesReceived > 0) w.received += bytesReceived;
   }
@@ -133,7 +136,7 @@ export class StepSeries implements StepRecorder {
   }
 
   trends(): Trend[] {
-    return [this.durationOk, this.durationFailed, this.blocked, this.connecting, this.tlsHandshaking, this.sending, this.waiting, this.receiving];
+    return [this.durationOk, this.durationFailed, this.blocked, this.connecting, this.tlsHandshaking, this.sending, this.waiting, this.receiving, this.queued];
   }
 
   fold(): void {
@@ -164,6 +167,7 @@ export class StepSeries implements StepRecorder {
         sending: stats(this.sending),
         waiting: stats(this.waiting),
         receiving: stats(this.receiving),
+        queued: stats(this.queued),
       },
       errors,
       statuses,
@@ -359,7 +363,7 @@ export class ScenarioSeries implements ScenarioRecorder {
 }
 
 /** A step's timing-phase trends, by field name. */
-export type StepTrendName = 'blocked' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving';
+export type StepTrendName = 'blocked' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving' | 'queued';
 
 /** The step trend each phase metric is kept in. */
 export const STEP_PHASE_TRENDS: Partial<Record<MetricName, StepTrendName>> = {
@@ -369,4 +373,5 @@ export const STEP_PHASE_TRENDS: Partial<Record<MetricName, StepTrendName>> = {
   http_req_sending: 'sending',
   http_req_waiting: 'waiting',
   http_req_receiving: 'receiving',
+  volley_req_queued: 'queued',
 };

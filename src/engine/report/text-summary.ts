@@ -114,7 +114,7 @@ function displayName(key: string): string {
 function sectionOf(key: string): 'CHECKS' | 'HTTP' | 'EXECUTION' | 'NETWORK' | 'OTHER' {
   const m = baseName(key);
   if (m === 'checks') return 'CHECKS';
-  if (m.startsWith('http_')) return 'HTTP';
+  if (m.startsWith('http_') || m === 'volley_req_queued') return 'HTTP';
   if (m.startsWith('data_')) return 'NETWORK';
   if (m.startsWith('iteration') || m.endsWith('_iterations') || m === 'vus' || m === 'vus_max' || m === 'group_duration') return 'EXECUTION';
   return 'OTHER';

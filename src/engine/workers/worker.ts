@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RegistryWindow, RunEvent } from '../../protocol';
 import { withoutThresholds } from '../merge/recording';
 import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
-import { warmUpIfNeeded } from '../warmup';
+import { prime, warmUpIfNeeded } from '../warmup';
 import { loadScenario } from '../scenario/index';
 import { composeShares, evenSequence, SegmentSequence, tupleFromSpec } from '../segments';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
@@ -43,6 +43,7 @@ export function runWorkerThread(): void {
       processSegment,
       // The main thread runs the doctor on the merged seconds, preflight included.
       preflight: false,
+      primeHttp: false,
       onWindow: (_t, w, final) => {
         window = { window: w, final };
       },
@@ -89,8 +90,8 @@ export function runWorkerThread(): void {
   };
 
   const ready = (): void => send({ type: 'ready' });
-  // Warm-up before `ready`, so the workers' synchronised start is the schedule's.
-  const warming = setup.warmUp
+  // Warm-up (or else priming) before `ready`, so the workers' synchronised start is the schedule's.
+  const warmingUp = setup.warmUp
     ? warmUpIfNeeded(
         plan,
         selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario),
@@ -99,6 +100,7 @@ export function runWorkerThread(): void {
         runUnobserved,
       )
     : undefined;
+  const warming = warmingUp ?? prime(plan, runUnobserved).catch(() => undefined);
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'go') {
@@ -110,6 +112,5 @@ export function runWorkerThread(): void {
       handle?.stop(message.hard);
     }
   });
-  if (warming === undefined) ready();
-  else void warming.then(ready);
+  void warming.then(ready);
 }
