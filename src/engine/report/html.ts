@@ -59,6 +59,12 @@ export function formatHtmlReport(input: { events: readonly RunEvent[]; title: st
 `;
 }
 
+/** The report's title: the test's name, else its file. */
+export function reportTitle(events: readonly RunEvent[]): string {
+  const start = events.find((e): e is Extract<RunEvent, { type: 'start' }> => e.type === 'start');
+  return `Volley: ${start ? start.plan.name || start.plan.file : 'run'}`;
+}
+
 /** Writes the report (and its directory); throws what the file system said. */
 export function writeHtmlReport(path: string, events: readonly RunEvent[], title: string): void {
   const html = formatHtmlReport({ events, title, bundle: webviewBundle() });
