@@ -188,7 +188,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     return EXIT.externalAbort;
   }
 
-  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan }) : undefined;
+  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan, segment: options.segment?.segment.toString() }) : undefined;
   const htmlEvents: RunEvent[] | undefined = options.htmlPath ? [] : undefined;
   const session = startSession({
     onWindow: remoteWrite?.onWindow,
