@@ -1,5 +1,5 @@
 // The `volley.baseline` setting: the run file the inline review compares each run with, read once per file
-// change (its time and size), and the limit of the gate (`volley.baseline.maxRegression`, read as the CLI's
+// change (its time and size), and the limit of the gate (`volley.baselineMaxRegression`, read as the CLI's
 // --max-regression). The comparison itself is src/compare.ts, the code of `volley compare`.
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
@@ -36,6 +36,6 @@ export function baselineFor(uri: vscode.Uri): BaselineInput | { error: string } 
   }
   if ('error' in entry.read) return { error: entry.read.error };
   const limit = parseMaxRegression(settings.baselineMaxRegression);
-  if (limit === undefined) return { error: `volley.baseline.maxRegression "${settings.baselineMaxRegression}": give a percentage, e.g. 10%` };
+  if (limit === undefined) return { error: `volley.baselineMaxRegression "${settings.baselineMaxRegression}": give a percentage, e.g. 10%` };
   return { summary: entry.read.summary, maxRegression: limit };
 }

@@ -56,9 +56,9 @@ export class VolleyConfig {
     return this.settings.get<string>('baseline', '').trim();
   }
 
-  /** `volley.baseline.maxRegression`: as the CLI's --max-regression (`10%`). */
+  /** `volley.baselineMaxRegression`: as the CLI's --max-regression (`10%`). */
   get baselineMaxRegression(): string {
-    return this.settings.get<string>('baseline.maxRegression', '10%');
+    return this.settings.get<string>('baselineMaxRegression', '10%');
   }
 
   /** `volley.inlineResults.enabled` */

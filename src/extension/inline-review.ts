@@ -79,7 +79,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('volley.baseline')) return;
+        if (!e.affectsConfiguration('volley.baseline') && !e.affectsConfiguration('volley.baselineMaxRegression')) return;
         for (const review of this.reviews.values()) {
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === review.uri.toString());
           if (open) void this.recompute(review, open);

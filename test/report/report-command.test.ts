@@ -4,12 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { startDemoServer, type DemoServer } from '../../src/engine/demo/server';
 import { volley, workspace, type Workspace } from '../cli/helpers';
+import { buildPanelBundle, readOffline } from './offline-page';
 
 let ws: Workspace;
 let target: DemoServer;
@@ -17,16 +15,7 @@ let scenario: string;
 
 before(async () => {
   ws = workspace();
-  // The panel's bundle beside the engine's, as scripts/build.mjs lays out dist/.
-  buildSync({
-    entryPoints: { webview: resolve(__dirname, '../../src/webview/main.ts'), results: resolve(__dirname, '../../src/webview/results.css') },
-    outdir: join(ws.dir, 'webview'),
-    bundle: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    logLevel: 'error',
-  });
+  buildPanelBundle(ws.dir);
   target = await startDemoServer({ port: 0, latencyMs: 5, seed: 7 });
   scenario = ws.file(
     'report.volley.yaml',
@@ -58,28 +47,16 @@ after(async () => {
 async function openReport(path: string): Promise<{ text: string; charts: number; exportButtons: number }> {
   const html = readFileSync(path, 'utf8');
   assert.ok(!/https?:\/\//i.test(html), 'no http(s) reference');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  try {
-    const context = await browser.newContext({ offline: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (req) => requests.push(req.url()));
-    page.on('pageerror', (err) => errors.push(err.message));
-    const url = pathToFileURL(path).href;
-    await page.goto(url);
-    await page.waitForFunction(() => document.querySelectorAll('canvas').length > 0 && document.querySelectorAll('table').length > 0, undefined, { timeout: 15_000 });
-    const facts = await page.evaluate(() => ({
+  const { url, facts, requests, errors } = await readOffline(path, (page) =>
+    page.evaluate(() => ({
       text: document.body.innerText,
       charts: document.querySelectorAll('canvas').length,
       exportButtons: Array.from(document.querySelectorAll('button')).filter((b) => /export html/i.test(b.textContent ?? '')).length,
-    }));
-    assert.deepEqual(errors, []);
-    assert.deepEqual(requests, [url]);
-    return facts;
-  } finally {
-    await browser.close();
-  }
+    })),
+  );
+  assert.deepEqual(errors, []);
+  assert.deepEqual(requests, [url]);
+  return facts;
 }
 
 describe('volley report --html', () => {
