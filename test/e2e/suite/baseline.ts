@@ -21,12 +21,12 @@ scenarios:
   shop:
     executor: per-vu-iterations
     vus: 2
-    iterations: 10
+    iterations: 6
     flow:
       - name: list products
         get: /products
-      - name: health
-        get: /health
+      - name: one product
+        get: /products/1
 `;
 
 const RUN_TIMEOUT_MS = 60_000;
@@ -60,12 +60,13 @@ test('volley.baseline: the step lines say "vs baseline" and Problems lists the r
 
     const settings = vscode.workspace.getConfiguration('volley', uri);
     await settings.update('baseline', relative(workspaceRoot().fsPath, baseline.runFile), vscode.ConfigurationTarget.Workspace);
-    // The target made slower: the same steps, 400 ms where they took 2 (well past the 10% limit on a loaded machine).
-    slow = await startDemoServer({ port: 0, latencyMs: 400, seed: 41 });
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), scenario(slow.url));
-    assert.ok(await vscode.workspace.applyEdit(edit));
-    await document.save();
+    // The target made slower on the same port, so the file (and the run's text) stays as it was: 800 ms where
+    // its steps took 2, well past the 10% limit even against a cold first run on a loaded machine (the steps
+    // are product pages: the demo answers /health without delay).
+    const port = Number(new URL(fast.url).port);
+    await fast.close();
+    fast = undefined;
+    slow = await startDemoServer({ port, latencyMs: 800, seed: 41 });
     const slower = await runToSummary(uri);
     lastLabel = slower.label;
 
@@ -79,10 +80,10 @@ test('volley.baseline: the step lines say "vs baseline" and Problems lists the r
       const found = vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'baseline-regression');
       return found.length >= 2 ? found : undefined;
     });
-    assert.deepEqual(regressions.map((d) => d.range.start.line).sort((a, b) => a - b), [lineOf('- name: list products'), lineOf('- name: health')]);
+    assert.deepEqual(regressions.map((d) => d.range.start.line).sort((a, b) => a - b), [lineOf('- name: list products'), lineOf('- name: one product')]);
     for (const d of regressions) {
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
-      assert.match(d.message, /^shop › (list products|health): p95 .* → .* \(\+[\d.]+%\) vs baseline$/);
+      assert.match(d.message, /^shop › (list products|one product): p95 .* → .* \(\+[\d.]+%\) vs baseline$/);
     }
     await screenshot('baseline');
   } finally {

@@ -3,7 +3,8 @@
 // `k6_NAME_rate`, gauges as `k6_NAME`; trends as one gauge per stat, `k6_NAME_STAT` (`p(95)` → `p95`,
 // `p(99.9)` → `p999`), in the metric's base unit (seconds), or one native histogram `k6_NAME_seconds` each
 // (native-histogram.ts). Every value is the run so far, as k6's output
-// keeps each series' sink for the whole test. Labels: testid, scenario, name (the step), method, status
+// keeps each series' sink for the whole test. Labels: testid, segment (in a process that runs an execution
+// segment), scenario, name (the step), method, status
 // (http_reqs), error_class (transport errors), expected_response, and group where a row has one.
 import type { ErrorClass, ScenarioFigures, StepFigures } from '../../../protocol';
 import type { MetricsRegistry } from '../../metrics/registry';
