@@ -524,5 +524,7 @@ export type FromWebview =
   /** Show a scenario (and a step of it) in the editor; `lifecycle`: `scenario` names `setup` or `teardown`. */
   | { type: 'reveal'; scenario: string; stepIndex?: number; lifecycle?: boolean }
   | { type: 'stop' }
+  /** Save the shown run as an HTML report (the extension asks where). */
+  | { type: 'exportHtml' }
   /** What the panel shows after a render: its section headings and chart count (for the extension's tests). */
   | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare'; headings: string[]; charts: number };

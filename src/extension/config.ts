@@ -51,6 +51,16 @@ export class VolleyConfig {
     return this.settings.get<string>('estimate.trialDuration', '10s') || '10s';
   }
 
+  /** `volley.baseline`: a run file (workspace-relative or absolute) the inline review compares with; '' for none. */
+  get baseline(): string {
+    return this.settings.get<string>('baseline', '').trim();
+  }
+
+  /** `volley.baselineMaxRegression`: as the CLI's --max-regression (`10%`). */
+  get baselineMaxRegression(): string {
+    return this.settings.get<string>('baselineMaxRegression', '10%');
+  }
+
   /** `volley.inlineResults.enabled` */
   get inlineResults(): boolean {
     return this.settings.get<boolean>('inlineResults.enabled', true);

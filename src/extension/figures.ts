@@ -3,10 +3,18 @@
 import { editorCount, editorDuration, editorPercent, editorRate } from '../format';
 import type { PlanInfo, ScenarioFigures, StepFigures } from '../protocol';
 
-/** `p95 123 ms · 0.2% failed · 1,204 req` */
-export function stepLineText(step: StepFigures): string {
+/** `+12%`, `−5%`, `±0%`: how far this run's figure is from the baseline's. */
+export function baselineDeltaText(run: number, base: number): string {
+  if (!(base > 0)) return run > 0 ? '+∞%' : '±0%';
+  const percent = Math.round(((run - base) / base) * 100);
+  return percent > 0 ? `+${percent}%` : percent < 0 ? `−${-percent}%` : '±0%';
+}
+
+/** `p95 123 ms · 0.2% failed · 1,204 req`; with a baseline's p95, `p95 123 ms (+12% vs baseline) · …`. */
+export function stepLineText(step: StepFigures, baselineP95?: number): string {
   if (step.requests === 0) return 'no requests';
-  return `p95 ${editorDuration(step.duration.p95)} · ${editorPercent(step.failed / step.requests)} failed · ${editorCount(step.requests)} req`;
+  const vsBaseline = baselineP95 === undefined ? '' : ` (${baselineDeltaText(step.duration.p95, baselineP95)} vs baseline)`;
+  return `p95 ${editorDuration(step.duration.p95)}${vsBaseline} · ${editorPercent(step.failed / step.requests)} failed · ${editorCount(step.requests)} req`;
 }
 
 export interface ScenarioLensInput {

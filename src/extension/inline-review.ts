@@ -11,7 +11,9 @@ import type { Diagnosis, RunEvent } from '../protocol';
 import { config } from './config';
 import { editorThresholdActual } from '../format';
 import { digestRun, type RunDigest } from './run-file';
-import { mapResultsToLines, noResultLines, type ResultLines } from './result-lines';
+import { mapResultsToLines, noResultLines, type BaselineInput, type ResultLines } from './result-lines';
+import { baselineFor } from './baseline';
+import { regressionText } from '../engine/report/baseline';
 import { failureWhat } from '../webview/lifecycle';
 import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
 
@@ -45,6 +47,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  private baselineError: string | undefined;
   private readonly stepDecoration = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'normal' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -75,6 +78,13 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       this.failedDecoration,
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('volley.baseline') && !e.affectsConfiguration('volley.baselineMaxRegression')) return;
+        for (const review of this.reviews.values()) {
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === review.uri.toString());
+          if (open) void this.recompute(review, open);
+        }
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // The Problems view keeps the entries; the decorations come back when the file is opened again.
         this.pending.delete(d.uri.toString());
@@ -143,12 +153,24 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     // The client sends the server every change before a request, so these facts are of this text.
     const facts = await this.server.fileFacts(document.uri);
     if (this.reviews.get(review.uri.toString()) !== review || review.generation !== generation) return;
-    review.lines = facts ? mapResultsToLines(facts, review.digest) : noResultLines();
+    review.lines = facts ? mapResultsToLines(facts, review.digest, this.baseline(review.uri)) : noResultLines();
     review.laidOut = true;
     review.stale = review.staleFromStart || (review.textAtRun !== undefined && review.textAtRun !== text);
     this.publishDiagnostics(review);
     this.decorateAll();
     this.lensesChanged.fire();
+  }
+
+  /** The `volley.baseline` run for this file; a setting that cannot be used is said once, not on every edit. */
+  private baseline(uri: vscode.Uri): BaselineInput | undefined {
+    const found = baselineFor(uri);
+    if (found && 'error' in found) {
+      if (this.baselineError !== found.error) void vscode.window.showWarningMessage(`Volley: volley.baseline: ${found.error}`);
+      this.baselineError = found.error;
+      return undefined;
+    }
+    this.baselineError = undefined;
+    return found;
   }
 
   private publishDiagnostics(review: Review): void {
@@ -178,6 +200,12 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       const d = new vscode.Diagnostic(toRange(r), `${diagnosis.title}: ${diagnosis.explanation} Fix: ${diagnosis.fix}${stale}`, SEVERITY[diagnosis.severity] ?? vscode.DiagnosticSeverity.Warning);
       d.source = RUN_DIAGNOSTIC_SOURCE;
       d.code = diagnosis.id;
+      list.push(d);
+    }
+    for (const { range: r, regression } of review.lines.regressions) {
+      const d = new vscode.Diagnostic(toRange(r), `${regressionText(regression)} vs baseline${stale}`, vscode.DiagnosticSeverity.Warning);
+      d.source = RUN_DIAGNOSTIC_SOURCE;
+      d.code = 'baseline-regression';
       list.push(d);
     }
     this.diagnostics.set(review.uri, list);

@@ -16,6 +16,7 @@ import { Runner, runsDirFor, type ActiveRun } from './runner';
 import { diagnosisEdits, ScenarioServer, toRange } from './server-requests';
 import { newScenario } from './templates';
 import { ScenarioTests } from './testing';
+import { exportHtmlReport } from './export-html';
 
 let client: LanguageClient | undefined;
 let runner: Runner | undefined;
@@ -96,7 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     }
   };
 
-  const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop() }, context.workspaceState);
+  const exportHtml = (events: readonly RunEvent[], runFile: string | undefined) => exportHtmlReport(context.extensionUri, events, runFile);
+  const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop(), exportHtml }, context.workspaceState);
   const tests = new ScenarioTests(runner, server);
 
   const showEvents = (label: string, events: RunEvent[], runFile: string | undefined, preserveFocus = true): ResultsPanel => {
@@ -158,6 +160,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       }
       const picked = await pickRuns(context, 1, 'Show the results of which run?');
       if (picked) openRunFile(picked[0]!);
+    },
+    'volley.exportHtmlReport': async () => {
+      // The run the results panel shows, else the last run of this session.
+      const panel = panels.current;
+      if (panel && !panel.comparing && panel.shownEvents.length > 0) return exportHtml(panel.shownEvents, panel.runFile);
+      const last = runner!.lastRun;
+      return exportHtml(last ? last.events : [], last?.runFile);
     },
     'volley.openRun': async (arg) => {
       const uri = toUri(arg);

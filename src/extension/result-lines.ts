@@ -3,7 +3,8 @@
 // key and expression), not by the line numbers recorded at run time: so the figures follow their step
 // while the file is edited, and a run read back from disk lands on the right lines even after the file
 // moved on. Pure: the facts in, the anchors out; nothing from the file is evaluated.
-import type { Diagnosis, FileFacts, ScenarioFacts, SetupFailure, StepFacts, TextRange, ThresholdResult } from '../protocol';
+import type { Diagnosis, FileFacts, RunSummary, ScenarioFacts, SetupFailure, StepFacts, TextRange, ThresholdResult } from '../protocol';
+import { regressions, stepDeltas, type Regression } from '../compare';
 import { lifecycleRows, markedOutcome, type LifecycleRow } from '../webview/lifecycle';
 import { groupLineText } from '../webview/groups';
 import { scenarioLensText, stepLineText } from './figures';
@@ -51,6 +52,18 @@ export interface SetupFailureAnchor {
   failure: SetupFailure;
 }
 
+/** A step that regressed against the baseline (`volley.baseline`), at its line. */
+export interface RegressionAnchor {
+  range: TextRange;
+  regression: Regression;
+}
+
+/** The run to compare with (the `volley.baseline` setting) and the gate's limit (0.1 for 10%). */
+export interface BaselineInput {
+  summary: RunSummary;
+  maxRegression: number;
+}
+
 export interface ResultLines {
   /** Scenario steps, and setup's and teardown's (their `scenario` is then `setup` or `teardown`). */
   steps: StepAnchor[];
@@ -59,6 +72,7 @@ export interface ResultLines {
   thresholds: ThresholdAnchor[];
   diagnoses: DiagnosisAnchor[];
   setupFailure?: SetupFailureAnchor;
+  regressions: RegressionAnchor[];
 }
 
 /** A setup or teardown step's figures at its line: `✓ 200 · 12 ms · checks 1/1` (requests when more than one: a merge). */
@@ -83,12 +97,17 @@ export function findStep(scenario: ScenarioFacts, name: string, index: number): 
 const compact = (expression: string): string => expression.replace(/\s+/g, '');
 
 export function noResultLines(): ResultLines {
-  return { steps: [], groups: [], scenarios: [], thresholds: [], diagnoses: [] };
+  return { steps: [], groups: [], scenarios: [], thresholds: [], diagnoses: [], regressions: [] };
 }
 
-export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLines {
+export function mapResultsToLines(facts: FileFacts, digest: RunDigest, baseline?: BaselineInput): ResultLines {
   const lines = noResultLines();
   const summary = digest.summary;
+  // The same deltas and gate as `volley compare` (src/compare.ts), keyed like its rows: `scenario › step`.
+  const deltas = baseline && summary ? stepDeltas(baseline.summary, summary) : [];
+  const deltaOf = new Map(deltas.map((d) => [d.name, d]));
+  const regressed = new Map<string, Regression[]>();
+  for (const r of baseline ? regressions(deltas, baseline.maxRegression) : []) regressed.set(r.step, [...(regressed.get(r.step) ?? []), r]);
   const scenarioFigures = summary?.scenarios ?? digest.lastAggregate?.scenarios ?? [];
   const byName = new Map(facts.scenarios.map((s) => [s.name, s]));
 
@@ -112,13 +131,15 @@ export function mapResultsToLines(facts: FileFacts, digest: RunDigest): ResultLi
     for (const step of figures.steps) {
       const info = findStep(scenario, step.step, step.stepIndex);
       if (!info) continue;
+      const key = `${scenario.name} › ${step.step}`;
       lines.steps.push({
         line: info.range.start.line,
         scenario: scenario.name,
         stepIndex: info.index,
-        text: stepLineText(step),
+        text: stepLineText(step, summary ? deltaOf.get(key)?.base.p95 : undefined),
         failing: step.failed > 0,
       });
+      for (const regression of regressed.get(key) ?? []) lines.regressions.push({ range: info.range, regression });
     }
     // A group is found by its path: renaming it leaves its figures nowhere rather than on another group.
     for (const group of figures.groups ?? []) {

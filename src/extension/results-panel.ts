@@ -21,6 +21,8 @@ export interface PanelActions {
   /** `lifecycle`: `scenario` is `setup` or `teardown`. */
   reveal(file: string, scenario: string, stepIndex: number | undefined, lifecycle: boolean): Promise<void>;
   stop(): void;
+  /** Save the shown run as an HTML report. */
+  exportHtml(events: readonly RunEvent[], runFile: string | undefined): Promise<void>;
 }
 
 /** What a panel titled so showed, kept in workspace storage so a reload can find it again. */
@@ -130,8 +132,12 @@ export class ResultsPanel implements vscode.Disposable {
     return this.compared !== undefined;
   }
 
+  /** The run file of the shown run, when it has one (the export's default name). */
+  runFile: string | undefined;
+
   showRun(view: RunView): void {
     this.events = view.events;
+    this.runFile = view.runFile;
     this.compared = undefined;
     this.panel.title = `Volley: ${view.label}`;
     if (view.runFile) this.memory.remember(this.panel.title, { mode: 'run', runFile: view.runFile, label: view.label });
@@ -207,6 +213,9 @@ export class ResultsPanel implements vscode.Disposable {
       }
       case 'stop':
         this.actions.stop();
+        break;
+      case 'exportHtml':
+        if (!this.compared) void this.actions.exportHtml(this.events, this.runFile);
         break;
       case 'rendered':
         this.rendered = message;

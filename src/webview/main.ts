@@ -9,6 +9,7 @@ import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
 import { QUEUEING_CAPTION, QUEUEING_HEADER, queueingRows } from './queueing';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
+import { exportHtmlButton } from './export-button';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -23,6 +24,8 @@ interface State {
   events?: RunEvent[];
   runs?: [RunView, RunView];
   ended?: { exitCode: number | undefined; message?: string };
+  /** Set by the HTML report's stand-in host: this is the exported file, not the panel. */
+  report?: boolean;
 }
 
 const vscode = acquireVsCodeApi();
@@ -346,6 +349,8 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     stop.addEventListener('click', () => vscode.postMessage({ type: 'stop' }));
     header.append(stop);
   }
+  const exportButton = start && !live ? exportHtmlButton(state.report, (m) => vscode.postMessage(m)) : undefined;
+  if (exportButton) header.append(exportButton);
   nodes.push(header);
   if (!start) {
     const logs = logsSection(events);

@@ -5,58 +5,30 @@
 // A receiver that is down: the run ends on time and reports the dropped samples.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDemoServer, type DemoServer } from '../../src/engine/demo/server';
-import { freePort, scenario, volley, waitFor, workspace, type Workspace } from './helpers';
+import { startPrometheus, type PromVector, type Prometheus } from '../support/prometheus';
+import { freePort, scenario, volley, workspace, type Workspace } from './helpers';
 
 let ws: Workspace;
 let target: DemoServer;
-let prometheus: ChildProcess;
+let prometheus: Prometheus;
 let promUrl: string;
-let promLog = '';
 
 before(async () => {
   ws = workspace();
   target = await startDemoServer({ port: 0, latencyMs: 5, seed: 2 });
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  const config = join(ws.dir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
-  mkdirSync(join(ws.dir, 'tsdb'));
-  prometheus = spawn(
-    'prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(ws.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  prometheus.on('error', (err) => (promLog += `cannot start prometheus (Debian's package; scripts/e2e/setup.sh installs it): ${err.message}\n`));
-  prometheus.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
-  let ready = false;
-  const probe = async (): Promise<void> => {
-    try {
-      ready = (await fetch(`${promUrl}/-/ready`)).ok;
-    } catch {
-      ready = false;
-    }
-  };
-  await waitFor(`prometheus ready\n${promLog}`, () => {
-    void probe();
-    return ready;
-  }, 30_000);
+  prometheus = await startPrometheus(ws.dir);
+  promUrl = prometheus.url;
 });
 after(async () => {
-  prometheus?.kill('SIGTERM');
+  prometheus?.stop();
   await target.close();
   ws.cleanup();
 });
 
-async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await response.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  assert.equal(body.status, 'success', JSON.stringify(body));
-  return body.data.result;
-}
+const query = (promql: string): Promise<PromVector> => prometheus.query(promql);
 
 test('a run pushed to Prometheus: the request total and each step p95 equal the summary export', async () => {
   const testid = `volley-test-${process.pid}`;
@@ -75,7 +47,7 @@ test('a run pushed to Prometheus: the request total and each step p95 equal the 
   };
 
   const total = await query(`sum(k6_http_reqs_total{testid="${testid}"})`);
-  assert.equal(Number(total[0]?.value[1]), summary.metrics.http_reqs.count, `${JSON.stringify(total)}\n${promLog}`);
+  assert.equal(Number(total[0]?.value[1]), summary.metrics.http_reqs.count, `${JSON.stringify(total)}\n${prometheus.log()}`);
   const byStatus = await query(`sum by (name, method, status) (k6_http_reqs_total{testid="${testid}", scenario="browse"})`);
   assert.deepEqual(byStatus.map((s) => `${s.metric.name} ${s.metric.method} ${s.metric.status}`).sort(), ['add to cart POST 201', 'list products GET 200']);
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveFigures, scenarioLensText, statusBarText, stepLineText } from '../../src/extension/figures';
+import { baselineDeltaText, liveFigures, scenarioLensText, statusBarText, stepLineText } from '../../src/extension/figures';
 import { editorDuration, editorPercent } from '../../src/format';
 import { scenarioFigures, step } from './helpers';
 
@@ -38,4 +38,14 @@ test('the status bar sums a second over every step and shows the slowest p95', (
   ]);
   assert.deepEqual(live, { requestsPerSecond: 200, p95Ms: 90, failed: 3, requests: 200 });
   assert.equal(statusBarText(live, 12), '$(pulse) 200 req/s · p95 90 ms · 1.5% errors · 12 s');
+});
+
+test('the change against the baseline: rounded percent, signed, "vs baseline" after the p95', () => {
+  assert.equal(baselineDeltaText(123, 110), '+12%');
+  assert.equal(baselineDeltaText(95, 100), '−5%');
+  assert.equal(baselineDeltaText(100.2, 100), '±0%');
+  assert.equal(baselineDeltaText(5, 0), '+∞%');
+  const s = { ...step('s', 'x', 0, 1204, 2, 123), failed: 2 };
+  assert.equal(stepLineText(s, 110), 'p95 123 ms (+12% vs baseline) · 0.2% failed · 1,204 req');
+  assert.equal(stepLineText(s), 'p95 123 ms · 0.2% failed · 1,204 req');
 });

@@ -104,3 +104,29 @@ test('lines that are not events are skipped with their line numbers', () => {
   assert.deepEqual(parsed.events, [{ type: 'end', exitCode: 0 }]);
   assert.deepEqual(parsed.skipped.map((s) => s.line), [2, 3]);
 });
+
+test('with a baseline (volley.baseline): each step line says its p95 change, and the steps beyond the limit are regressions', async () => {
+  const events = demoRun(FILE);
+  const digest = digestRun(events);
+  assert.ok(digest.summary);
+  // The baseline: the same run, with "list products" 20% faster and "add to cart" failing less.
+  const baseline = structuredClone(digest.summary);
+  const browse = baseline.scenarios.find((s) => s.scenario === 'browse')!.steps[0]!;
+  browse.duration.p95 = browse.duration.p95 / 1.2;
+  const cart = baseline.scenarios.find((s) => s.scenario === 'shoppers')!.steps[1]!;
+  cart.failed = 0;
+  const lines = mapResultsToLines(await factsOf(TEXT), digest, { summary: baseline, maxRegression: 0.1 });
+  const step = (scenario: string, index: number) => lines.steps.find((s) => s.scenario === scenario && s.stepIndex === index);
+  assert.equal(step('browse', 0)?.text, 'p95 41 ms (+20% vs baseline) · 0% failed · 1,204 req');
+  assert.match(step('shoppers', 1)?.text ?? '', /^p95 [\d.]+ ms \(±0% vs baseline\) · /);
+  assert.deepEqual(
+    lines.regressions.map((r) => [r.range.start.line, r.regression.step, r.regression.figure]),
+    [
+      [lineOf(TEXT, '- name: list products'), 'browse › list products', 'p95'],
+      [lineOf(TEXT, '- name: add to cart'), 'shoppers › add to cart', 'failure rate'],
+    ],
+  );
+  // Within the limit: no regression, the change still shown.
+  const loose = mapResultsToLines(await factsOf(TEXT), digest, { summary: baseline, maxRegression: 0.25 });
+  assert.deepEqual(loose.regressions.map((r) => r.regression.figure), ['failure rate']);
+});

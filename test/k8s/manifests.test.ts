@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { UsageError, parseArgs } from '../../src/engine/cli/args';
 import { commandNamed } from '../../src/engine/cli/commands';
+import { distributedRunId } from '../../src/engine/cli/k8s';
 import { segmentFromArgs } from '../../src/engine/cli/segment-flags';
 import { parseStartAt } from '../../src/engine/cli/start-at';
 import { manifestObjects, manifestYaml, nameFromFile, type ManifestOptions } from '../../src/engine/k8s';
@@ -21,7 +22,7 @@ interface Container {
   name: string;
   image: string;
   args: string[];
-  env: Array<{ name: string; valueFrom?: { fieldRef: { fieldPath: string } } }>;
+  env: Array<{ name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }>;
   volumeMounts: Array<{ name: string; mountPath: string }>;
 }
 interface Job {
@@ -152,6 +153,25 @@ describe('manifests', () => {
     assert.ok(container.volumeMounts.some((m) => m.mountPath === '/results'));
   });
 
+  it('passes --out prometheus-rw and one testid to every pod', () => {
+    const url = 'http://prometheus.monitoring.svc:9090/api/v1/write';
+    const env = { VOLLEY_PROMETHEUS_RW_TESTID: 'checkout-20300101T120000Z', VOLLEY_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' };
+    const yaml = manifestYaml(options(3, { runId: 'checkout-20300101T120000Z', prometheusRw: { url, env } }));
+    assert.match(yaml, /volley merge \*\.ndjson --run-id checkout-20300101T120000Z/);
+    const { job } = parseManifests(yaml);
+    assert.deepEqual(check(job, JOB_SCHEMA), []);
+    const runFlags = commandNamed('run')!.flags;
+    const container = job.spec.template.spec.containers[0];
+    for (let index = 0; index < 3; index++) {
+      const parsed = parseArgs(podArgs(job, index).slice(1), runFlags, 'run');
+      assert.deepEqual(parsed.flags.get('out'), ['ndjson=-', `prometheus-rw=${url}`]);
+    }
+    assert.deepEqual(
+      container.env.filter((e) => e.name.startsWith('VOLLEY_PROMETHEUS_RW_')).map((e) => [e.name, e.value]),
+      [['VOLLEY_PROMETHEUS_RW_TESTID', 'checkout-20300101T120000Z'], ['VOLLEY_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', 'true']],
+    );
+  });
+
   it('derives a valid Job name from the file name', () => {
     assert.equal(nameFromFile('tests/Checkout Flow.volley.yaml'), 'volley-checkout-flow');
     assert.equal(nameFromFile('x/__.volley.yml'), 'volley-test');
@@ -188,6 +208,35 @@ describe('volley k8s and the pods, run as local processes', () => {
       assert.equal(r.code, 104, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, pattern);
       assert.equal(r.stdout, '');
+    }
+  });
+
+  it('--out prometheus-rw: the default testid is the distributed run id, the merge line names it, the settings go along', async () => {
+    const start = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000);
+    const runId = distributedRunId('volley-shop', start.getTime());
+    assert.match(runId, /^volley-shop-\d{8}T\d{6}Z$/);
+    const printed = await volley(ws, ['k8s', file, '-n', '2', '--start-at', start.toISOString(), '--out', 'prometheus-rw=http://127.0.0.1:9090/api/v1/write'], {
+      VOLLEY_PROMETHEUS_RW_TREND_STATS: 'p(95),avg',
+    });
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.ok(printed.stdout.includes(`volley merge *.ndjson --run-id ${runId} `), printed.stdout);
+    assert.ok(printed.stderr.includes(`every pod pushes to http://127.0.0.1:9090/api/v1/write with testid="${runId}"`), printed.stderr);
+    const { job } = parseManifests(printed.stdout);
+    const container = job.spec.template.spec.containers[0];
+    assert.ok(container.args.join(' ').includes('--out prometheus-rw=http://127.0.0.1:9090/api/v1/write'));
+    const env = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    assert.deepEqual(env, { VOLLEY_PROMETHEUS_RW_TREND_STATS: 'p(95),avg', VOLLEY_PROMETHEUS_RW_TESTID: runId });
+    // A testid set when printing wins; bad settings are refused here, not in every pod.
+    const named = await volley(ws, ['k8s', file, '-n', '2', '--out', 'prometheus-rw=http://127.0.0.1:9090/api/v1/write'], { VOLLEY_PROMETHEUS_RW_TESTID: 'release-42' });
+    assert.match(named.stdout, /name: VOLLEY_PROMETHEUS_RW_TESTID\n\s+value: release-42/);
+    for (const [args, env2, pattern] of [
+      [['--out', 'prometheus-rw=not a url'], {}, /not a URL/],
+      [['--out', 'ndjson=x.ndjson'], {}, /--out takes prometheus-rw=URL, not "ndjson"/],
+      [['--out', 'prometheus-rw=http://127.0.0.1:9090/api/v1/write'], { VOLLEY_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'maybe' }, /TREND_AS_NATIVE_HISTOGRAM "maybe": true or false/],
+    ] as Array<[string[], Record<string, string>, RegExp]>) {
+      const r = await volley(ws, ['k8s', file, '-n', '2', ...args], env2);
+      assert.equal(r.code, 104, r.stderr);
+      assert.match(r.stderr, pattern);
     }
   });
 

@@ -5,11 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../src/engine/demo/server';
 import { volley, workspace, type Workspace } from '../cli/helpers';
+import { buildPanelBundle, readOffline } from './offline-page';
 
 const ARTIFACTS = join(process.env.VOLLEY_E2E_ARTIFACTS_DIR ?? resolve(__dirname, '../../out/test/e2e-artifacts'), 'html-report');
 
@@ -17,16 +15,7 @@ let ws: Workspace;
 let target: DemoServer;
 before(async () => {
   ws = workspace();
-  // The panel's bundle beside the engine's, as scripts/build.mjs lays out dist/.
-  buildSync({
-    entryPoints: { webview: resolve(__dirname, '../../src/webview/main.ts'), results: resolve(__dirname, '../../src/webview/results.css') },
-    outdir: join(ws.dir, 'webview'),
-    bundle: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    logLevel: 'error',
-  });
+  buildPanelBundle(ws.dir);
   target = await startDemoServer({ port: 0, latencyMs: 5, seed: 4 });
 });
 after(async () => {
@@ -64,34 +53,22 @@ thresholds:
   assert.ok(!/https?:\/\//i.test(html), `an http(s) reference: ${/.{40}https?:\/\/.{40}/i.exec(html)?.[0]}`);
   assert.ok(html.includes('content="default-src &#39;none&#39;;'), 'a CSP that forbids the network');
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  try {
-    const context = await browser.newContext({ offline: true, viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (req) => requests.push(req.url()));
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    const url = pathToFileURL(report).href;
-    await page.goto(url);
-    await page.waitForFunction(() => document.querySelectorAll('canvas').length > 0 && document.querySelectorAll('table').length > 0, undefined, { timeout: 15_000 });
-    const facts = await page.evaluate(() => ({
+  const { url, facts, requests, errors } = await readOffline(report, async (page) => {
+    const read = await page.evaluate(() => ({
       headings: Array.from(document.querySelectorAll('h1, h2, h3')).map((h) => h.textContent?.trim() ?? ''),
       charts: Array.from(document.querySelectorAll('canvas')).map((c) => c.width * c.height),
       text: document.body.innerText,
     }));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
-    assert.deepEqual(errors, []);
-    assert.deepEqual(requests, [url], 'the report itself, nothing else');
-    assert.ok(facts.charts.length >= 2 && facts.charts.every((area) => area > 0), JSON.stringify(facts.charts));
-    assert.ok(facts.headings.some((h) => /threshold/i.test(h)), JSON.stringify(facts.headings));
-    assert.match(facts.text, /list products/);
-    assert.match(facts.text, /missing product/);
-    assert.match(facts.text, /p\(95\)<5000/);
-    assert.match(facts.text, /^html report\n\ncompleted after [\d.]+ s · thresholds passed/);
-  } finally {
-    await browser.close();
-  }
+    return read;
+  });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(requests, [url], 'the report itself, nothing else');
+  assert.ok(facts.charts.length >= 2 && facts.charts.every((area) => area > 0), JSON.stringify(facts.charts));
+  assert.ok(facts.headings.some((h) => /threshold/i.test(h)), JSON.stringify(facts.headings));
+  assert.match(facts.text, /list products/);
+  assert.match(facts.text, /missing product/);
+  assert.match(facts.text, /p\(95\)<5000/);
+  assert.match(facts.text, /^html report\n\ncompleted after [\d.]+ s · thresholds passed/);
 });

@@ -7,7 +7,9 @@ import { maxVUsOf, plannedDurationMs } from '../executors';
 import { DEFAULT_IMAGE, manifestYaml, nameFromFile, nameProblem, sequenceFor } from '../k8s';
 import type { Plan } from '../scenario/plan';
 import { SegmentSequence, evenSequence } from '../segments';
-import { UsageError, last, type ParsedArgs } from './args';
+import { UsageError, all, last, type ParsedArgs } from './args';
+import { outputTargets } from '../output/out-flags';
+import { PROMETHEUS_RW_ENV, prometheusRwSettings } from './prometheus-rw-settings';
 import { prepareRun, systemReason } from './prepare';
 import { parseStartAt } from './start-at';
 
@@ -36,6 +38,11 @@ function thinScenarios(plan: Plan, parallelism: number): string[] {
     if (idle > 0) notes.push(`scenario ${s.name} has ${vus} VUs: ${idle} of the ${parallelism} pods run none of it`);
   }
   return notes;
+}
+
+/** The id of the test as a whole: the Job's name and its start, `volley-load-20300101T120000Z`. */
+export function distributedRunId(name: string, startAtMs: number): string {
+  return `${name}-${new Date(startAtMs).toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '')}`;
 }
 
 export async function k8sCommand(args: ParsedArgs): Promise<number> {
@@ -68,6 +75,20 @@ export async function k8sCommand(args: ParsedArgs): Promise<number> {
   const startAt = parseStartAt(last(args, 'start-at') ?? DEFAULT_START_DELAY, nowMs);
   if (!startAt.ok) throw new UsageError(startAt.message, 'k8s');
   if (startAt.atMs < nowMs) throw new UsageError('--start-at is in the past: the pods need time to start; give a time ahead (e.g. +2m)', 'k8s');
+  const runId = distributedRunId(name, startAt.atMs);
+  const remoteWriteUrl = outputTargets(all(args, 'out'), 'k8s', ['prometheus-rw'])['prometheus-rw'];
+  let prometheusRw: { url: string; env: Record<string, string> } | undefined;
+  if (remoteWriteUrl !== undefined) {
+    // Checked here as `volley run` would check them in every pod; then handed on, with one testid for all.
+    const settings = prometheusRwSettings(remoteWriteUrl, 'k8s');
+    const env: Record<string, string> = {};
+    for (const variable of PROMETHEUS_RW_ENV) {
+      const value = process.env[variable];
+      if (value !== undefined && value !== '') env[variable] = value;
+    }
+    env.VOLLEY_PROMETHEUS_RW_TESTID = settings.testid ?? runId;
+    prometheusRw = { url: remoteWriteUrl, env };
+  }
 
   const prepared = await prepareRun(file, []);
   for (const line of prepared.diagnostics) stderr.write(`${line}\n`);
@@ -97,6 +118,8 @@ export async function k8sCommand(args: ParsedArgs): Promise<number> {
       startAt: new Date(startAt.atMs).toISOString(),
       activeDeadlineSeconds,
       resultsPvc,
+      runId,
+      prometheusRw,
     });
   } catch (err) {
     stderr.write(`volley k8s: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -104,7 +127,8 @@ export async function k8sCommand(args: ParsedArgs): Promise<number> {
   }
   process.stdout.write(yaml);
   stderr.write(
-    `volley k8s: ${parallelism} pods, segments ${sequenceFor(parallelism)}, starting at ${new Date(startAt.atMs).toISOString()}: apply it now\n`,
+    `volley k8s: ${parallelism} pods, segments ${sequenceFor(parallelism)}, starting at ${new Date(startAt.atMs).toISOString()}: apply it now\n` +
+      (prometheusRw ? `volley k8s: every pod pushes to ${prometheusRw.url} with testid="${prometheusRw.env.VOLLEY_PROMETHEUS_RW_TESTID}"\n` : ''),
   );
   return EXIT.ok;
 }

@@ -7,7 +7,7 @@ import type { Plan } from '../scenario/plan';
 import { formatTextSummary } from '../report/text-summary';
 import { toSummaryExport } from '../report/summary-export';
 import { writeJunit } from '../report/junit';
-import { writeHtmlReport } from '../report/html';
+import { reportTitle, writeHtmlReport } from '../report/html';
 import { outputTargets } from '../output/out-flags';
 import { PrometheusRemoteWrite } from '../output/prometheus-rw';
 import { prometheusRwSettings, type PrometheusRwSettings } from './prometheus-rw-settings';
@@ -188,7 +188,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     return EXIT.externalAbort;
   }
 
-  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan }) : undefined;
+  const remoteWrite = options.prometheusRw ? new PrometheusRemoteWrite({ ...options.prometheusRw, plan, segment: options.segment?.segment.toString() }) : undefined;
   const htmlEvents: RunEvent[] | undefined = options.htmlPath ? [] : undefined;
   const session = startSession({
     onWindow: remoteWrite?.onWindow,
@@ -303,7 +303,7 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
   }
   if (options.htmlPath && htmlEvents) {
     try {
-      writeHtmlReport(options.htmlPath, htmlEvents, `Volley: ${plan.name || plan.file}`);
+      writeHtmlReport(options.htmlPath, htmlEvents, reportTitle(htmlEvents));
     } catch (err) {
       stderr.write(`volley: cannot write --out html=${options.htmlPath}: ${systemReason(err)}\n`);
       if (exitCode === EXIT.ok) exitCode = EXIT.engineError;

@@ -43,7 +43,7 @@ Exit codes:
   },
   {
     name: 'k8s',
-    synopsis: 'volley k8s FILE --parallelism N [--image IMAGE] [--namespace NS] [--name NAME]',
+    synopsis: 'volley k8s FILE --parallelism N [--image IMAGE] [--namespace NS] [--name NAME] [--out prometheus-rw=URL]',
     summary: 'print Kubernetes manifests that run FILE as N execution segments (an Indexed Job)',
     flags: [
       { name: 'parallelism', short: 'n', value: 'N', description: 'how many pods (segments) run the test together' },
@@ -52,6 +52,7 @@ Exit codes:
       { name: 'name', value: 'NAME', description: "name of the Job and prefix of the ConfigMap (default: from the file's name)" },
       { name: 'start-at', value: 'TIME', description: 'when the pods start the test (ISO with zone, or +DURATION; default +2m)' },
       { name: 'results-pvc', value: 'CLAIM', description: 'write each segment to CLAIM (a ReadWriteMany volume) instead of the pod log' },
+      { name: 'out', short: 'o', value: 'prometheus-rw=URL', description: 'every pod pushes its series to URL with one shared testid (VOLLEY_PROMETHEUS_RW_TESTID, default the run id printed in the header)' },
       help,
     ],
     details: `Prints a ConfigMap holding the scenario file and an Indexed Job (completionMode: Indexed, parallelism =

@@ -31,6 +31,11 @@ export interface ManifestOptions {
   activeDeadlineSeconds: number;
   /** A ReadWriteMany PersistentVolumeClaim for the NDJSON files; absent: each pod's log holds its run. */
   resultsPvc?: string;
+  /** The distributed run's id: the merge's --run-id, and the default testid of a prometheus-rw output. */
+  runId?: string;
+  /** `--out prometheus-rw=URL` for every pod, with the VOLLEY_PROMETHEUS_RW_* variables they all get
+   * (TESTID among them: one for the whole test, so Prometheus sums the pods' series live). */
+  prometheusRw?: { url: string; env: Record<string, string> };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -81,6 +86,7 @@ export function podArgs(options: ManifestOptions): string[] {
     '--no-store',
     '--out',
     out,
+    ...(options.prometheusRw ? ['--out', `prometheus-rw=${options.prometheusRw.url}`] : []),
   ];
 }
 
@@ -133,6 +139,7 @@ export function manifestObjects(options: ManifestOptions): Array<Record<string, 
                 // Set by the Job controller too (Kubernetes ≥ 1.22); declared here so that $(…) in args
                 // always expands, and from the pod's annotation, which exists since 1.21.
                 { name: INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${INDEX_ANNOTATION}']` } } },
+                ...Object.entries(options.prometheusRw?.env ?? {}).map(([name, value]) => ({ name, value })),
               ],
               volumeMounts,
             },
@@ -163,7 +170,8 @@ export function manifestYaml(options: ManifestOptions): string {
     ' print a new manifest for the next run (kubectl delete job first).',
     ` wait:    kubectl wait${ns} --for=condition=complete job/${options.name} --timeout=${options.activeDeadlineSeconds}s`,
     ...collect.map((line) => ` ${line}`),
-    ' merge:   volley merge *.ndjson --summary-export summary.json',
+    ` merge:   volley merge *.ndjson${options.runId !== undefined ? ` --run-id ${options.runId}` : ''} --summary-export summary.json`,
+    ...(options.prometheusRw ? [` live:    every pod pushes to ${options.prometheusRw.url} with testid="${options.prometheusRw.env.VOLLEY_PROMETHEUS_RW_TESTID}"`] : []),
   ].join('\n');
   return `${header.toString()}---\n${new Document(job).toString()}`;
 }

@@ -28,7 +28,8 @@ export interface RunFile {
 /** A file that cannot be merged: the message starts with `path:line:col:` (or `path:`) and says why. */
 export class MergeInputError extends Error {}
 
-function parseLine(path: string, lineNo: number, line: string): unknown {
+/** One line's JSON, or a MergeInputError at `path:line:col` (also read by `volley report`). */
+export function parseLine(path: string, lineNo: number, line: string): unknown {
   try {
     return JSON.parse(line);
   } catch (err) {
@@ -39,7 +40,7 @@ function parseLine(path: string, lineNo: number, line: string): unknown {
   }
 }
 
-function isEvent(value: unknown): value is RunEvent {
+export function isEvent(value: unknown): value is RunEvent {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 

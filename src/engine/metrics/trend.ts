@@ -137,6 +137,17 @@ export class Distribution {
   quantile(q: number): number {
     return this.quantiles([q])[0];
   }
+
+  /** Each occupied HDR bucket, ascending: its highest equivalent value in ms (as quantiles read it) and count. */
+  forEachBucket(visit: (ms: number, count: number) => void): void {
+    const h = this.hist;
+    if (h === undefined || this.moments.count === 0) return;
+    const [lo, hi] = occupiedRange(h);
+    for (let i = lo; i <= hi; i++) {
+      const count = h.getCountAtIndex(i);
+      if (count !== 0) visit(h.highestEquivalentValue(h.valueFromIndex(i)) / 1000, count);
+    }
+  }
 }
 
 /**

@@ -45,7 +45,8 @@ export function compareSummaries(base: RunSummary, run: RunSummary, maxRegressio
   };
 }
 
-function describe(r: Regression): string {
+/** `browse › list: p95 40 ms → 52 ms (+30.0%)`: one regression, as `volley compare` and Problems say it. */
+export function regressionText(r: Regression): string {
   const value = r.figure === 'p95' ? editorDuration : editorPercent;
   const change = r.base > 0 ? ` (+${(((r.run - r.base) / r.base) * 100).toFixed(1)}%)` : '';
   return `${r.step}: ${r.figure} ${value(r.base)} → ${value(r.run)}${change}`;
@@ -61,6 +62,6 @@ export function formatComparison(c: Comparison, labels: [string, string]): strin
   const verdict =
     c.regressions.length === 0
       ? `no step's p95 or failure rate regressed by more than ${limit}`
-      : `regressed beyond ${limit}:\n${c.regressions.map((r) => `  ${describe(r)}`).join('\n')}`;
+      : `regressed beyond ${limit}:\n${c.regressions.map((r) => `  ${regressionText(r)}`).join('\n')}`;
   return [`baseline: ${labels[0]}`, `this run: ${labels[1]}`, '', line(header), ...body.map(line), '', verdict, ''].join('\n');
 }

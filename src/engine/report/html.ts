@@ -37,7 +37,7 @@ function scriptJson(value: unknown): string {
 
 export function formatHtmlReport(input: { events: readonly RunEvent[]; title: string; bundle: { script: string; style: string } }): string {
   const end = input.events.find((e): e is Extract<RunEvent, { type: 'end' }> => e.type === 'end');
-  const state = { mode: 'run', events: input.events, ...(end ? { ended: { exitCode: end.exitCode } } : {}) };
+  const state = { mode: 'run', report: true, events: input.events, ...(end ? { ended: { exitCode: end.exitCode } } : {}) };
   const host = `window.acquireVsCodeApi=function(){var state=${scriptJson(state)};return{postMessage:function(){},setState:function(){},getState:function(){return state}}};`;
   const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
   return `<!DOCTYPE html>
@@ -57,6 +57,12 @@ export function formatHtmlReport(input: { events: readonly RunEvent[]; title: st
 </body>
 </html>
 `;
+}
+
+/** The report's title: the test's name, else its file. */
+export function reportTitle(events: readonly RunEvent[]): string {
+  const start = events.find((e): e is Extract<RunEvent, { type: 'start' }> => e.type === 'start');
+  return `Volley: ${start ? start.plan.name || start.plan.file : 'run'}`;
 }
 
 /** Writes the report (and its directory); throws what the file system said. */

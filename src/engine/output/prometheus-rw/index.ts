@@ -22,6 +22,10 @@ export interface PrometheusRwOptions {
   /** The testid label; default the run id. */
   testid?: string;
   pushIntervalMs?: number;
+  nativeHistograms?: boolean;
+  /** This process's execution segment (`1/2:1`): a `segment` label, so the pods of one testid do not
+   * overwrite each other's series and `sum by` adds them up. */
+  segment?: string;
 }
 
 export class PrometheusRemoteWrite {
@@ -57,7 +61,7 @@ export class PrometheusRemoteWrite {
   private pushNow(): void {
     if (!this.changed || this.testid === undefined) return;
     this.changed = false;
-    this.pusher.push(mapRun({ registry: this.registry, totals: this.registry.totals(), methods: this.methods, testid: this.testid, stats: this.options.stats, timestamp: Date.now() }));
+    this.pusher.push(mapRun({ registry: this.registry, totals: this.registry.totals(), methods: this.methods, testid: this.testid, segment: this.options.segment, stats: this.options.stats, timestamp: Date.now(), nativeHistograms: this.options.nativeHistograms }));
   }
 
   /** The last push (the run's totals, as the summary has them), bounded in time; then what was delivered. */

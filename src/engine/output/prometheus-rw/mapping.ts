@@ -1,12 +1,15 @@
 // k6's experimental-prometheus-rw mapping (grafana/xk6-output-prometheus-remote), so Grafana dashboards made
 // for k6 read Volley's series unchanged: the `k6_` prefix; counters as `k6_NAME_total`, rates as
 // `k6_NAME_rate`, gauges as `k6_NAME`; trends as one gauge per stat, `k6_NAME_STAT` (`p(95)` → `p95`,
-// `p(99.9)` → `p999`), in the metric's base unit (seconds). Every value is the run so far, as k6's output
-// keeps each series' sink for the whole test. Labels: testid, scenario, name (the step), method, status
+// `p(99.9)` → `p999`), in the metric's base unit (seconds), or one native histogram `k6_NAME_seconds` each
+// (native-histogram.ts). Every value is the run so far, as k6's output
+// keeps each series' sink for the whole test. Labels: testid, segment (in a process that runs an execution
+// segment), scenario, name (the step), method, status
 // (http_reqs), error_class (transport errors), expected_response, and group where a row has one.
 import type { ErrorClass, ScenarioFigures, StepFigures } from '../../../protocol';
 import type { MetricsRegistry } from '../../metrics/registry';
-import type { Label, TimeSeries } from './wire';
+import type { Label, NativeHistogram, TimeSeries } from './wire';
+import { nativeHistogramOf } from './native-histogram';
 
 /** k6's default (K6_PROMETHEUS_RW_TREND_STATS): only p(99). */
 export const DEFAULT_TREND_STATS = ['p(99)'];
@@ -47,18 +50,27 @@ function groupOf(row: object): string | undefined {
 class SeriesSet {
   readonly series: TimeSeries[] = [];
   constructor(
-    private readonly timestamp: number,
+    readonly timestamp: number,
     private readonly common: Record<string, string>,
+    /** Trends as native histograms instead of one gauge per stat. */
+    readonly nativeHistograms: boolean,
   ) {}
 
-  add(name: string, value: number, labels: Record<string, string | undefined>): void {
-    if (!Number.isFinite(value)) return;
+  private labels(name: string, labels: Record<string, string | undefined>): Label[] {
     const all: Record<string, string | undefined> = { ...this.common, ...labels, __name__: `k6_${name}` };
-    const list: Label[] = Object.entries(all)
+    return Object.entries(all)
       .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
       .map(([n, v]) => ({ name: n, value: v }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.series.push({ labels: list, samples: [{ value, timestamp: this.timestamp }] });
+  }
+
+  add(name: string, value: number, labels: Record<string, string | undefined>): void {
+    if (!Number.isFinite(value)) return;
+    this.series.push({ labels: this.labels(name, labels), samples: [{ value, timestamp: this.timestamp }] });
+  }
+
+  addHistogram(name: string, histogram: NativeHistogram, labels: Record<string, string | undefined>): void {
+    this.series.push({ labels: this.labels(name, labels), histograms: [histogram] });
   }
 }
 
@@ -66,6 +78,11 @@ function addTrend(set: SeriesSet, name: string, registry: MetricsRegistry, tags:
   const snap = registry.snapshot(name, tags);
   if (snap?.type !== 'trend' || snap.distribution.count === 0) return;
   const d = snap.distribution;
+  // k6's native-histogram series: one per trend, named with the base unit (`k6_http_req_duration_seconds`).
+  if (set.nativeHistograms) {
+    set.addHistogram(`${name}_seconds`, nativeHistogramOf(d, set.timestamp), labels);
+    return;
+  }
   const quantiles = d.quantiles(stats.filter((s) => s.quantile !== undefined).map((s) => s.quantile!));
   let q = 0;
   for (const s of stats) {
@@ -75,6 +92,9 @@ function addTrend(set: SeriesSet, name: string, registry: MetricsRegistry, tags:
     set.add(`${name}_${s.suffix}`, s.stat === 'count' ? d.count : (ms ?? NaN) / 1000, labels);
   }
 }
+
+/** The request's phases k6 emits as trends beside http_req_duration (k6's built-in metrics). */
+const HTTP_PHASES = ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'] as const;
 
 function stepSeries(set: SeriesSet, registry: MetricsRegistry, scenario: string, step: StepFigures, method: string | undefined, stats: readonly TrendStat[]): void {
   if (step.requests === 0) return;
@@ -95,7 +115,7 @@ function stepSeries(set: SeriesSet, registry: MetricsRegistry, scenario: string,
   set.add('http_req_failed_rate', step.failed / step.requests, labels);
   const tags = { scenario, step: step.step };
   addTrend(set, 'http_req_duration', registry, tags, labels, stats);
-  for (const phase of ['http_req_waiting', 'http_req_connecting', 'http_req_blocked'] as const) addTrend(set, phase, registry, tags, labels, stats);
+  for (const phase of HTTP_PHASES) addTrend(set, phase, registry, tags, labels, stats);
   set.add('data_sent_total', step.dataSent, labels);
   set.add('data_received_total', step.dataReceived, labels);
   const checks = step.checksPassed + step.checksFailed;
@@ -108,13 +128,17 @@ export interface MappingInput {
   /** scenario → step name → method, from the plan. */
   methods: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
   testid: string;
+  /** The execution segment of this process, when it runs one. */
+  segment?: string;
   stats: readonly TrendStat[];
   timestamp: number;
+  /** Trends as native histograms (VOLLEY_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM). */
+  nativeHistograms?: boolean;
 }
 
 /** Every series of the run so far. */
 export function mapRun(input: MappingInput): TimeSeries[] {
-  const set = new SeriesSet(input.timestamp, { testid: input.testid });
+  const set = new SeriesSet(input.timestamp, { testid: input.testid, ...(input.segment ? { segment: input.segment } : {}) }, input.nativeHistograms === true);
   let vus = 0;
   let vusMax = 0;
   for (const scenario of input.totals) {
@@ -124,6 +148,9 @@ export function mapRun(input: MappingInput): TimeSeries[] {
     set.add('iterations_total', scenario.iterations, labels);
     set.add('dropped_iterations_total', scenario.dropped, labels);
     addTrend(set, 'iteration_duration', input.registry, { scenario: scenario.scenario }, labels, input.stats);
+    for (const group of scenario.groups ?? []) {
+      addTrend(set, 'group_duration', input.registry, { scenario: scenario.scenario, group: group.group }, { scenario: scenario.scenario, group: group.group }, input.stats);
+    }
     vus += scenario.vusActive;
     vusMax += scenario.vusMax;
     for (const step of scenario.steps) stepSeries(set, input.registry, scenario.scenario, step, input.methods.get(scenario.scenario)?.get(step.step), input.stats);
