@@ -185,6 +185,50 @@ export interface RunSummary {
   dataExhausted?: DataExhausted[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
+  /** Failed requests kept as evidence, per step and kind of failure (absent when none failed). */
+  failureSamples?: FailureSampleGroup[];
+}
+
+/** Phase durations of one request, in ms (k6's http_req_* phases). */
+export interface SampleTimings {
+  blocked: number;
+  connecting: number;
+  tlsHandshaking: number;
+  sending: number;
+  waiting: number;
+  receiving: number;
+  duration: number;
+}
+
+/**
+ * One failed request as it went and came back, secrets replaced by `[redacted]` (credential headers and
+ * fields, env values templates read, setup's captures). Header lists and body starts are cut short.
+ */
+export interface FailureSample {
+  /** When it failed (ISO time). */
+  time: string;
+  /** One of the first failures of its kind (kept always); else a uniform pick among the later ones. */
+  first: boolean;
+  request: { method: string; url: string; headers: Array<[string, string]>; bodyStart?: string; bodySize: number };
+  /** Absent when no response came (a transport error: see `error`). */
+  response?: { status: number; headers: Array<[string, string]>; bodyStart?: string; bodySize: number };
+  /** The transport error's message. */
+  error?: string;
+  timings: SampleTimings;
+}
+
+/** The samples of one step and one kind of failure: an error class, or `http-status` with one status. */
+export interface FailureSampleGroup {
+  scenario: string;
+  step: string;
+  stepIndex: number;
+  errorClass: ErrorClass;
+  /** The status, for `http-status`. */
+  status?: number;
+  /** Failures of this kind in the run (all of them, not only those kept). */
+  count: number;
+  /** The first few, then the later picks, each in time order. */
+  samples: FailureSample[];
 }
 
 // One second of a registry's measurements in a form that crosses threads (postMessage) and processes

@@ -4,6 +4,7 @@ import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
 import { ESTIMATE_COMMAND } from './estimate';
 import { IMPORT_FLAGS } from './import';
 import { COMPARE_COMMAND, MAX_REGRESSION_FLAG } from './compare';
+import { REPORT_COMMAND } from './report';
 
 export interface CommandSpec {
   name: string;
@@ -115,6 +116,7 @@ Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },
   ESTIMATE_COMMAND,
   COMPARE_COMMAND,
+  REPORT_COMMAND,
   ...SCALE_OUT_COMMANDS,
   { name: 'version', synopsis: 'volley version', summary: 'print the version', flags: [help] },
   { name: 'help', synopsis: 'volley help [COMMAND]', summary: 'show help for a command', flags: [help] },

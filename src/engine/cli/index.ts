@@ -9,6 +9,7 @@ import { estimateCommand } from './estimate';
 import { importCommand } from './import';
 import { k8sCommand } from './k8s';
 import { mergeCommand } from './merge';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 import { validateCommand } from './validate';
 import { versionText } from './version';
@@ -63,6 +64,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       return compareCommand(args);
     case 'merge':
       return mergeCommand(args);
+    case 'report':
+      return reportCommand(args);
     case 'k8s':
       return k8sCommand(args);
     case 'version':
