@@ -553,7 +553,9 @@ export type ToWebview =
   /** The live run ended (its `end` event may be lost if the engine died). */
   | { type: 'ended'; exitCode: number | undefined; message?: string }
   /** Two runs side by side: `runs[0]` is the baseline. */
-  | { type: 'compare'; runs: [RunView, RunView] };
+  | { type: 'compare'; runs: [RunView, RunView] }
+  /** Open a step's failure samples in the error table (from the inline hover or a Problems entry). */
+  | { type: 'showSamples'; scenario: string; stepIndex: number };
 
 /** Messages from the results webview to the extension. */
 export type FromWebview =

@@ -11,6 +11,7 @@ import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
 import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
+import { SHOW_SAMPLES_COMMAND, type SamplesTarget } from './samples';
 import { latestRun } from './run-store';
 import { Runner, runsDirFor, type ActiveRun } from './runner';
 import { diagnosisEdits, ScenarioServer, toRange } from './server-requests';
@@ -158,6 +159,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       }
       const picked = await pickRuns(context, 1, 'Show the results of which run?');
       if (picked) openRunFile(picked[0]!);
+    },
+    [SHOW_SAMPLES_COMMAND]: (arg) => {
+      const target = arg as SamplesTarget | undefined;
+      if (typeof target?.scenario !== 'string' || typeof target.stepIndex !== 'number') return;
+      const last = runner!.lastRun;
+      let panel: ResultsPanel | undefined;
+      if (last && (last.runFile === target.runFile || (target.runFile === undefined && last.uri.fsPath === target.file))) {
+        panel = showEvents(last.label, [...last.events], last.runFile, false);
+      } else if (target.runFile !== undefined) {
+        const read = readRunView(target.runFile);
+        if (!read.ok) return void vscode.window.showErrorMessage(`Volley: ${read.message}`);
+        panel = showEvents(read.view.label, read.view.events, target.runFile, false);
+      }
+      if (!panel) return void vscode.window.showErrorMessage('Volley: the run of these failure samples is no longer available.');
+      panel.showSamples(target.scenario, target.stepIndex);
     },
     'volley.openRun': async (arg) => {
       const uri = toUri(arg);
