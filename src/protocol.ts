@@ -189,14 +189,17 @@ export interface RunSummary {
   failureSamples?: FailureSampleGroup[];
 }
 
-/** Phase durations of one request, in ms (k6's http_req_* phases). */
-export interface SampleTimings {
+/** k6's HTTP timing phases of one request, in milliseconds (fractions allowed). */
+export interface RequestTimings {
+  /** Waiting for a connection, including a new connection's setup (k6's http_req_blocked). */
   blocked: number;
   connecting: number;
   tlsHandshaking: number;
   sending: number;
+  /** Time to first byte. */
   waiting: number;
   receiving: number;
+  /** sending + waiting + receiving. */
   duration: number;
 }
 
@@ -214,7 +217,7 @@ export interface FailureSample {
   response?: { status: number; headers: Array<[string, string]>; bodyStart?: string; bodySize: number };
   /** The transport error's message. */
   error?: string;
-  timings: SampleTimings;
+  timings: RequestTimings;
 }
 
 /** The samples of one step and one kind of failure: an error class, or `http-status` with one status. */

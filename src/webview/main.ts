@@ -8,7 +8,7 @@ import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
-import { openStepSamples, revealOpenedSamples, samplesCell } from './samples';
+import { forgetOpenedSamples, openStepSamples, revealOpenedSamples, samplesCell } from './samples';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -439,6 +439,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
     case 'run':
       state = { mode: 'run', events: data.events, view: data.view };
       charts.clear();
+      forgetOpenedSamples();
       break;
     case 'event':
       (state.events ??= []).push(data.event);

@@ -16,6 +16,11 @@ function keyOf(scenario: string, stepIndex: number, kind: string): string {
   return `${scenario}\0${stepIndex}\0${kind}`;
 }
 
+/** Another run is shown: none of its lists is open. */
+export function forgetOpenedSamples(): void {
+  opened.clear();
+}
+
 /** The extension asked to show a step's samples: open its lists at the next render. */
 export function openStepSamples(groups: readonly FailureSampleGroup[] | undefined, scenario: string, stepIndex: number): void {
   for (const g of groups ?? []) if (g.scenario === scenario && g.stepIndex === stepIndex) opened.add(keyOf(scenario, stepIndex, sampleKind(g)));
