@@ -351,6 +351,12 @@ export class FlowRunner {
     step.recorder.request(status, failed, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
     const samples = this.samples;
     if (failed && samples !== undefined) {
+      // A request that could not be made was not filled in: the exchange still holds the previous one's.
+      if (origin === undefined) {
+        ex.method = step.request.plan.method;
+        ex.headers.length = 0;
+        ex.body = null;
+      }
       samples.offer(this.deps.scenarioIndex, step.request.plan, ex, origin === undefined ? '(not an http(s) URL)' : origin.key + ex.path, errorClass ?? 'other');
     }
 
