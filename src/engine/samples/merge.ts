@@ -6,7 +6,7 @@
 // by Efraimidis–Spirakis weighted sampling without replacement. Bounds hold: MAX_GROUPS groups of at most
 // FIRST_KEPT + RESERVOIR samples.
 import type { FailureSample, FailureSampleGroup } from '../../protocol';
-import { byTime, FIRST_KEPT, MAX_GROUPS, RESERVOIR } from './sampler';
+import { byTime, FIRST_KEPT, inStepOrder, MAX_GROUPS, RESERVOIR } from './sampler';
 
 function groupKey(g: FailureSampleGroup): string {
   return `${g.scenario}\0${g.stepIndex}\0${g.errorClass}\0${g.status ?? 0}`;
@@ -42,5 +42,5 @@ export function mergeFailureSamples(parts: ReadonlyArray<readonly FailureSampleG
       .map((c) => c.sample);
     merged.push({ ...head, count, samples: [...first, ...byTime(picked)] });
   }
-  return merged;
+  return inStepOrder(merged);
 }

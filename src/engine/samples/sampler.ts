@@ -63,8 +63,14 @@ export class FailureSampler {
 
   /** What the run kept, each group's samples in time order (the first ones, then the later picks). */
   groups(): FailureSampleGroup[] {
-    return [...this.byKey.values()].map(({ summary, first, later }) => ({ ...summary, samples: [...first, ...byTime(later)] }));
+    return inStepOrder([...this.byKey.values()].map(({ summary, first, later }) => ({ ...summary, samples: [...first, ...byTime(later)] })));
   }
+}
+
+/** Scenarios as they first appear, then steps in file order, then the most frequent kind first. */
+export function inStepOrder(groups: FailureSampleGroup[]): FailureSampleGroup[] {
+  const scenarios = [...new Set(groups.map((g) => g.scenario))];
+  return groups.sort((a, b) => scenarios.indexOf(a.scenario) - scenarios.indexOf(b.scenario) || a.stepIndex - b.stepIndex || b.count - a.count);
 }
 
 export function byTime(samples: FailureSample[]): FailureSample[] {
