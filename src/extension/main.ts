@@ -11,7 +11,7 @@ import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
 import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
-import { SHOW_SAMPLES_COMMAND, type SamplesTarget } from './samples';
+import { SHOW_SAMPLES_COMMAND, showFailureSamples } from './samples';
 import { latestRun } from './run-store';
 import { Runner, runsDirFor, type ActiveRun } from './runner';
 import { diagnosisEdits, ScenarioServer, toRange } from './server-requests';
@@ -160,21 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       const picked = await pickRuns(context, 1, 'Show the results of which run?');
       if (picked) openRunFile(picked[0]!);
     },
-    [SHOW_SAMPLES_COMMAND]: (arg) => {
-      const target = arg as SamplesTarget | undefined;
-      if (typeof target?.scenario !== 'string' || typeof target.stepIndex !== 'number') return;
-      const last = runner!.lastRun;
-      let panel: ResultsPanel | undefined;
-      if (last && (last.runFile === target.runFile || (target.runFile === undefined && last.uri.fsPath === target.file))) {
-        panel = showEvents(last.label, [...last.events], last.runFile, false);
-      } else if (target.runFile !== undefined) {
-        const read = readRunView(target.runFile);
-        if (!read.ok) return void vscode.window.showErrorMessage(`Volley: ${read.message}`);
-        panel = showEvents(read.view.label, read.view.events, target.runFile, false);
-      }
-      if (!panel) return void vscode.window.showErrorMessage('Volley: the run of these failure samples is no longer available.');
-      panel.showSamples(target.scenario, target.stepIndex);
-    },
+    [SHOW_SAMPLES_COMMAND]: (arg) => showFailureSamples(arg, runner!.lastRun, (label, events, runFile) => showEvents(label, events, runFile, false)),
     'volley.openRun': async (arg) => {
       const uri = toUri(arg);
       const path = uri?.fsPath.endsWith('.ndjson') ? uri.fsPath : (await pickRuns(context, 1, 'Open a past run'))?.[0];

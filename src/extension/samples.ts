@@ -3,7 +3,10 @@
 // or a diagnosis in Problems links (its code's target) to the samples of the step it is about. Both links
 // are the command `volley.showFailureSamples`, which shows the run in the panel and opens that step's lists.
 import * as vscode from 'vscode';
-import type { Diagnosis, FailureSampleGroup, RunSummary, ThresholdResult } from '../protocol';
+import type { Diagnosis, FailureSampleGroup, RunEvent, RunSummary, ThresholdResult } from '../protocol';
+import { readRunView } from './past-runs';
+import type { ResultsPanel } from './results-panel';
+import type { ActiveRun } from './runner';
 import { editorCount } from '../format';
 import { groupsOfStep, latestSample, oneLine, sampleKind, sampleOutcome } from '../samples-format';
 
@@ -22,6 +25,29 @@ const HOVER_BODY_CHARS = 300;
 
 export function samplesCommandUri(target: SamplesTarget): vscode.Uri {
   return vscode.Uri.parse(`command:${SHOW_SAMPLES_COMMAND}?${encodeURIComponent(JSON.stringify([target]))}`);
+}
+
+/**
+ * The command: the run in the panel (the last run when it is the one, else read from its file), then the
+ * step's samples opened in its error table.
+ */
+export function showFailureSamples(
+  arg: unknown,
+  last: ActiveRun | undefined,
+  show: (label: string, events: RunEvent[], runFile: string | undefined) => ResultsPanel,
+): void {
+  const target = arg as SamplesTarget | undefined;
+  if (typeof target?.scenario !== 'string' || typeof target.stepIndex !== 'number') return;
+  let panel: ResultsPanel | undefined;
+  if (last && (last.runFile === target.runFile || (target.runFile === undefined && last.uri.fsPath === target.file))) {
+    panel = show(last.label, [...last.events], last.runFile);
+  } else if (target.runFile !== undefined) {
+    const read = readRunView(target.runFile);
+    if (!read.ok) return void vscode.window.showErrorMessage(`Volley: ${read.message}`);
+    panel = show(read.view.label, read.view.events, target.runFile);
+  }
+  if (!panel) return void vscode.window.showErrorMessage('Volley: the run of these failure samples is no longer available.');
+  panel.showSamples(target.scenario, target.stepIndex);
 }
 
 /** The hover of a failing step's inline figure; undefined when the run kept no sample of it. */
