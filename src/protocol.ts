@@ -190,6 +190,58 @@ export interface RunSummary {
   dataExhausted?: DataExhausted[];
   /** Base64 HDR histograms (microseconds) per `metric{scenario,step}` key, so runs merge exactly. */
   histograms?: Record<string, string>;
+  /** Failed requests kept as evidence, per step and kind of failure (absent when none failed). */
+  failureSamples?: FailureSampleGroup[];
+}
+
+/** k6's HTTP timing phases of one request, in milliseconds (fractions allowed). */
+export interface RequestTimings {
+  /** Waiting for a connection, including a new connection's setup (k6's http_req_blocked). */
+  blocked: number;
+  /**
+   * Volley's own (volley_req_queued): from having a connection to undici writing the request, time the
+   * request waited in the generator (its event loop) and in neither blocked nor duration.
+   */
+  queued: number;
+  connecting: number;
+  tlsHandshaking: number;
+  sending: number;
+  /** Time to first byte. */
+  waiting: number;
+  receiving: number;
+  /** sending + waiting + receiving. */
+  duration: number;
+}
+
+/**
+ * One failed request as it went and came back, secrets replaced by `[redacted]` (credential headers and
+ * fields, env values templates read, setup's captures). Header lists and body starts are cut short.
+ */
+export interface FailureSample {
+  /** When it failed (ISO time). */
+  time: string;
+  /** One of the first failures of its kind (kept always); else a uniform pick among the later ones. */
+  first: boolean;
+  request: { method: string; url: string; headers: Array<[string, string]>; bodyStart?: string; bodySize: number };
+  /** Absent when no response came (a transport error: see `error`). */
+  response?: { status: number; headers: Array<[string, string]>; bodyStart?: string; bodySize: number };
+  /** The transport error's message. */
+  error?: string;
+  timings: RequestTimings;
+}
+
+/** The samples of one step and one kind of failure: an error class, or `http-status` with one status. */
+export interface FailureSampleGroup {
+  scenario: string;
+  step: string;
+  stepIndex: number;
+  errorClass: ErrorClass;
+  /** The status, for `http-status`. */
+  status?: number;
+  /** Failures of this kind in the run (all of them, not only those kept). */
+  count: number;
+  /** The first few, then the later picks, each in time order. */
+  samples: FailureSample[];
 }
 
 // One second of a registry's measurements in a form that crosses threads (postMessage) and processes
@@ -514,7 +566,9 @@ export type ToWebview =
   /** The live run ended (its `end` event may be lost if the engine died). */
   | { type: 'ended'; exitCode: number | undefined; message?: string }
   /** Two runs side by side: `runs[0]` is the baseline. */
-  | { type: 'compare'; runs: [RunView, RunView] };
+  | { type: 'compare'; runs: [RunView, RunView] }
+  /** Open a step's failure samples in the error table (from the inline hover or a Problems entry). */
+  | { type: 'showSamples'; scenario: string; stepIndex: number };
 
 /** Messages from the results webview to the extension. */
 export type FromWebview =

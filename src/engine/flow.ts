@@ -16,6 +16,7 @@ import { baseTarget, RequestStep } from './http/request-step';
 import { ResponseView } from './http/response';
 import { ScenarioData, ticketIndex, type DataRow } from './data/picks';
 import type { ExecutionTuple } from './segments';
+import type { FailureSampler } from './samples/sampler';
 
 export { createHttpAgent } from './http/agent';
 export type { HttpAgent, HttpSession } from './http/agent';
@@ -30,6 +31,8 @@ export interface FlowDeps {
   setupData?: Readonly<Record<string, unknown>>;
   /** The process's own execution segment: data rows are numbered across segments by its stripe. */
   dataSegment?: ExecutionTuple;
+  /** Keeps failed exchanges as evidence (absent: none kept, and exchanges keep no failed bodies). */
+  samples?: FailureSampler;
 }
 
 export interface VUState {
@@ -143,8 +146,10 @@ export class FlowRunner {
    * out, and the scenario then starts no more iterations. Absent when the flow reads no data set.
    */
   readonly claim: ((state: VUState) => boolean) | undefined;
+  private readonly samples: FailureSampler | undefined;
 
   constructor(private readonly deps: FlowDeps) {
+    this.samples = deps.samples;
     const scenario = deps.plan.scenarios[deps.scenarioIndex];
     if (!scenario) throw new Error(`no scenario at index ${deps.scenarioIndex}`);
     const sets = (deps.plan.data ?? []).filter((set) => scenario.dataSets?.includes(set.name) === true);
@@ -189,6 +194,7 @@ export class FlowRunner {
 
   newVU(id: number): VUState {
     const vu = new FlowVU(id, this.deps.agent.session(), this.scenarioName, this.deps.env, this.cookies, this.program);
+    vu.http.exchange.sampleFailures = this.samples !== undefined;
     if (this.data !== undefined) vu.ctx.data = vu.rows = this.data.rowsFor(id);
     for (const [name, value] of this.vuVariables) vu.vars[name] = value;
     this.resetVariables(vu);
@@ -341,7 +347,18 @@ export class FlowRunner {
     if (jar !== null && ex.rawHeaders !== null) jar.store(ex.rawHeaders, origin!.key + ex.path);
     let errorClass: ErrorClass | undefined = ex.errorClass;
     if (status >= 400) errorClass = 'http-status';
-    step.recorder.request(status, status === 0 || status >= 400, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
+    const failed = status === 0 || status >= 400;
+    step.recorder.request(status, failed, errorClass, ex.timings, ex.bytesSent, ex.bytesReceived);
+    const samples = this.samples;
+    if (failed && samples !== undefined) {
+      // A request that could not be made was not filled in: the exchange still holds the previous one's.
+      if (origin === undefined) {
+        ex.method = step.request.plan.method;
+        ex.headers.length = 0;
+        ex.body = null;
+      }
+      samples.offer(this.deps.scenarioIndex, step.request.plan, ex, origin === undefined ? '(not an http(s) URL)' : origin.key + ex.path, errorClass ?? 'other');
+    }
 
     if (step.checks.length === 0 && step.captures.length === 0) return true;
     const response = vu.response;

@@ -5,7 +5,7 @@
 // the doctor observe it, and judge abortOnFail thresholds. At the end: the final thresholds (k6's empty
 // sinks as 0), the summary, the doctor's last word, the summary event. Callers keep only what differs:
 // where a second's samples come from, when a second is due, how the generator's health is measured.
-import { EXIT, type Diagnosis, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
+import { EXIT, type Diagnosis, type FailureSampleGroup, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary, type ThresholdResult } from '../protocol';
 import type { Doctor } from './doctor';
 import type { MetricsRegistry } from './metrics/registry';
 import { buildRunSummary } from './report/summary';
@@ -55,6 +55,8 @@ export interface LedgerEnd {
   durationMs: number;
   /** The diagnoses of a replayed run (merge), in place of the doctor's. */
   diagnoses?: Diagnosis[];
+  /** The run's failure samples (src/engine/samples), merged over its parts. */
+  failureSamples?: FailureSampleGroup[];
 }
 
 export class RunLedger {
@@ -128,6 +130,7 @@ export class RunLedger {
       for (const diagnosis of diagnosed.late) this.options.emit({ type: 'diagnosis', t, diagnosis });
       summary.diagnoses = diagnosed.final;
     }
+    if (end.failureSamples !== undefined && end.failureSamples.length > 0) summary.failureSamples = end.failureSamples;
     this.options.emit({ type: 'summary', summary });
     return summary;
   }

@@ -20,6 +20,8 @@ import { MetricsRegistry } from './metrics/registry';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import { ExecutionTuple, type WorkShare } from './segments';
 import { prime, warmUpIfNeeded } from './warmup';
+import { Redactor } from './output/redact';
+import { FailureSampler } from './samples/sampler';
 
 export interface StartRunOptions {
   /** Only these scenarios (by name); absent or empty for all. */
@@ -53,6 +55,10 @@ export interface StartRunOptions {
    * read by cold code (see `prime` in warmup.ts). Default true; a worker thread primes before it reports ready.
    */
   primeHttp?: boolean;
+  /** Keep failed exchanges as evidence in the summary (default true; off for the bench's comparison). */
+  failureSamples?: boolean;
+  /** The secret values the session redacts: a failure sample is redacted with them before it is cut short. */
+  secrets?: readonly string[];
 }
 
 export interface RunHandle {
@@ -75,6 +81,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   // A share that gets none of the shared pools' limit still opens one connection (the preflight warns).
   const agent = createHttpAgent({ ...plan.http, maxConnectionsPerHost: Math.max(1, sharedPoolShare(plan.http, options.share)) });
   const registry = new MetricsRegistry(plan);
+  const samples = options.failureSamples === false ? undefined : new FailureSampler(plan, new Redactor(options.secrets ?? []));
   let health: HealthSampler | undefined;
   const vuIds = new VUIdSequence(options.share === undefined || options.share.isFull ? undefined : options.share.indexes());
   let runStart = now();
@@ -92,7 +99,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   const dataSegment = options.processSegment ?? (options.share instanceof ExecutionTuple ? options.share : undefined);
   const executors: Executor[] = selected.map(({ scenario, index }) => {
     const recorder = registry.scenario(index);
-    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env, setupData: options.setupData, dataSegment });
+    const runner = new FlowRunner({ plan, scenarioIndex: index, agent, recorder, env: options.env, setupData: options.setupData, dataSegment, samples });
     return createExecutor({ scenario, runner, recorder, vuIds, onError: errorLogger(scenario.name), share: options.share });
   });
 
@@ -189,7 +196,7 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     if (durationMs - lastAggregateAt >= 1) ledger.finalSecond(measured(Math.ceil(durationMs / 1000)));
     await agent.close();
     health?.stop();
-    return ledger.finish({ durationMs });
+    return ledger.finish({ durationMs, failureSamples: samples?.groups() });
   };
 
   const done = Promise.all(executors.map((executor) => executor.done)).then(finish, async (error: unknown) => {

@@ -16,6 +16,7 @@ import { baselineFor } from './baseline';
 import { regressionText } from '../engine/report/baseline';
 import { failureWhat } from '../webview/lifecycle';
 import { diagnosisEdits, toRange, type ScenarioServer } from './server-requests';
+import { codeWithSamples, plainCode, samplesHover, samplesTargetOf, type SamplesTarget } from './samples';
 
 interface Review {
   uri: vscode.Uri;
@@ -176,6 +177,10 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
   private publishDiagnostics(review: Review): void {
     const stale = review.stale ? ' (from a run of an earlier version of this file)' : '';
     const list: vscode.Diagnostic[] = [];
+    const samples = (about: Parameters<typeof samplesTargetOf>[1]): SamplesTarget | undefined => {
+      const step = samplesTargetOf(review.digest.summary, about);
+      return step && { ...step, runFile: review.runFile, file: review.uri.fsPath };
+    };
     for (const { range: r, result } of review.lines.thresholds) {
       if (result.ok) continue;
       const d = new vscode.Diagnostic(
@@ -184,7 +189,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
         vscode.DiagnosticSeverity.Error,
       );
       d.source = RUN_DIAGNOSTIC_SOURCE;
-      d.code = 'threshold';
+      d.code = codeWithSamples('threshold', samples({ threshold: result }));
       list.push(d);
     }
     const setupFailure = review.lines.setupFailure;
@@ -199,7 +204,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     for (const { range: r, diagnosis } of review.lines.diagnoses) {
       const d = new vscode.Diagnostic(toRange(r), `${diagnosis.title}: ${diagnosis.explanation} Fix: ${diagnosis.fix}${stale}`, SEVERITY[diagnosis.severity] ?? vscode.DiagnosticSeverity.Warning);
       d.source = RUN_DIAGNOSTIC_SOURCE;
-      d.code = diagnosis.id;
+      d.code = codeWithSamples(diagnosis.id, samples({ diagnosis }));
       list.push(d);
     }
     for (const { range: r, regression } of review.lines.regressions) {
@@ -231,6 +236,11 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
       // A group's line gets its group_duration figures as a step's line gets its own.
       const anchors = [...review.lines.steps, ...review.lines.groups.map((g) => ({ ...g, failing: false }))];
       const steps = anchors.map((s) => ({ step: s, options: at(s.line, `${s.text}${suffix}`) }));
+      for (const { step, options } of steps) {
+        if (!step.failing || options === undefined || !('stepIndex' in step)) continue;
+        const target = { runFile: review.runFile, file: review.uri.fsPath, scenario: step.scenario, stepIndex: step.stepIndex };
+        options.hoverMessage = samplesHover(review.digest.summary, target);
+      }
       editor.setDecorations(this.staleDecoration, review.stale ? steps.map((s) => s.options).filter(defined) : []);
       editor.setDecorations(this.stepDecoration, review.stale ? [] : steps.filter((s) => !s.step.failing).map((s) => s.options).filter(defined));
       editor.setDecorations(this.failingDecoration, review.stale ? [] : steps.filter((s) => s.step.failing).map((s) => s.options).filter(defined));
@@ -264,7 +274,7 @@ export class InlineReview implements vscode.CodeLensProvider, vscode.CodeActionP
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== RUN_DIAGNOSTIC_SOURCE) continue;
-      const diagnosis = review.digest.diagnoses.find((x) => x.id === d.code);
+      const diagnosis = review.digest.diagnoses.find((x) => x.id === plainCode(d.code));
       const edits = diagnosis ? diagnosisEdits(diagnosis) : [];
       if (!diagnosis || edits.length === 0) continue;
       const prepared = await this.server.prepareEdit(document, edits);

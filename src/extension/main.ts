@@ -11,6 +11,7 @@ import { InlineReview } from './inline-review';
 import { VOLLEY_DOCUMENTS, startLanguageClient } from './language-client';
 import { pickRuns, readRunView } from './past-runs';
 import { RESULTS_VIEW_TYPE, ResultsPanels, type ResultsPanel } from './results-panel';
+import { SHOW_SAMPLES_COMMAND, showFailureSamples } from './samples';
 import { latestRun } from './run-store';
 import { Runner, runsDirFor, type ActiveRun } from './runner';
 import { diagnosisEdits, ScenarioServer, toRange } from './server-requests';
@@ -168,6 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
       const last = runner!.lastRun;
       return exportHtml(last ? last.events : [], last?.runFile);
     },
+    [SHOW_SAMPLES_COMMAND]: (arg) => showFailureSamples(arg, runner!.lastRun, (label, events, runFile) => showEvents(label, events, runFile, false)),
     'volley.openRun': async (arg) => {
       const uri = toUri(arg);
       const path = uri?.fsPath.endsWith('.ndjson') ? uri.fsPath : (await pickRuns(context, 1, 'Open a past run'))?.[0];

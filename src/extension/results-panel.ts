@@ -168,6 +168,11 @@ export class ResultsPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
+  /** Opens a step's failure samples in the error table of the run shown. */
+  showSamples(scenario: string, stepIndex: number): void {
+    this.post({ type: 'showSamples', scenario, stepIndex });
+  }
+
   private html(): string {
     const webview = this.panel.webview;
     return resultsHtml({

@@ -1,7 +1,7 @@
 // The results panel's script (browser). It renders only what the extension posts, through DOM APIs —
 // never innerHTML — so text from a run cannot inject markup. It keeps what it shows in the webview state,
 // so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
-import type { DataExhausted, Diagnosis, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
+import type { DataExhausted, Diagnosis, FailureSampleGroup, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
 import { editorCount, editorDuration, editorPercent, editorRate, editorThresholdActual } from '../format';
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
@@ -10,6 +10,7 @@ import { dataExhaustedText, groupRows } from './groups';
 import { QUEUEING_CAPTION, QUEUEING_HEADER, queueingRows } from './queueing';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 import { exportHtmlButton } from './export-button';
+import { forgetOpenedSamples, openStepSamples, revealOpenedSamples, samplesCell } from './samples';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -298,16 +299,17 @@ function dataExhaustedSection(exhausted: DataExhausted[] | undefined): HTMLEleme
   return section('Test data ran out', 'data-exhausted', list);
 }
 
-function errorsSection(scenarios: ScenarioFigures[]): HTMLElement | undefined {
-  const rows: string[][] = [];
+function errorsSection(scenarios: ScenarioFigures[], samples: FailureSampleGroup[] | undefined): HTMLElement | undefined {
+  const rows: Array<Array<string | Node>> = [];
   for (const s of scenarios) {
     for (const step of s.steps) {
-      for (const [name, n] of Object.entries(step.errors)) if (n) rows.push([`${s.scenario} › ${step.step}`, name, editorCount(n)]);
-      for (const [status, n] of Object.entries(step.statuses)) if (Number(status) >= 400) rows.push([`${s.scenario} › ${step.step}`, `HTTP ${status}`, editorCount(n)]);
+      // Unexpected statuses have their samples on their own rows, not on the http-status class's.
+      for (const [name, n] of Object.entries(step.errors)) if (n) rows.push([`${s.scenario} › ${step.step}`, name, editorCount(n), name === 'http-status' ? '–' : samplesCell(samples, s.scenario, step.stepIndex, name)]);
+      for (const [status, n] of Object.entries(step.statuses)) if (Number(status) >= 400) rows.push([`${s.scenario} › ${step.step}`, `HTTP ${status}`, editorCount(n), samplesCell(samples, s.scenario, step.stepIndex, 'http-status', Number(status))]);
     }
   }
   if (rows.length === 0) return undefined;
-  return section('Errors', 'errors', table('Errors by step and class', ['step', 'class', 'count'], rows, 2));
+  return section('Errors', 'errors', table('Errors by step and class', ['step', 'class', 'count', 'samples'], rows, 2));
 }
 
 function logsSection(events: RunEvent[]): HTMLElement | undefined {
@@ -373,7 +375,7 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     if (groups) nodes.push(groups);
     const queueing = queueingSection(summary.scenarios, 'Generator queueing');
     if (queueing) nodes.push(queueing);
-    const errors = errorsSection(summary.scenarios);
+    const errors = errorsSection(summary.scenarios, summary.failureSamples);
     if (errors) nodes.push(errors);
     nodes.push(summaryTable(summary));
   } else if (last) {
@@ -424,6 +426,7 @@ function render(): void {
     ({ mode, nodes } = renderRun());
   }
   root.replaceChildren(...nodes);
+  revealOpenedSamples(root);
   // Re-rendering each second must not throw keyboard focus away from the button a person is on.
   if (focused) {
     const again = Array.from(root.querySelectorAll('button')).find((b) => b.textContent === focused);
@@ -452,6 +455,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
     case 'run':
       state = { mode: 'run', events: data.events, view: data.view };
       charts.clear();
+      forgetOpenedSamples();
       break;
     case 'event':
       (state.events ??= []).push(data.event);
@@ -464,6 +468,11 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
       state = { mode: 'compare', runs: data.runs };
       charts.clear();
       break;
+    case 'showSamples': {
+      const summary = state.events?.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
+      openStepSamples(summary?.failureSamples, data.scenario, data.stepIndex);
+      break;
+    }
     default:
       return;
   }

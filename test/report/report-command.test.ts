@@ -98,11 +98,12 @@ describe('volley report --html', () => {
     assert.match(facts.text, /\b80\b/);
   });
 
-  test('without --html it says what to write instead of doing nothing', async () => {
+  test('without a flag it prints the end-of-test summary again, and writes no file', async () => {
     const r = await volley(ws, ['report', join(ws.dir, 'run.ndjson')]);
-    assert.equal(r.code, 104);
-    assert.match(r.stderr, /volley report: which report\? add --html FILE/);
-    assert.match(r.stderr, /Usage: volley report RUN\.ndjson --html FILE/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /http_req_duration/);
+    assert.match(r.stdout, /list products/);
+    assert.doesNotMatch(r.stderr, /wrote/);
   });
 
   test('bad input: a clear message at the file (and line), exit 104', async () => {

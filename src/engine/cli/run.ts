@@ -275,7 +275,8 @@ async function runPlan(plan: Plan, options: RunOptions, ndjson: NdjsonWriter | u
     const summary = session.redactor.value(result.summary);
     // With the events on stdout (--out ndjson=-), the summary keeps out of their way.
     const report = options.ndjsonPath === '-' ? process.stderr : process.stdout;
-    report.write(formatTextSummary(summary, { color: options.color }));
+    const runFile = options.ndjsonPath !== undefined && options.ndjsonPath !== '-' ? options.ndjsonPath : stored?.path;
+    report.write(formatTextSummary(summary, { color: options.color, runFile }));
     if (baseline && options.baseline) {
       const comparison = compareSummaries(baseline, summary, options.baseline.maxRegression);
       report.write('\n' + formatComparison(comparison, [`${options.baseline.path} (${baseline.runId})`, `${summary.runId}`]));

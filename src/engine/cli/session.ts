@@ -156,6 +156,7 @@ export function startSession(options: SessionOptions): Session {
         scenarios: options.scenarios.length > 0 ? [...options.scenarios] : undefined,
         env,
         setupData: data,
+        secrets: redactor.values,
         runId: options.runId,
         preflight: options.preflight,
         warmUp: options.warmUp,

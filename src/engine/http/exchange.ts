@@ -35,6 +35,9 @@ const QUEUED = 1;
 const DISPATCHED = 2;
 const DONE = 3;
 
+/** How much of a failed response's body is kept for its sample (enough to decode a compressed start). */
+export const FAILED_BODY_BYTES = 16 * 1024;
+
 /** Gives connections back (shared pools); per-VU connections need no release. */
 export interface ConnectionLender {
   release(conn: Connection): void;
@@ -54,6 +57,11 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   keepHeaders = false;
   /** Keep the response body (a check or capture reads it); otherwise chunks are dropped. */
   keepBody = false;
+  /**
+   * Keep a failed response's (status >= 400) headers and body start for the run's failure samples, set once
+   * per VU: a successful response pays one comparison, and its chunks are still dropped.
+   */
+  sampleFailures = false;
 
   // ---- result, valid after send() resolved
   status = 0;
@@ -65,8 +73,12 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   bytesReceived = 0;
   /** Raw response headers [name, value, ...] when keepHeaders. */
   rawHeaders: Buffer[] | null = null;
-  /** Response body chunks when keepBody. */
+  /** Response body chunks when keepBody; the first FAILED_BODY_BYTES of a failed one when sampleFailures. */
   readonly bodyChunks: Buffer[] = [];
+  /** A failed response being kept for the samples (sampleFailures and status >= 400). */
+  failing = false;
+  /** The whole body's size of a failing response (its chunks are kept only up to FAILED_BODY_BYTES). */
+  failedBodyBytes = 0;
 
   // ---- internals
   private state = IDLE;
@@ -110,6 +122,8 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     this.bytesReceived = 0;
     this.rawHeaders = null;
     this.bodyChunks.length = 0;
+    this.failing = false;
+    this.failedBodyBytes = 0;
     this.conn = null;
     this.lender = null;
     this.abortFn = null;
@@ -207,11 +221,16 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     if (statusCode < 200) return true; // 1xx: the final response is still to come
     this.status = statusCode;
     if (this.keepHeaders) this.rawHeaders = headers;
+    if (statusCode >= 400 && this.sampleFailures) {
+      this.failing = true;
+      this.rawHeaders = headers;
+    }
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     if (this.keepBody) this.bodyChunks.push(chunk);
+    if (this.failing) this.keepFailedChunk(chunk);
     return true;
   }
 
@@ -238,6 +257,12 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   }
 
   // ---- internals
+  private keepFailedChunk(chunk: Buffer): void {
+    const kept = this.failedBodyBytes;
+    this.failedBodyBytes += chunk.length;
+    if (!this.keepBody && kept < FAILED_BODY_BYTES) this.bodyChunks.push(chunk);
+  }
+
   private claimSetup(conn: Connection, t: number): void {
     if (conn.connectStart < this.t0) return; // set up before this request began: not its cost
     this.connecting = (conn.tcpAt || t) - conn.connectStart;

@@ -13,6 +13,7 @@ import { MetricsRegistry } from '../metrics/registry';
 import { planFromInfo } from './plan-from-info';
 import { MergeInputError, type AggregateEvent, type LifecycleEvent, type RunFile, type TimedEvent } from './read-run';
 import { checkSegments } from './segments-check';
+import { mergeFailureSamples } from '../samples/merge';
 
 export interface MergeOptions {
   runId?: string;
@@ -199,7 +200,8 @@ export function mergeRuns(runs: readonly RunFile[], options: MergeOptions = {}):
   for (const run of runs) for (const d of run.summary.diagnoses) diagnoses.set(diagnosisKey(d), d);
   const teardown = mergeStage(runs, 'teardown', Math.round(durationMs / 100) / 10);
   if (teardown !== undefined) events.push(teardown.event);
-  const summary = ledger.finish({ durationMs, diagnoses: [...diagnoses.values()] });
+  const failureSamples = mergeFailureSamples(runs.map((run) => run.summary.failureSamples));
+  const summary = ledger.finish({ durationMs, diagnoses: [...diagnoses.values()], failureSamples });
   // The summary event holds this object: its stages are the merged ones, as a run's session adds its own.
   const stages = [setup, teardown].flatMap((s) => (s === undefined ? [] : [s.figures]));
   if (stages.length > 0) summary.lifecycle = stages;

@@ -1,26 +1,10 @@
 // What the hot path calls to record measurements. The registry (./registry.ts) builds one recorder per
 // scenario and step before the run, so recording is a few field updates and HDR records: no lookups by
 // name and no allocation per request.
-import type { ErrorClass } from '../../protocol';
+import type { ErrorClass, RequestTimings } from '../../protocol';
 
-/** k6's HTTP timing phases of one request, in milliseconds (fractions allowed). */
-export interface Timings {
-  /** Waiting for a connection, including a new connection's setup (k6's http_req_blocked). */
-  blocked: number;
-  /**
-   * Volley's own (volley_req_queued): from having a connection to undici writing the request, time the
-   * request waited in the generator (its event loop) and in neither blocked nor duration.
-   */
-  queued: number;
-  connecting: number;
-  tlsHandshaking: number;
-  sending: number;
-  /** Time to first byte. */
-  waiting: number;
-  receiving: number;
-  /** sending + waiting + receiving. */
-  duration: number;
-}
+/** k6's HTTP timing phases of one request (a wire type too: a failure sample carries them). */
+export type Timings = RequestTimings;
 
 export interface StepRecorder {
   /**

@@ -18,6 +18,11 @@ const CREDENTIAL_NAME = String.raw`[\w.-]*(?:token|secret|pass(?:word|wd|phrase)
 /** `"name": "value"` in JSON (the value a string); `name=value` in a form body or query. */
 const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi');
 const CREDENTIAL_FORM_FIELD = new RegExp(String.raw`((?:^|[?&])(?:${CREDENTIAL_NAME})=)([^&\s]*)`, 'gi');
+const CREDENTIAL_NAME_WHOLE = new RegExp(String.raw`^(?:${CREDENTIAL_NAME})$`, 'i');
+/** A header or field name that says its value is a credential (`Authorization`, `X-Api-Key`, `Set-Cookie`…). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME_WHOLE.test(name);
+}
 /** A JSON Web Token, whatever field holds it: header.payload.signature, the first two base64url JSON. */
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
 
@@ -57,6 +62,11 @@ export class Redactor {
     }
     // Longest first, so a secret that contains another is replaced whole.
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
+  }
+
+  /** The secret values, longest first (a worker thread's redactor is made of its process's). */
+  get values(): readonly string[] {
+    return this.secrets;
   }
 
   get size(): number {

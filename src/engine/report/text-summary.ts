@@ -1,13 +1,17 @@
 // The end-of-test summary on the terminal, in the layout of k6's (v1) text summary: thresholds with their
 // actual values, then the metrics with dotted leaders grouped as k6 groups them, then Volley's own
-// per-scenario step table. Only names and numbers are printed: no header, body or variable values.
+// per-scenario step table. Only names and numbers are printed, and under a step table each kind of failure's
+// latest sample (samples-text.ts), redacted when the run kept it.
 import type { CheckFigures, Diagnosis, ErrorClass, RunSummary, ScenarioFigures, ThresholdResult } from '../../protocol';
 import { METRICS } from '../metrics/catalogue';
 import { aggregationName, parseThresholdExpression } from '../scenario/threshold-expr';
 import { k6Bytes, k6Count, k6Duration, k6Number, k6Percent, k6Rate } from '../../format';
+import { summarySampleLines } from './samples-text';
 
 export interface TextSummaryOptions {
   color: boolean;
+  /** The run file, named where the summary says how to list every failure sample. */
+  runFile?: string;
 }
 
 const PASS = '✓';
@@ -338,7 +342,7 @@ export function formatTextSummary(summary: RunSummary, options: TextSummaryOptio
   }
   if (keys.length === 0) out.push('    no samples were recorded', '');
 
-  for (const s of summary.scenarios) out.push(...scenarioSection(s, summary.durationMs, d));
+  for (const s of summary.scenarios) out.push(...scenarioSection(s, summary.durationMs, d), ...summarySampleLines(summary.failureSamples, s.scenario, options.runFile));
   for (const s of summary.lifecycle ?? []) out.push(...lifecycleSection(s, d));
   for (const e of summary.dataExhausted ?? []) {
     const scenarios = e.scenarios.map((s) => `"${s}"`).join(', ');

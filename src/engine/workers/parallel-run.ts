@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { version as engineVersion } from '../../../package.json';
-import { PROTOCOL_VERSION, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
+import { PROTOCOL_VERSION, type FailureSampleGroup, type GeneratorHealth, type RegistryWindow, type RunEvent, type RunSummary } from '../../protocol';
 import { maxVUsOf } from '../executors';
 import { sharedPoolShare } from '../http/pool-share';
 import { delayUntil } from '../executors/base-executor';
@@ -23,6 +23,7 @@ import type { Plan } from '../scenario/plan';
 import { sharedTables } from '../scenario/data-files';
 import { ExecutionTuple, FULL_TUPLE, specOf } from '../segments';
 import type { FromWorker, ToWorker, WorkerHealth, WorkerSetup } from './protocol';
+import { mergeFailureSamples } from '../samples/merge';
 
 /**
  * startRun's options, plus the number of workers. `share` is this process's segment
@@ -91,6 +92,8 @@ class ParallelRun {
   private readonly health = createHealthSampler();
   private readonly ledger: RunLedger;
   private readonly logged = new Set<string>();
+  /** Each finished worker's failure samples, merged at the end. */
+  private readonly failureSamples: FailureSampleGroup[][] = [];
   private readonly runId: string;
   private runStart = 0;
   private started = false;
@@ -158,6 +161,8 @@ class ParallelRun {
         workers,
         warmUp: options.warmUp ?? true,
         dataTables: sharedTables(plan.data),
+        secrets: options.secrets ?? [],
+        failureSamples: options.failureSamples !== false,
       };
       const thread = spawnWorker(setup);
       thread.on('message', (message: FromWorker) => this.onMessage(i, message));
@@ -215,6 +220,7 @@ class ParallelRun {
       case 'done':
         this.finished[worker] = true;
         this.registry.importChecks(message.checks);
+        this.failureSamples.push(message.failureSamples);
         this.ledger.partEnded(message.outcome);
         void this.threads[worker].terminate();
         this.flush();
@@ -298,7 +304,7 @@ class ParallelRun {
     this.pending.clear();
     if (this.ledger.lastSecond === 0 && durationMs > 0) this.aggregate(Math.max(1, Math.ceil(durationMs / 1000)), { windows: [], health: [], final: true });
     this.health.stop();
-    this.resolve(this.ledger.finish({ durationMs }));
+    this.resolve(this.ledger.finish({ durationMs, failureSamples: mergeFailureSamples(this.failureSamples) }));
   }
 
   private fail(error: Error): void {

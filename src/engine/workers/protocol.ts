@@ -24,6 +24,9 @@ export interface WorkerSetup {
   warmUp: boolean;
   /** The data sets' tables, read once by the main thread: shared memory every worker reads, not copies. */
   dataTables?: Record<string, SharedDataTable>;
+  /** The session's secret values (StartRunOptions.secrets), and whether failure samples are kept. */
+  secrets: readonly string[];
+  failureSamples: boolean;
 }
 
 /** Health figures that only the worker's own loop and HTTP agent know. */
@@ -46,5 +49,5 @@ export type FromWorker =
   | { type: 'window'; t: number; window: RegistryWindow; health: WorkerHealth; final: boolean }
   /** Log lines, passed on (deduplicated) by the main thread; the doctor runs there, on merged seconds. */
   | { type: 'event'; event: Extract<RunEvent, { type: 'log' }> }
-  | { type: 'done'; outcome: RunSummary['outcome']; checks: NonNullable<RunSummary['checks']> }
+  | { type: 'done'; outcome: RunSummary['outcome']; checks: NonNullable<RunSummary['checks']>; failureSamples: NonNullable<RunSummary['failureSamples']> }
   | { type: 'failed'; message: string };

@@ -39,6 +39,8 @@ export function runWorkerThread(): void {
       env: setup.env,
       setupData: setup.setupData,
       runId: setup.runId,
+      secrets: setup.secrets,
+      failureSamples: setup.failureSamples,
       share,
       processSegment,
       // The main thread runs the doctor on the merged seconds, preflight included.
@@ -76,6 +78,7 @@ export function runWorkerThread(): void {
               type: 'done',
               outcome: event.summary.outcome,
               checks: event.summary.checks ?? [],
+              failureSamples: event.summary.failureSamples ?? [],
             });
             break;
           default:
