@@ -4,6 +4,7 @@ import { SCALE_OUT_COMMANDS, SCALE_OUT_RUN_FLAGS } from './scale-out-spec';
 import { ESTIMATE_COMMAND } from './estimate';
 import { IMPORT_FLAGS } from './import';
 import { COMPARE_COMMAND, MAX_REGRESSION_FLAG } from './compare';
+import { DEBUG_COMMAND } from './debug';
 
 export interface CommandSpec {
   name: string;
@@ -113,6 +114,7 @@ Examples:
 
 Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },
+  DEBUG_COMMAND,
   ESTIMATE_COMMAND,
   COMPARE_COMMAND,
   ...SCALE_OUT_COMMANDS,

@@ -15,6 +15,12 @@ const CREDENTIAL_HEADER = /\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*
 
 /** A field name that says its value is a credential: `token`, `access_token`, `password`, `apiKey`, `sessionId`, `sid`… */
 const CREDENTIAL_NAME = String.raw`[\w.-]*(?:token|secret|pass(?:word|wd|phrase)|api[_-]?key|session|jwt|credential|authorization|cookie)[\w.-]*|sid|pwd`;
+const CREDENTIAL_NAME_ONLY = new RegExp(String.raw`^(?:${CREDENTIAL_NAME})$`, 'i');
+
+/** A field, header, capture or cookie name that says its value is a credential (`token`, `sessionId`, `sid`…). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME_ONLY.test(name);
+}
 /** `"name": "value"` in JSON (the value a string); `name=value` in a form body or query. */
 const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi');
 const CREDENTIAL_FORM_FIELD = new RegExp(String.raw`((?:^|[?&])(?:${CREDENTIAL_NAME})=)([^&\s]*)`, 'gi');
