@@ -3,6 +3,9 @@
 // only (version, exit codes, message names), importing nothing, so every part can import it: the engine
 // (no vscode), the extension, and the webview (browser). The metric catalogue is the engine's
 // (src/engine/metrics/catalogue.ts).
+// `volley debug --json`'s report is typed beside the code that builds it (types only, no code).
+import type { DebugReport } from './engine/debug/report';
+export type { DebugReport };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -509,7 +512,9 @@ export type ToWebview =
   /** The live run ended (its `end` event may be lost if the engine died). */
   | { type: 'ended'; exitCode: number | undefined; message?: string }
   /** Two runs side by side: `runs[0]` is the baseline. */
-  | { type: 'compare'; runs: [RunView, RunView] };
+  | { type: 'compare'; runs: [RunView, RunView] }
+  /** One iteration of `volley debug --json` (docs/debugging.md). */
+  | { type: 'debug'; report: DebugReport };
 
 /** Messages from the results webview to the extension. */
 export type FromWebview =
@@ -520,4 +525,4 @@ export type FromWebview =
   | { type: 'reveal'; scenario: string; stepIndex?: number; lifecycle?: boolean }
   | { type: 'stop' }
   /** What the panel shows after a render: its section headings and chart count (for the extension's tests). */
-  | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare'; headings: string[]; charts: number };
+  | { type: 'rendered'; mode: 'empty' | 'live' | 'summary' | 'compare' | 'debug'; headings: string[]; charts: number };

@@ -7,6 +7,8 @@ import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
+import { renderDebug } from './debug';
+import type { DebugReport } from '../engine/debug/report';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 
 interface VsCodeApi {
@@ -17,7 +19,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 interface State {
-  mode: 'run' | 'compare';
+  mode: 'run' | 'compare' | 'debug';
+  debug?: DebugReport;
   view?: Omit<RunView, 'events'>;
   events?: RunEvent[];
   runs?: [RunView, RunView];
@@ -399,9 +402,12 @@ function renderCompare(): Node[] {
 function render(): void {
   frame = 0;
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement.textContent : undefined;
-  let mode: 'empty' | 'live' | 'summary' | 'compare';
+  let mode: 'empty' | 'live' | 'summary' | 'compare' | 'debug';
   let nodes: Node[];
-  if (state.mode === 'compare' && state.runs) {
+  if (state.mode === 'debug' && state.debug) {
+    mode = 'debug';
+    nodes = renderDebug(state.debug);
+  } else if (state.mode === 'compare' && state.runs) {
     mode = 'compare';
     nodes = renderCompare();
   } else {
@@ -446,6 +452,10 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
       break;
     case 'compare':
       state = { mode: 'compare', runs: data.runs };
+      charts.clear();
+      break;
+    case 'debug':
+      state = { mode: 'debug', debug: data.report };
       charts.clear();
       break;
     default:

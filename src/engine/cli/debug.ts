@@ -87,7 +87,7 @@ export async function debugCommand(args: ParsedArgs): Promise<number> {
   });
   const suggestions = suggestCaptures(record, doc, plan);
   learnSecrets(record, redactor);
-  const report = buildReport(file, scenario.name, record, suggestions, redactor, performance.now() - started);
+  const report = buildReport(file, scenario.name, record, doc, suggestions, redactor, performance.now() - started);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatDebugText(report));
   if (!json && scenarioName === undefined && plan.scenarios.length > 1) {
     stderr.write(`volley: debugged the first scenario, ${scenario.name}; pick another with --scenario (${plan.scenarios.map((s) => s.name).join(', ')})\n`);

@@ -3,7 +3,9 @@
 // iteration learnt is a credential), JSON bodies pretty-printed, long bodies cut with their size stated.
 import { redactCredentialFields, stringsIn, isCredentialName, type Redactor } from '../output/redact';
 import { walkJson } from '../import/har';
-import type { DebugBody, DebugHeader, DebugReport, DebugStep, DebugSuggestion } from './report';
+import type { ScenarioDocument } from '../scenario/document';
+import type { DebugBody, DebugHeader, DebugPosition, DebugReport, DebugStep, DebugSuggestion } from './report';
+import { checkPositions } from './step-nodes';
 import type { Exchanged, IterationRecord } from './runner';
 
 /** How much of a body the report shows; the rest is cut, and the body's size stated. */
@@ -58,7 +60,7 @@ export function showBody(raw: string | Buffer, redactor: Redactor): DebugBody {
   return { text: truncated ? text.slice(0, BODY_LIMIT_CHARS) : text, bytes, truncated, json };
 }
 
-function step(ex: Exchanged, redactor: Redactor): DebugStep {
+function step(ex: Exchanged, redactor: Redactor, checkAt: Array<DebugPosition | undefined>): DebugStep {
   const out: DebugStep = {
     stage: ex.stage,
     index: ex.step.index,
@@ -68,7 +70,7 @@ function step(ex: Exchanged, redactor: Redactor): DebugStep {
     request: { method: ex.method, url: redactor.text(ex.url), headers: headers(ex.requestHeaders, redactor) },
     response: { status: ex.status, headers: headers(ex.responseHeaders, redactor) },
     timings: ex.timings,
-    checks: ex.checks,
+    checks: ex.checks.map((c, i) => (checkAt[i] ? { ...c, position: checkAt[i] } : c)),
     captures: ex.captures.map((c) => {
       const found = c.value !== undefined && c.value !== null && c.value !== '';
       return found ? { name: c.name, source: c.source, found, value: redactor.value(c.value) } : { name: c.name, source: c.source, found };
@@ -88,11 +90,12 @@ export function buildReport(
   file: string,
   scenario: string,
   record: IterationRecord,
+  doc: ScenarioDocument,
   suggestions: DebugSuggestion[],
   redactor: Redactor,
   durationMs: number,
 ): DebugReport {
-  const steps = record.exchanges.map((ex) => step(ex, redactor));
+  const steps = record.exchanges.map((ex) => step(ex, redactor, checkPositions(doc, record.nodes[ex.stage].steps.get(ex.step.index), ex.step.checks)));
   const ok = record.stopped === undefined && steps.every((s) => s.ok);
   const report: DebugReport = {
     file,

@@ -55,6 +55,8 @@ export interface DebugTimings {
 export interface DebugCheck {
   name: string;
   passed: boolean;
+  /** Where the check is written (its key under `check:`). */
+  position?: DebugPosition;
 }
 
 export interface DebugCapture {

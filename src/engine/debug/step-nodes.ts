@@ -1,9 +1,9 @@
 // Where a debug run's steps and control steps are in the file: the Plan keeps a step's start only, and
 // no position for `if`/`repeat`/`choose`; the flow's YAML list is walked beside the Plan's flow, item by
 // item (a file that ran passed the checker, so the two have the same shape).
-import { isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { PathSegment, ScenarioDocument } from '../scenario/document';
-import type { FlowNodePlan, ScenarioPlan } from '../scenario/plan';
+import type { CheckPlan, FlowNodePlan, ScenarioPlan } from '../scenario/plan';
 import type { DebugPosition } from './report';
 
 export interface StepNode {
@@ -55,4 +55,31 @@ export function flowNodes(doc: ScenarioDocument, listPath: PathSegment[], nodes:
 /** A scenario's flow as nodes: its control structure, or its plain steps in order. */
 export function flowOf(scenario: ScenarioPlan): FlowNodePlan[] {
   return scenario.flow ?? scenario.steps.map((_, index) => ({ kind: 'step', index }));
+}
+
+/** The key of a map's pair named `key`, and its value. */
+function pairNamed(map: YAMLMap, key: string): { key: Node; value: unknown } | undefined {
+  for (const pair of map.items) if (isPair(pair) && isScalar(pair.key) && pair.key.value === key) return { key: pair.key, value: pair.value };
+  return undefined;
+}
+
+/**
+ * Where each check of a step is written: its key under `check:` (`status`, `header`, `bodyContains`), and
+ * for `json` checks the path keys in order; the `check` key when it is not found.
+ */
+export function checkPositions(doc: ScenarioDocument, step: StepNode | undefined, checks: readonly CheckPlan[]): Array<DebugPosition | undefined> {
+  const check = step && pairNamed(step.map, 'check');
+  if (!check) return checks.map(() => undefined);
+  const at = (node: Node): DebugPosition => positionOf(doc, doc.offsetsOf(node)[0]);
+  const map = isMap(check.value) ? check.value : undefined;
+  let jsonIndex = 0;
+  return checks.map((c) => {
+    const part = map && pairNamed(map, c.kind);
+    if (!part) return at(check.key);
+    if (c.kind === 'json' && isMap(part.value)) {
+      const item = part.value.items[jsonIndex++];
+      if (item && isScalar(item.key)) return at(item.key);
+    }
+    return at(part.key);
+  });
 }
