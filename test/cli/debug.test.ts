@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startTarget, type Target } from '../support/target';
 import { volley, workspace, type Finished, type Workspace } from './helpers';
 import { applyTextEdits } from '../../src/engine/debug/capture-edit';
@@ -189,7 +190,8 @@ thresholds:
   assert.ok(big.response.body!.bytes > big.response.body!.text.length, 'the size of the whole body is stated');
   const wrong = r.steps.find((s) => s.name === 'wrong expectation')!;
   assert.equal(wrong.ok, false);
-  assert.deepEqual(wrong.checks, [{ name: wrong.checks[0].name, passed: false }]);
+  assert.deepEqual(wrong.checks, [{ name: 'status is 201', passed: false, position: { line: 42, column: 18 } }]);
+  assert.deepEqual(list.checks.map((c) => c.position), [{ line: 20, column: 22 }, { line: 20, column: 43 }]);
   const kinds = r.control.map((c) => c.kind);
   assert.deepEqual(kinds, ['group', 'repeat', 'if', 'choose', 'think']);
   const branch = r.control.find((c) => c.kind === 'if');
@@ -198,6 +200,7 @@ thresholds:
   assert.equal(post.request.body?.json, true);
   assert.deepEqual(JSON.parse(post.request.body!.text), { user: 'admin' });
   assert.ok(Array.isArray(r.suggestions));
+  assert.ok(!existsSync(join(ws.dir, '.volley')), 'no run store entry');
   assert.equal(typeof r.durationMs, 'number');
 });
 

@@ -1,5 +1,6 @@
 // What `volley debug FILE --json` prints: one iteration of a flow, step by step, as the extension's
 // results panel and quick fixes read it. Types only, so every bundle may import them.
+import type { Timings } from '../metrics/recorder';
 
 /** One of the file's lines, 1-based, and a column, 1-based: as an editor shows them. */
 export interface DebugPosition {
@@ -42,15 +43,8 @@ export interface DebugResponse {
   error?: string;
 }
 
-export interface DebugTimings {
-  blocked: number;
-  connecting: number;
-  tlsHandshaking: number;
-  sending: number;
-  waiting: number;
-  receiving: number;
-  duration: number;
-}
+/** k6's phases of one request, ms (the recorder's Timings). */
+export type DebugTimings = Timings;
 
 export interface DebugCheck {
   name: string;
