@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTarget, type Target } from '../support/target';
-import { volley, workspace, type Finished, type Workspace } from './helpers';
+import { freePort, volley, workspace, type Finished, type Workspace } from './helpers';
 import { applyTextEdits } from '../../src/engine/debug/capture-edit';
 import type { DebugReport } from '../../src/engine/debug/report';
 
@@ -353,4 +353,30 @@ test('a file with errors exits 104 as run does, and an unknown scenario is named
   const unknown = await debug(ws.file('ok.volley.yaml', hardCoded(ids[0])), '--scenario', 'nope');
   assert.equal(unknown.code, 104);
   assert.match(unknown.stderr, /no scenario "nope"/);
+});
+
+test('--demo starts the embedded demo target on the file\'s baseUrl for the iteration, as run --demo does', async () => {
+  const port = await freePort();
+  const file = ws.file(
+    'demo.volley.yaml',
+    `baseUrl: http://127.0.0.1:${port}
+scenarios:
+  browse:
+    executor: constant-vus
+    vus: 1
+    duration: 5s
+    flow:
+      - name: list products
+        get: /products
+        check: { status: 200 }
+        capture: { firstId: json.items[0].id }
+      - name: product detail
+        get: /products/{{ firstId }}
+        check: { status: 200 }
+`,
+  );
+  const run = await debug(file, '--demo', '--json');
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stderr, new RegExp(`demo target listening on http://127.0.0.1:${port}`));
+  assert.deepEqual(report(run).steps.map((s) => s.response.status), [200, 200]);
 });

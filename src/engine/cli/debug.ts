@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { FlagSpec } from './args';
 import { UsageError, envFlags, has, last, type ParsedArgs } from './args';
 import { prepareRun, systemReason } from './prepare';
+import { demoForPlan } from './demo-target';
 import { redactorFor, runEnv } from './session';
 import { EXIT } from '../../protocol';
 import { parseScenarioDocument } from '../scenario/document';
@@ -20,6 +21,7 @@ export const DEBUG_FLAGS: FlagSpec[] = [
   { name: 'env', short: 'e', value: 'NAME=VALUE', repeatable: true, description: 'set env.NAME for templates (values are kept out of all output)' },
   { name: 'no-setup', description: "don't run the file's setup: steps" },
   { name: 'no-teardown', description: "don't run the file's teardown: steps" },
+  { name: 'demo', description: "also start the embedded demo target on the file's baseUrl (a loopback host:port), as run --demo does" },
   { name: 'help', short: 'h', description: 'show this help' },
 ];
 
@@ -35,6 +37,7 @@ checks, captures, and which branch each if/choose took. Suggestions name literal
 
 Examples:
   volley debug checkout.volley.yaml
+  volley debug examples/demo.volley.yaml --scenario shoppers --demo
   volley debug checkout.volley.yaml --scenario shoppers --json -e TOKEN=$API_TOKEN
 
 Exit codes:
@@ -76,15 +79,25 @@ export async function debugCommand(args: ParsedArgs): Promise<number> {
   }
   const doc = parseScenarioDocument(text);
   const redactor = redactorFor(plan, envOverrides);
+  const demo = has(args, 'demo') ? await demoForPlan(plan) : undefined;
+  if (demo && 'exitCode' in demo) {
+    stderr.write(`volley: ${demo.message}\n`);
+    return demo.exitCode;
+  }
   const started = performance.now();
-  const record = await runDebugIteration({
-    plan,
-    scenarioIndex,
-    env: runEnv(envOverrides),
-    doc,
-    setup: !has(args, 'no-setup'),
-    teardown: !has(args, 'no-teardown'),
-  });
+  let record;
+  try {
+    record = await runDebugIteration({
+      plan,
+      scenarioIndex,
+      env: runEnv(envOverrides),
+      doc,
+      setup: !has(args, 'no-setup'),
+      teardown: !has(args, 'no-teardown'),
+    });
+  } finally {
+    await demo?.cleanup();
+  }
   const suggestions = suggestCaptures(record, doc, plan);
   learnSecrets(record, redactor);
   const report = buildReport(file, scenario.name, record, doc, suggestions, redactor, performance.now() - started);
