@@ -380,3 +380,32 @@ scenarios:
   assert.match(run.stderr, new RegExp(`demo target listening on http://127.0.0.1:${port}`));
   assert.deepEqual(report(run).steps.map((s) => s.response.status), [200, 200]);
 });
+
+test('a failed setup step ends it there: no iteration, teardown still runs, exit 1', async () => {
+  const file = ws.file(
+    'setup-fails.volley.yaml',
+    `baseUrl: ${target.url}
+setup:
+  - name: admin login
+    get: /status/503
+teardown:
+  - name: clean up
+    get: /ok
+scenarios:
+  s:
+    executor: per-vu-iterations
+    vus: 1
+    iterations: 1
+    flow:
+      - name: never
+        get: /ok
+`,
+  );
+  const run = await debug(file, '--json');
+  assert.equal(run.code, 1);
+  const r = report(run);
+  assert.deepEqual(r.steps.map((s) => `${s.stage}:${s.name}:${s.response.status}`), ['setup:admin login:503', 'teardown:clean up:200']);
+  assert.equal(r.stopped, 'setup step "admin login" failed: no iteration ran');
+  const text = await debug(file);
+  assert.ok(text.stdout.includes('stopped: setup step "admin login" failed: no iteration ran'), text.stdout);
+});

@@ -210,7 +210,8 @@ export async function runDebugIteration(options: DebugRunOptions): Promise<Itera
         if (step.kind === 'think') continue;
         const done = await vu.request(name, step, ctx, jar, 0, []);
         if (name === 'setup') for (const c of done.captures) setupData[c.name] = c.value;
-        if (!done.ok && name === 'setup') {
+        // As a run judges setup (lifecycle.ts): no response, a status of 400 or more, or a failed check ends it.
+        if (name === 'setup' && (done.status === 0 || done.status >= 400 || done.checks.some((c) => !c.passed))) {
           record.stopped = `setup step "${step.name}" failed: no iteration ran`;
           return false;
         }
