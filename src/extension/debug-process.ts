@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { DebugReport } from '../protocol';
 import { engineEnv } from './engine-process';
 
-export interface DebugRequest {
+export interface DebugProcessRequest {
   enginePath: string;
   file: string;
   scenario?: string;
@@ -20,7 +20,7 @@ export type DebugResult =
   /** Nothing ran (a file with errors: 104) or the engine failed; `message` is its stderr. */
   | { ok: false; exitCode: number | undefined; message: string };
 
-export function debugArgs(request: DebugRequest): string[] {
+export function debugArgs(request: DebugProcessRequest): string[] {
   const args = ['debug', request.file, '--json'];
   if (request.scenario !== undefined) args.push('--scenario', request.scenario);
   if (!request.setup) args.push('--no-setup');
@@ -28,7 +28,7 @@ export function debugArgs(request: DebugRequest): string[] {
   return args;
 }
 
-export function runDebug(request: DebugRequest): Promise<DebugResult> {
+export function runDebug(request: DebugProcessRequest): Promise<DebugResult> {
   return new Promise((resolve) => {
     const child = spawn(request.execPath ?? process.execPath, [request.enginePath, ...debugArgs(request)], {
       env: { ...engineEnv(process.env), VOLLEY_IPC: '' },
