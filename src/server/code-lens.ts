@@ -1,5 +1,5 @@
-// Code lenses: "▶ Run file" at the top, "▶ Run scenario" and "Debug One Iteration" above each scenario, and "Estimate VUs" above
-// each arrival-rate scenario. The commands are the extension's.
+// Code lenses: "▶ Run file" at the top, "▶ Run scenario" and "Debug One Iteration" above each scenario,
+// and "Estimate VUs" above each arrival-rate scenario. The commands are the extension's.
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { AnalysedDocument } from './documents';
 
