@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { LSP_NOTIFICATIONS, type Diagnosis, type RunEvent } from '../protocol';
 import { config } from './config';
+import { DebugIteration } from './debug-iteration';
 import { Estimator } from './estimate';
 import { IMPORT_LENS_DOCUMENTS, Importer } from './importing';
 import { InlineReview } from './inline-review';
@@ -101,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
   const exportHtml = (events: readonly RunEvent[], runFile: string | undefined) => exportHtmlReport(context.extensionUri, events, runFile);
   const panels = new ResultsPanels(context.extensionUri, { applyFix, reveal, stop: () => runner?.stop(), exportHtml }, context.workspaceState);
   const tests = new ScenarioTests(runner, server);
+  const debugIteration = new DebugIteration(context, output, server, panels);
 
   const showEvents = (label: string, events: RunEvent[], runFile: string | undefined, preserveFocus = true): ResultsPanel => {
     const panel = panels.runPanelFor(preserveFocus);
@@ -137,6 +139,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
         if (!scenario) return;
       }
       await runner!.run({ uri, scenarios: [scenario] });
+    },
+    'volley.debugIteration': (arg, scenario) => {
+      const uri = scenarioUri(arg);
+      return uri && debugIteration.debug(uri, stringArg(scenario));
     },
     'volley.stop': () => runner!.stop(),
     'volley.estimateVUs': (arg, scenario) => estimator.estimate(toUri(arg), typeof scenario === 'string' ? scenario : undefined).then(() => undefined),
@@ -198,6 +204,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Volley
     panels,
     tests,
     importer,
+    debugIteration,
+    vscode.languages.registerCodeActionsProvider(VOLLEY_DOCUMENTS, debugIteration, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, panels),
     vscode.languages.registerCodeLensProvider(VOLLEY_DOCUMENTS, review),
     vscode.languages.registerCodeLensProvider(IMPORT_LENS_DOCUMENTS, importer),

@@ -10,7 +10,7 @@
 // a restored panel reads its runs back from those files.
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Diagnosis, FromWebview, RunEvent, RunView, ToWebview } from '../protocol';
+import type { DebugReport, Diagnosis, FromWebview, RunEvent, RunView, ToWebview } from '../protocol';
 import { digestRun, parseRunFile } from './run-file';
 import { WEBVIEW_FILES, newNonce, resultsHtml } from './webview-html';
 
@@ -61,7 +61,8 @@ const GONE = 'The run this panel showed is no longer available. Open it again wi
 
 /** What the webview saves with setState (see src/webview/main.ts) and the serializer gets back. */
 interface SavedState {
-  mode?: 'run' | 'compare';
+  mode?: 'run' | 'compare' | 'debug';
+  debug?: DebugReport;
   view?: Omit<RunView, 'events'>;
   events?: RunEvent[];
   runs?: [RunView, RunView];
@@ -100,6 +101,7 @@ export class ResultsPanel implements vscode.Disposable {
    * a panel left waiting for a run that will not come.
    */
   private restore(state: SavedState): void {
+    if (state.mode === 'debug' && state.debug) return this.showDebug(state.debug);
     const remembered = this.memory.recall(this.panel.title);
     if (state.mode === 'compare' || (state.mode === undefined && remembered?.mode === 'compare')) {
       const saved = state.runs;
@@ -164,6 +166,14 @@ export class ResultsPanel implements vscode.Disposable {
     this.post({ type: 'compare', runs });
   }
 
+  /** One debug iteration's steps (Debug One Iteration, docs/debugging.md). */
+  showDebug(report: DebugReport): void {
+    this.compared = undefined;
+    this.events = [];
+    this.panel.title = `Volley: debug ${report.scenario}`;
+    this.post({ type: 'debug', report });
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, false);
   }
@@ -187,7 +197,7 @@ export class ResultsPanel implements vscode.Disposable {
   private post(message: ToWebview): void {
     if (!this.ready) {
       // Only the latest full picture matters; events after it are kept in order.
-      if (message.type === 'run' || message.type === 'compare') this.queue = [];
+      if (message.type === 'run' || message.type === 'compare' || message.type === 'debug') this.queue = [];
       this.queue.push(message);
       return;
     }

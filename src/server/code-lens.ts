@@ -1,5 +1,5 @@
-// Code lenses: "▶ Run file" at the top, "▶ Run scenario" above each scenario, and "Estimate VUs" above
-// each arrival-rate scenario. The commands are the extension's.
+// Code lenses: "▶ Run file" at the top, "▶ Run scenario" and "Debug One Iteration" above each scenario,
+// and "Estimate VUs" above each arrival-rate scenario. The commands are the extension's.
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { AnalysedDocument } from './documents';
 
@@ -16,6 +16,7 @@ export function codeLenses(doc: AnalysedDocument): CodeLens[] {
       range,
       command: { title: '▶ Run scenario', command: 'volley.runScenario', arguments: [doc.uri, scenario.name] },
     });
+    lenses.push({ range, command: { title: 'Debug One Iteration', command: 'volley.debugIteration', arguments: [doc.uri, scenario.name] } });
     if (scenario.executor !== undefined && ARRIVAL_RATE.has(scenario.executor)) {
       lenses.push({
         range,

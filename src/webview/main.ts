@@ -1,13 +1,14 @@
 // The results panel's script (browser). It renders only what the extension posts, through DOM APIs —
 // never innerHTML — so text from a run cannot inject markup. It keeps what it shows in the webview state,
 // so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
-import type { DataExhausted, Diagnosis, FailureSampleGroup, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
+import type { DataExhausted, DebugReport, Diagnosis, FailureSampleGroup, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
 import { editorCount, editorDuration, editorPercent, editorRate, editorThresholdActual } from '../format';
 import { Chart, type ChartSeries, type ChartSpec } from './chart';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
 import { QUEUEING_CAPTION, QUEUEING_HEADER, queueingRows } from './queueing';
+import { renderDebug } from './debug';
 import { failureWhat, lifecycleOf, lifecycleRows, markedOutcome, setupFailedStatus, type LifecycleView } from './lifecycle';
 import { exportHtmlButton } from './export-button';
 import { forgetOpenedSamples, openStepSamples, revealOpenedSamples, samplesCell } from './samples';
@@ -20,7 +21,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 interface State {
-  mode: 'run' | 'compare';
+  mode: 'run' | 'compare' | 'debug';
+  debug?: DebugReport;
   view?: Omit<RunView, 'events'>;
   events?: RunEvent[];
   runs?: [RunView, RunView];
@@ -417,9 +419,12 @@ function renderCompare(): Node[] {
 function render(): void {
   frame = 0;
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement.textContent : undefined;
-  let mode: 'empty' | 'live' | 'summary' | 'compare';
+  let mode: 'empty' | 'live' | 'summary' | 'compare' | 'debug';
   let nodes: Node[];
-  if (state.mode === 'compare' && state.runs) {
+  if (state.mode === 'debug' && state.debug) {
+    mode = 'debug';
+    nodes = renderDebug(state.debug);
+  } else if (state.mode === 'compare' && state.runs) {
     mode = 'compare';
     nodes = renderCompare();
   } else {
@@ -473,6 +478,10 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
       openStepSamples(summary?.failureSamples, data.scenario, data.stepIndex);
       break;
     }
+    case 'debug':
+      state = { mode: 'debug', debug: data.report };
+      charts.clear();
+      break;
     default:
       return;
   }

@@ -254,7 +254,9 @@ test('code lenses: run file, run each scenario, estimate VUs for arrival-rate sc
   assert.deepEqual(shape, [
     [0, '▶ Run file', 'volley.runFile', [uri]],
     [find(text, '  browse:').line, '▶ Run scenario', 'volley.runScenario', [uri, 'browse']],
+    [find(text, '  browse:').line, 'Debug One Iteration', 'volley.debugIteration', [uri, 'browse']],
     [find(text, '  browse:').line, 'Estimate VUs', 'volley.estimateVUs', [uri, 'browse']],
     [find(text, '  smoke:').line, '▶ Run scenario', 'volley.runScenario', [uri, 'smoke']],
+    [find(text, '  smoke:').line, 'Debug One Iteration', 'volley.debugIteration', [uri, 'smoke']],
   ]);
 });

@@ -5,6 +5,7 @@ import { ESTIMATE_COMMAND } from './estimate';
 import { IMPORT_FLAGS } from './import';
 import { COMPARE_COMMAND, MAX_REGRESSION_FLAG } from './compare';
 import { REPORT_COMMAND } from './report';
+import { DEBUG_COMMAND } from './debug';
 
 export interface CommandSpec {
   name: string;
@@ -114,6 +115,7 @@ Examples:
 
 Exit codes: 0 written, 104 bad usage or input that cannot be imported.`,
   },
+  DEBUG_COMMAND,
   ESTIMATE_COMMAND,
   COMPARE_COMMAND,
   REPORT_COMMAND,

@@ -4,6 +4,7 @@ import { didYouMean } from '../scenario/suggest';
 import { UsageError, has, parseArgs } from './args';
 import { COMMANDS, commandHelp, commandNamed, mainHelp, usageHint } from './commands';
 import { compareCommand } from './compare';
+import { debugCommand } from './debug';
 import { demoCommand } from './demo';
 import { estimateCommand } from './estimate';
 import { importCommand } from './import';
@@ -56,6 +57,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
       return runCommand(args);
     case 'demo':
       return demoCommand(args);
+    case 'debug':
+      return debugCommand(args);
     case 'estimate':
       return estimateCommand(args);
     case 'import':

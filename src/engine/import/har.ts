@@ -19,7 +19,7 @@ const ASSET_TYPES = new Set(['image', 'font', 'stylesheet', 'script', 'media', '
 const ASSET_MIME = /^(image|font|audio|video)\/|css|javascript|ecmascript|wasm/;
 const ASSET_PATH = /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|css|m?js|map|mp4|webm|mp3|ogg|wav)$/i;
 /** Response headers whose values say nothing a later request would send back. */
-const UNCORRELATED_HEADERS = /^(date|server|vary|expires|age|via|connection|keep-alive|transfer-encoding|content-(length|type|encoding|language)|cache-control|pragma|last-modified|access-control-.*|strict-transport-security|alt-svc|x-powered-by|set-cookie|report-to|nel)$/i;
+export const UNCORRELATED_HEADERS = /^(date|server|vary|expires|age|via|connection|keep-alive|transfer-encoding|content-(length|type|encoding|language)|cache-control|pragma|last-modified|access-control-.*|strict-transport-security|alt-svc|x-powered-by|set-cookie|report-to|nel)$/i;
 /** Browser noise besides request-parts' list, which a recording always has. */
 const RECORDED_NOISE = /^(cookie|accept-language|cache-control|pragma|origin|referer)$/i;
 /** Gaps between pages shorter than this are not worth a think step. */
@@ -265,7 +265,7 @@ class Correlator {
 }
 
 /** String and number leaves of a JSON value with a path Volley's captures read (`a.b[0].c`). */
-function walkJson(value: unknown, path: string, visit: (path: string, key: string, value: string) => void, key = ''): void {
+export function walkJson(value: unknown, path: string, visit: (path: string, key: string, value: string) => void, key = ''): void {
   if (Array.isArray(value)) {
     value.slice(0, 20).forEach((v, i) => walkJson(v, `${path}[${i}]`, visit, key));
   } else if (value !== null && typeof value === 'object') {

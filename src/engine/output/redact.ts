@@ -15,14 +15,15 @@ const CREDENTIAL_HEADER = /\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*
 
 /** A field name that says its value is a credential: `token`, `access_token`, `password`, `apiKey`, `sessionId`, `sid`… */
 const CREDENTIAL_NAME = String.raw`[\w.-]*(?:token|secret|pass(?:word|wd|phrase)|api[_-]?key|session|jwt|credential|authorization|cookie)[\w.-]*|sid|pwd`;
+const CREDENTIAL_NAME_ONLY = new RegExp(String.raw`^(?:${CREDENTIAL_NAME})$`, 'i');
+
+/** A field, header, capture or cookie name that says its value is a credential (`Authorization`, `token`, `sessionId`, `sid`…). */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_NAME_ONLY.test(name);
+}
 /** `"name": "value"` in JSON (the value a string); `name=value` in a form body or query. */
 const CREDENTIAL_JSON_FIELD = new RegExp(String.raw`("(?:${CREDENTIAL_NAME})"\s*:\s*")((?:[^"\\]|\\.)*)`, 'gi');
 const CREDENTIAL_FORM_FIELD = new RegExp(String.raw`((?:^|[?&])(?:${CREDENTIAL_NAME})=)([^&\s]*)`, 'gi');
-const CREDENTIAL_NAME_WHOLE = new RegExp(String.raw`^(?:${CREDENTIAL_NAME})$`, 'i');
-/** A header or field name that says its value is a credential (`Authorization`, `X-Api-Key`, `Set-Cookie`…). */
-export function isCredentialName(name: string): boolean {
-  return CREDENTIAL_NAME_WHOLE.test(name);
-}
 /** A JSON Web Token, whatever field holds it: header.payload.signature, the first two base64url JSON. */
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
 

@@ -33,7 +33,7 @@ test('IntelliSense still works: a diagnostic, its quick fix, and completion', as
   assert.ok(labels.includes('gracefulStop'), JSON.stringify(labels));
 });
 
-test('Run, Run Scenario, Estimate VUs and the Testing view refuse with the message, and no engine process starts', async () => {
+test('Run, Run Scenario, Estimate VUs, Debug One Iteration and the Testing view refuse with the message, and no engine process starts', async () => {
   const volley = await volleyApi();
   const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
   // The scan sees this extension host's children: the language server is one of them.
@@ -54,6 +54,7 @@ test('Run, Run Scenario, Estimate VUs and the Testing view refuse with the messa
 
     await vscode.commands.executeCommand('volley.runScenario', uri, 'catalogue');
     await vscode.commands.executeCommand('volley.estimateVUs', uri, 'catalogue');
+    assert.equal(await vscode.commands.executeCommand('volley.debugIteration', uri, 'catalogue'), undefined, 'Debug One Iteration ran');
 
     await volley.tests.controller.resolveHandler?.(undefined);
     const item = await eventually('the file as a test item', () => volley.tests.controller.items.get(uri.toString()));
