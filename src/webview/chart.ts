@@ -192,6 +192,7 @@ export class Chart {
       cursor: {
         // Only the cursor's moves go to the other charts: a drag zooms through the group, not chart by chart.
         sync: { key: SYNC_KEY, setSeries: false, filters: { pub: (type) => type === 'mousemove' } },
+        y: false,
         drag: { x: true, y: false, setScale: false },
         focus: { prox: -1 },
         bind: { dblclick: () => null },

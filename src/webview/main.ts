@@ -155,6 +155,7 @@ function placeChildren(parent: Element, nodes: readonly Node[]): void {
 }
 
 let chartsView: { section: HTMLElement; grid: HTMLElement } | undefined;
+let shownSeries: { events: RunEvent[]; series: RunSeries } | undefined;
 
 function chartsSection(specs: Array<[string, ChartSpec]>): HTMLElement {
   charts.seconds = specs[0]?.[1].t ?? [];
@@ -390,7 +391,9 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
   }
   const failure = setupFailureSection(lifecycle);
   if (failure) nodes.push(failure);
-  const series = runSeries(events);
+  // The same growing list as last render (a live run): only its new events are added to the series.
+  const series = runSeries(events, shownSeries?.events === events ? shownSeries.series : undefined);
+  shownSeries = { events, series };
   if (series.t.length > 0) nodes.push(chartsSection(chartSpecs([{ series, label: 'run', dashed: false }], live ? 'latest' : 'mean')));
   // Zoomed charts: the tables hold the figures of those seconds only (./range.ts).
   const zoomed = charts.range && series.t.length > 0 ? { figures: rangeFigures(events, charts.range), text: `${rangeText(charts.range)} (zoomed)` } : undefined;
@@ -478,7 +481,9 @@ function scheduleRender(): void {
 }
 
 function save(): void {
-  vscode.setState(state);
+  // A run with a file is read back from it after a reload (ResultsPanel.restore), so its events (an hour of
+  // seconds is megabytes) are not serialised into the state with every second that arrives.
+  vscode.setState(state.mode === 'run' && state.view?.runFile ? { ...state, events: undefined } : state);
 }
 
 window.addEventListener('message', (message: MessageEvent<ToWebview>) => {

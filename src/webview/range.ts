@@ -110,12 +110,22 @@ function byKey<T>(items: Iterable<T>, key: (item: T) => string | number): Map<st
   return out;
 }
 
+/** The last range added up: a live run re-renders every second, and its new seconds are after a zoomed range. */
+let last: { seconds: Aggregate[]; figures: ScenarioFigures[] } | undefined;
+
 /**
  * The figures of the seconds in `range`, in the shape of a summary's scenarios (in the order they first
  * appear): the tables render them as they render the run's. VUs are the most any second of the range had.
  */
 export function rangeFigures(events: readonly RunEvent[], range: SecondRange): ScenarioFigures[] {
   const seconds = aggregatesIn(events, range);
+  if (last && last.seconds.length === seconds.length && last.seconds.every((a, i) => a === seconds[i])) return last.figures;
+  const figures = addUp(seconds);
+  last = { seconds, figures };
+  return figures;
+}
+
+function addUp(seconds: readonly Aggregate[]): ScenarioFigures[] {
   const scenarios = byKey(
     seconds.flatMap((a) => a.scenarios),
     (s) => s.scenario,

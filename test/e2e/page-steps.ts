@@ -34,7 +34,7 @@ interface WebviewArg {
 }
 
 /** The one visible webview whose title (h1) matches, waiting a little for it to appear. */
-async function webviewFrame(page: Page, title: string | undefined, timeoutMs = FIND_TIMEOUT_MS): Promise<FrameLocator> {
+export async function webviewFrame(page: Page, title: string | undefined, timeoutMs = FIND_TIMEOUT_MS): Promise<FrameLocator> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const count = await page.locator(WEBVIEW).count();

@@ -10,10 +10,10 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../src/engine/demo/server';
 import type { RunEvent } from '../../src/protocol';
-import { readNdjson, volley, workspace, type Workspace } from '../cli/helpers';
-import { openPanelPage, type PanelPage } from './panel-page';
+import { workspace, type Workspace } from '../cli/helpers';
+import { openPanelPage, recordRun, type PanelPage } from './panel-page';
 
-const ARTIFACTS = join(process.env.VOLLEY_E2E_ARTIFACTS_DIR ?? resolve(__dirname, '../../out/test/e2e-artifacts'), 'charts');
+const ARTIFACTS = join(process.env.VOLLEY_E2E_ARTIFACTS_DIR ?? resolve(__dirname, '../../out/test/e2e-artifacts'), 'webview-charts');
 
 let ws: Workspace;
 let target: DemoServer;
@@ -23,8 +23,9 @@ let events: RunEvent[];
 before(async () => {
   ws = workspace();
   target = await startDemoServer({ port: 0, latencyMs: 3, seed: 7 });
-  const file = ws.file(
-    'charts.volley.yaml',
+  ({ events } = await recordRun(
+    ws,
+    'charts',
     `name: charts
 baseUrl: ${target.url}
 scenarios:
@@ -42,11 +43,7 @@ scenarios:
       - name: missing product
         get: /products/999999
 `,
-  );
-  const out = join(ws.dir, 'run.ndjson');
-  const r = await volley(ws, ['run', file, '--quiet', '--no-store', '--out', `ndjson=${out}`]);
-  assert.ok(r.code === 0 || r.code === 99, r.stderr);
-  events = readNdjson(out) as unknown as RunEvent[];
+  ));
   panel = await openPanelPage();
   await panel.send({ type: 'run', events, view: { label: 'charts run', live: false } });
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { newNonce, resultsHtml } from '../../src/extension/webview-html';
-import type { ToWebview } from '../../src/protocol';
+import type { RunEvent, ToWebview } from '../../src/protocol';
+import { readNdjson, volley, type Workspace } from '../cli/helpers';
 
 const root = resolve(__dirname, '../..');
 
@@ -40,7 +41,7 @@ export async function openPanelPage(options: { width?: number } = {}): Promise<P
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    minify: true,
+    minify: process.env.PANEL_MINIFY !== "0",
     logLevel: 'error',
   });
   const nonce = newNonce();
@@ -104,4 +105,12 @@ window.acquireVsCodeApi = function () {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Runs `yaml` with the engine (built from the sources) and returns the run file's path and events. */
+export async function recordRun(ws: Workspace, name: string, yaml: string): Promise<{ file: string; events: RunEvent[] }> {
+  const file = join(ws.dir, `${name}.ndjson`);
+  const r = await volley(ws, ['run', ws.file(`${name}.volley.yaml`, yaml), '--quiet', '--no-store', '--out', `ndjson=${file}`]);
+  if (r.code !== 0 && r.code !== 99) throw new Error(`the run ended with ${r.code}: ${r.stderr}`);
+  return { file, events: readNdjson(file) as unknown as RunEvent[] };
 }
