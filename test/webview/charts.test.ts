@@ -230,3 +230,29 @@ test('by keyboard: arrows move the shared cursor a second, Shift+arrows and Ente
   await page.waitForFunction(() => document.querySelector('p.zoom')?.textContent?.startsWith('Drag across'));
   assert.deepEqual(panel.problems, []);
 });
+
+test('two runs compared: each chart overlays both (the baseline dashed, on its own seconds) and the cursor still spans every chart', async () => {
+  const { page } = panel;
+  // The baseline: the same run with one second fewer, so the two runs' seconds differ.
+  const baseline = events.filter((e) => !(e.type === 'aggregate' && e.t === secondsOfRun().at(-1)));
+  await panel.send({
+    type: 'compare',
+    runs: [
+      { events: baseline, label: 'baseline run', live: false },
+      { events, label: 'this run', live: false },
+    ],
+  });
+  const charts = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('figure.chart')).map((f) => ({ dashed: f.querySelectorAll('.swatch.dashed').length, solid: f.querySelectorAll('.swatch:not(.dashed)').length })),
+  );
+  assert.equal(charts.length, 7);
+  for (const c of charts) assert.ok(c.dashed > 0 && c.dashed === c.solid, JSON.stringify(charts));
+  const box = await plotBox(page, 0);
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure.chart .legend-time')).every((li) => li.textContent?.startsWith('at ')));
+  const legend = (await facts(page)).legends[0]!;
+  assert.ok(legend.some((i) => i.startsWith('requests/s (baseline): ')) && legend.some((i) => i.startsWith('requests/s (this run): ')), JSON.stringify(legend));
+  await page.screenshot({ path: join(ARTIFACTS, 'charts-compare.png'), fullPage: true });
+  await page.mouse.move(5, 5);
+  assert.deepEqual(panel.problems, []);
+});
