@@ -168,7 +168,7 @@ function chartsSection(specs: Array<[string, ChartSpec]>): HTMLElement {
     grid,
     specs.map(([id, spec]) => chart(id, spec)),
   );
-  const zoom = withClass(element('p', charts.range ? `Zoomed to ${rangeText(charts.range)}; the tables show only these seconds. ` : 'Drag across a chart to zoom to those seconds; double-click to reset.'), 'zoom');
+  const zoom = withClass(element('p', charts.range ? `Zoomed to ${rangeText(charts.range)}${state.mode === 'run' ? '; the tables show only these seconds' : ''}. ` : 'Drag across a chart to zoom to those seconds; double-click to reset.'), 'zoom');
   if (charts.range) {
     const reset = element('button', 'Reset zoom');
     reset.title = 'Show the whole run in the charts and tables (or double-click a chart, or Escape on it)';
