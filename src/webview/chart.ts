@@ -112,6 +112,7 @@ export class Chart {
   /** Where the keyboard put the cursor (an index into the x values), and the other end of a Shift+arrow selection. */
   private keyIndex: number | undefined;
   private keyAnchor: number | undefined;
+  private readonly resizes = new ResizeObserver(() => this.resize());
 
   constructor(
     id: string,
@@ -130,7 +131,7 @@ export class Chart {
     this.legend = document.createElement('ul');
     this.legend.className = 'legend';
     this.element.append(this.caption, this.plot, this.legend);
-    new ResizeObserver(() => this.resize()).observe(this.element);
+    this.resizes.observe(this.element);
   }
 
   update(spec: ChartSpec): void {
@@ -150,6 +151,7 @@ export class Chart {
   }
 
   destroy(): void {
+    this.resizes.disconnect();
     this.uplot?.destroy();
     this.uplot = undefined;
   }
