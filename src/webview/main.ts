@@ -3,7 +3,8 @@
 // so a reload (WebviewPanelSerializer) or a hidden tab brings it back as it was.
 import type { DataExhausted, DebugReport, Diagnosis, FailureSampleGroup, FromWebview, PlanInfo, RunEvent, RunSummary, RunView, ScenarioFigures, ToWebview } from '../protocol';
 import { editorCount, editorDuration, editorPercent, editorRate, editorThresholdActual } from '../format';
-import { Chart, type ChartSeries, type ChartSpec } from './chart';
+import { ChartGroup, type ChartSeries, type ChartSpec } from './chart';
+import { rangeFigures, rangeText, type SecondRange } from './range';
 import { runSeries, type RunSeries } from './series';
 import { compareRows, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
@@ -29,12 +30,19 @@ interface State {
   ended?: { exitCode: number | undefined; message?: string };
   /** Set by the HTML report's stand-in host: this is the exported file, not the panel. */
   report?: boolean;
+  /** The seconds the charts are zoomed to (a drag across a chart); the tables then show only those. */
+  zoom?: SecondRange;
 }
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root') ?? document.body;
 let state: State = (vscode.getState() as State | undefined) ?? { mode: 'run', events: [] };
-const charts = new Map<string, Chart>();
+const charts = new ChartGroup((range) => {
+  state.zoom = range;
+  save();
+  scheduleRender();
+});
+charts.range = state.zoom;
 let frame = 0;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
@@ -86,11 +94,7 @@ function section(title: string, id: string, ...children: Node[]): HTMLElement {
 }
 
 function chart(id: string, spec: ChartSpec): HTMLElement {
-  let c = charts.get(id);
-  if (!c) {
-    c = new Chart(id);
-    charts.set(id, c);
-  }
+  const c = charts.chart(id);
   c.update(spec);
   return c.element;
 }
@@ -143,10 +147,44 @@ function chartSpecs(runs: Array<{ series: RunSeries; label: string; dashed: bool
   return specs;
 }
 
+/**
+ * Puts `nodes` in `parent` in order, moving only what is not already in place: the charts stay attached
+ * across renders, so the mouse's hover, a drag under way and keyboard focus on a chart survive each second.
+ */
+function placeChildren(parent: Element, nodes: readonly Node[]): void {
+  const keep = new Set(nodes);
+  for (const child of Array.from(parent.childNodes)) if (!keep.has(child)) child.remove();
+  let next = parent.firstChild;
+  for (const node of nodes) {
+    if (node === next) next = next.nextSibling;
+    else parent.insertBefore(node, next);
+  }
+}
+
+let chartsView: { section: HTMLElement; grid: HTMLElement } | undefined;
+let shownSeries: { events: RunEvent[]; series: RunSeries } | undefined;
+
 function chartsSection(specs: Array<[string, ChartSpec]>): HTMLElement {
-  const grid = withClass(element('div'), 'charts');
-  for (const [id, spec] of specs) grid.append(chart(id, spec));
-  return section('Charts', 'charts', grid);
+  charts.seconds = specs[0]?.[1].t ?? [];
+  if (!chartsView || charts.charts.size === 0) {
+    const grid = withClass(element('div'), 'charts');
+    chartsView = { section: section('Charts', 'charts', grid), grid };
+  }
+  const { section: kept, grid } = chartsView;
+  placeChildren(
+    grid,
+    specs.map(([id, spec]) => chart(id, spec)),
+  );
+  const zoom = withClass(element('p', charts.range ? `Zoomed to ${rangeText(charts.range)}${state.mode === 'run' ? '; the tables show only these seconds' : ''}. ` : 'Drag across a chart to zoom to those seconds; double-click to reset.'), 'zoom');
+  if (charts.range) {
+    const reset = element('button', 'Reset zoom');
+    reset.title = 'Show the whole run in the charts and tables (or double-click a chart, or Escape on it)';
+    reset.addEventListener('click', () => charts.select(undefined));
+    zoom.append(reset);
+  }
+  kept.querySelector('p.zoom')?.remove();
+  grid.before(zoom);
+  return kept;
 }
 
 function metricFigures(name: string, figures: Record<string, number>): string {
@@ -271,6 +309,12 @@ function stepsSection(scenarios: ScenarioFigures[], title: string): HTMLElement 
   );
 }
 
+/** What the tables of a zoomed range can and cannot say exactly (see ./range.ts). */
+function zoomedNote(steps: HTMLElement, zoomed: unknown): HTMLElement {
+  if (zoomed) steps.append(withClass(element('p', 'Counts, failures, checks and max are exact for these seconds; p50, p95 and p99 are the seconds’ own percentiles weighted by their requests (close, not exact).'), 'note'));
+  return steps;
+}
+
 /** k6's group_duration per `group:`; undefined when no scenario has groups. */
 function groupsSection(scenarios: ScenarioFigures[], plan: PlanInfo | undefined, title: string): HTMLElement | undefined {
   const rows = groupRows(scenarios, plan).map((r) => [`${r.scenario} › ${r.group}`, r.passes, r.avg, r.p50, r.p95, r.p99, r.max, r.requests, r.failed]);
@@ -363,8 +407,12 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
   }
   const failure = setupFailureSection(lifecycle);
   if (failure) nodes.push(failure);
-  const series = runSeries(events);
+  // The same growing list as last render (a live run): only its new events are added to the series.
+  const series = runSeries(events, shownSeries?.events === events ? shownSeries.series : undefined);
+  shownSeries = { events, series };
   if (series.t.length > 0) nodes.push(chartsSection(chartSpecs([{ series, label: 'run', dashed: false }], live ? 'latest' : 'mean')));
+  // Zoomed charts: the tables hold the figures of those seconds only (./range.ts).
+  const zoomed = charts.range && series.t.length > 0 ? { figures: rangeFigures(events, charts.range), text: `${rangeText(charts.range)} (zoomed)` } : undefined;
   if (summary) {
     const diagnoses = [...new Map([...events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])), ...summary.diagnoses].map((d) => [d.id, d])).values()];
     const exhausted = dataExhaustedSection(summary.dataExhausted);
@@ -372,22 +420,25 @@ function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
     nodes.push(thresholdsSection(summary));
     const d = diagnosesSection(diagnoses);
     if (d) nodes.push(d);
-    nodes.push(stepsSection(summary.scenarios, 'Scenarios and steps'));
-    const groups = groupsSection(summary.scenarios, start.plan, 'Groups');
+    const shown = zoomed ? zoomed.figures : summary.scenarios;
+    nodes.push(zoomedNote(stepsSection(shown, zoomed ? `Scenarios and steps in ${zoomed.text}` : 'Scenarios and steps'), zoomed));
+    const groups = groupsSection(shown, start.plan, zoomed ? `Groups in ${zoomed.text}` : 'Groups');
     if (groups) nodes.push(groups);
-    const queueing = queueingSection(summary.scenarios, 'Generator queueing');
+    const queueing = queueingSection(shown, zoomed ? `Generator queueing in ${zoomed.text}` : 'Generator queueing');
     if (queueing) nodes.push(queueing);
-    const errors = errorsSection(summary.scenarios, summary.failureSamples);
+    const errors = errorsSection(shown, summary.failureSamples);
     if (errors) nodes.push(errors);
     nodes.push(summaryTable(summary));
   } else if (last) {
     const d = diagnosesSection(events.flatMap((e) => (e.type === 'diagnosis' ? [e.diagnosis] : [])));
     if (d) nodes.push(d);
-    nodes.push(stepsSection(last.scenarios, `The last second (${last.t} s)`));
-    const groups = groupsSection(last.scenarios, start.plan, `Groups in the last second (${last.t} s)`);
+    nodes.push(zoomedNote(stepsSection(zoomed ? zoomed.figures : last.scenarios, zoomed ? `Scenarios and steps in ${zoomed.text}` : `The last second (${last.t} s)`), zoomed));
+    const groups = groupsSection(zoomed ? zoomed.figures : last.scenarios, start.plan, zoomed ? `Groups in ${zoomed.text}` : `Groups in the last second (${last.t} s)`);
     if (groups) nodes.push(groups);
-    const queueing = queueingSection(last.scenarios, `Generator queueing in the last second (${last.t} s)`);
+    const queueing = queueingSection(zoomed ? zoomed.figures : last.scenarios, zoomed ? `Generator queueing in ${zoomed.text}` : `Generator queueing in the last second (${last.t} s)`);
     if (queueing) nodes.push(queueing);
+    const errors = zoomed && errorsSection(zoomed.figures, undefined);
+    if (errors) nodes.push(errors);
   }
   const stages = lifecycleSection(lifecycle);
   if (stages) nodes.push(stages);
@@ -430,7 +481,10 @@ function render(): void {
   } else {
     ({ mode, nodes } = renderRun());
   }
-  root.replaceChildren(...nodes);
+  const active = document.activeElement;
+  placeChildren(root, nodes);
+  // A chart kept across renders keeps keyboard focus (its cursor moves by arrow keys while the run goes on).
+  if (active instanceof HTMLElement && active !== document.body && root.contains(active) && document.activeElement !== active) active.focus({ preventScroll: true });
   revealOpenedSamples(root);
   // Re-rendering each second must not throw keyboard focus away from the button a person is on.
   if (focused) {
@@ -451,7 +505,9 @@ function scheduleRender(): void {
 }
 
 function save(): void {
-  vscode.setState(state);
+  // A run with a file is read back from it after a reload (ResultsPanel.restore), so its events (an hour of
+  // seconds is megabytes) are not serialised into the state with every second that arrives.
+  vscode.setState(state.mode === 'run' && state.view?.runFile ? { ...state, events: undefined } : state);
 }
 
 window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
@@ -461,6 +517,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
       state = { mode: 'run', events: data.events, view: data.view };
       charts.clear();
       forgetOpenedSamples();
+      charts.range = undefined;
       break;
     case 'event':
       (state.events ??= []).push(data.event);
@@ -472,6 +529,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
     case 'compare':
       state = { mode: 'compare', runs: data.runs };
       charts.clear();
+      charts.range = undefined;
       break;
     case 'showSamples': {
       const summary = state.events?.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
@@ -481,6 +539,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
     case 'debug':
       state = { mode: 'debug', debug: data.report };
       charts.clear();
+      charts.range = undefined;
       break;
     default:
       return;
@@ -488,6 +547,12 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
   save();
   scheduleRender();
 });
+
+// A theme change redraws the charts in its colours (VS Code sets the body's class and the variables).
+new MutationObserver(() => {
+  charts.clear();
+  scheduleRender();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 render();
 vscode.postMessage({ type: 'ready' });

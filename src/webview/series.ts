@@ -23,6 +23,9 @@ export interface RunSeries {
   connectingP95: Array<number | null>;
   cpuPercent: number[];
   eventLoopDelayMs: number[];
+  /** How many events of the run these series have taken in, and the plan's maxVUs from its start. */
+  eventsSeen: number;
+  planMaxVUs: number;
 }
 
 function weighted(parts: Array<{ count: number; value: number }>): number | null {
@@ -42,7 +45,12 @@ function trendParts(scenarios: readonly ScenarioFigures[], pick: (s: ScenarioFig
   return parts;
 }
 
-export function runSeries(events: readonly RunEvent[]): RunSeries {
+/**
+ * The series of a run's events. With `previous` (the series of an earlier, shorter copy of the same events,
+ * as a live run grows), only the events after those it saw are added: a live hour is not re-read every second.
+ */
+export function runSeries(events: readonly RunEvent[], previous?: RunSeries): RunSeries {
+  if (previous && previous.eventsSeen <= events.length) return addEvents(previous, events);
   const series: RunSeries = {
     t: [],
     requestsPerSecond: [],
@@ -60,10 +68,16 @@ export function runSeries(events: readonly RunEvent[]): RunSeries {
     connectingP95: [],
     cpuPercent: [],
     eventLoopDelayMs: [],
+    eventsSeen: 0,
+    planMaxVUs: 0,
   };
-  let planMaxVUs = 0;
-  for (const event of events) {
-    if (event.type === 'start') planMaxVUs = event.plan.scenarios.reduce((sum, s) => sum + s.maxVUs, 0);
+  return addEvents(series, events);
+}
+
+function addEvents(series: RunSeries, events: readonly RunEvent[]): RunSeries {
+  for (let e = series.eventsSeen; e < events.length; e++) {
+    const event = events[e]!;
+    if (event.type === 'start') series.planMaxVUs = event.plan.scenarios.reduce((sum, s) => sum + s.maxVUs, 0);
     if (event.type !== 'aggregate') continue;
     const index = series.t.length;
     series.t.push(event.t);
@@ -95,7 +109,7 @@ export function runSeries(events: readonly RunEvent[]): RunSeries {
     series.connectingP95.push(weighted(trendParts(event.scenarios, (s) => s.phases.connecting, 'p95')));
     series.vusActive.push(active);
     series.vusAllocated.push(allocated);
-    series.vusMax.push(planMaxVUs);
+    series.vusMax.push(series.planMaxVUs);
     series.dropped.push(dropped);
     // A class first seen now was zero in every earlier second.
     for (const name of errors.keys()) if (!series.errors.has(name)) series.errors.set(name, new Array<number>(index).fill(0));
@@ -103,5 +117,6 @@ export function runSeries(events: readonly RunEvent[]): RunSeries {
     series.cpuPercent.push(event.health.cpuPercent);
     series.eventLoopDelayMs.push(event.health.eventLoopDelayP99Ms);
   }
+  series.eventsSeen = events.length;
   return series;
 }
