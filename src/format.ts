@@ -164,3 +164,14 @@ export function explainProbability(p: number): string {
   if (p === 0) return '0';
   return p.toExponential(1);
 }
+
+/** The phases of a request's timings as every view lists them (duration, their sum, is shown apart), with their labels. */
+export const TIMING_PHASES = [
+  ['blocked', 'blocked'],
+  ['queued', 'queued'],
+  ['connecting', 'connecting'],
+  ['TLS handshaking', 'tlsHandshaking'],
+  ['sending', 'sending'],
+  ['waiting', 'waiting'],
+  ['receiving', 'receiving'],
+] as const;

@@ -2,7 +2,7 @@
 // an expandable request/response, the decisions of if/choose/repeat/group between them, then the capture
 // suggestions. DOM APIs only, never innerHTML: every text here came from a server's response.
 import type { DebugBody, DebugControl, DebugHeader, DebugReport, DebugStep, DebugTimings } from '../protocol';
-import { editorDuration } from '../format';
+import { TIMING_PHASES, editorDuration } from '../format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -30,15 +30,7 @@ function bodyNodes(body: DebugBody | undefined): Node[] {
 function timingsTable(t: DebugTimings): HTMLTableElement {
   const table = el('table', 'debug-timings');
   table.append(el('caption', undefined, 'Timings'));
-  const rows: Array<[string, number]> = [
-    ['blocked', t.blocked],
-    ['connecting', t.connecting],
-    ['TLS handshaking', t.tlsHandshaking],
-    ['sending', t.sending],
-    ['waiting', t.waiting],
-    ['receiving', t.receiving],
-    ['duration', t.duration],
-  ];
+  const rows: Array<readonly [string, number]> = [...TIMING_PHASES.map(([label, key]) => [label, t[key]] as const), ['duration', t.duration]];
   const body = el('tbody');
   for (const [name, value] of rows) body.append(el('tr', undefined, el('td', undefined, name), el('td', 'num', editorDuration(value))));
   table.append(body);

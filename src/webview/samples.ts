@@ -4,7 +4,7 @@
 // survives the panel's re-renders, and the extension can open a step's lists (`showSamples`: the inline
 // hover's link, a Problems entry's).
 import type { ErrorClass, FailureSample, FailureSampleGroup } from '../protocol';
-import { editorDuration } from '../format';
+import { TIMING_PHASES, editorDuration } from '../format';
 import { sampleKind } from '../samples-format';
 
 /** The lists a person (or the extension) opened, by group key, kept across renders. */
@@ -88,7 +88,7 @@ function sampleItem(sample: FailureSample, n: number, key: string): HTMLElement 
   details.append(
     text(
       'p',
-      `Timings: blocked ${editorDuration(t.blocked)} · queued ${editorDuration(t.queued)} · connecting ${editorDuration(t.connecting)} · TLS ${editorDuration(t.tlsHandshaking)} · sending ${editorDuration(t.sending)} · waiting ${editorDuration(t.waiting)} · receiving ${editorDuration(t.receiving)} · duration ${editorDuration(t.duration)}`,
+      `Timings: ${TIMING_PHASES.map(([label, key]) => `${label} ${editorDuration(t[key])}`).join(' · ')} · duration ${editorDuration(t.duration)}`,
       'sample-timings',
     ),
   );

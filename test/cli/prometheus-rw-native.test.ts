@@ -93,6 +93,7 @@ test('trends as native histograms: histogram_quantile(0.95) per step in the summ
     'k6_http_req_sending_seconds',
     'k6_http_req_waiting_seconds',
     'k6_http_req_receiving_seconds',
+    'k6_volley_req_queued_seconds',
     'k6_iteration_duration_seconds',
     'k6_group_duration_seconds',
   ]) {

@@ -4,37 +4,13 @@
 // Screenshots go to the artefacts (charts/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { CHART_STEPS } from './chart-steps';
 import { PAGE_STEPS } from './page-steps';
-import { REPO_ROOT, artifactsDirFor, buildSuite, describe, ensureSetup, exampleWorkspace, runInVSCode } from './run-vscode';
+import { describe, launchSuite, launchTimeout } from './run-vscode';
 
-const SETUP_TIMEOUT_MS = 15 * 60_000;
 const RUN_TIMEOUT_MS = 4 * 60_000;
 
-test('the charts share one cursor, zoom by a drag with the tables, and reset by a double-click, in code-server', { timeout: SETUP_TIMEOUT_MS + RUN_TIMEOUT_MS + 60_000 }, async (t) => {
-  assert.ok(existsSync(join(REPO_ROOT, 'dist/extension.js')), 'dist/ is missing: run `npm run build` first');
-  await ensureSetup(SETUP_TIMEOUT_MS);
-  const suite = await buildSuite(join(__dirname, 'suite/charts.ts'), join(REPO_ROOT, 'out/test/suite-charts.js'));
-  const workspace = exampleWorkspace();
-  try {
-    const result = await runInVSCode({
-      workspace,
-      suite,
-      timeoutMs: RUN_TIMEOUT_MS,
-      artifactsDir: artifactsDirFor('charts'),
-      pageSteps: { ...PAGE_STEPS, ...CHART_STEPS },
-      keepTemp: process.env.VOLLEY_E2E_KEEP === '1',
-    });
-    t.diagnostic(`ran in ${result.elapsedMs} ms; passed: ${result.summary?.passed.join('; ') ?? 'none'}`);
-    if (result.screenshots.length > 0) t.diagnostic(`screenshots: ${result.screenshots.join(', ')}`);
-    const ok = result.exitCode === 0 && result.summary !== undefined && result.summary.failed.length === 0;
-    assert.ok(ok, describe(result));
-    assert.equal(result.summary!.passed.length, 2, describe(result));
-    assert.ok(['chartHover', 'chartDrag', 'webviewScrollTo', 'chartDoubleClick'].every((name) => result.steps.some((s) => s.name === name && s.ok)), describe(result));
-    assert.deepEqual(result.leftovers, [], 'processes outlived the run (they have been killed now)');
-  } finally {
-    rmSync(workspace, { recursive: true, force: true });
-  }
+test('the charts share one cursor, zoom by a drag with the tables, and reset by a double-click, in code-server', { timeout: launchTimeout(RUN_TIMEOUT_MS) }, async (t) => {
+  const result = await launchSuite(t, { suite: 'charts', timeoutMs: RUN_TIMEOUT_MS, passed: 2, pageSteps: { ...PAGE_STEPS, ...CHART_STEPS } });
+  assert.ok(['chartHover', 'chartDrag', 'webviewScrollTo', 'chartDoubleClick'].every((name) => result.steps.some((s) => s.name === name && s.ok)), describe(result));
 });

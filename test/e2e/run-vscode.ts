@@ -578,3 +578,52 @@ function readLogs(root: string, label: string): { path: string; contents: string
 function tail(text: string, lines: number): string {
   return text.split('\n').slice(-lines).join('\n');
 }
+
+export interface SuiteLaunch {
+  /** The suite's file under test/e2e/suite, without `.ts`: `charts` runs suite/charts.ts. */
+  suite: string;
+  timeoutMs: number;
+  /** How many of the suite's tests must pass (all of them: a suite that stops early passes fewer). */
+  passed: number;
+  pageSteps?: Record<string, PageStep>;
+  workspaceTrust?: boolean;
+  /** Where screenshots go; artifactsDirFor(suite) by default. */
+  artifactsDir?: string;
+}
+
+/** The time a launch's node:test case needs: code-server's first install, the run, and a margin. */
+export const launchTimeout = (runTimeoutMs: number): number => 15 * 60_000 + runTimeoutMs + 60_000;
+
+/**
+ * One suite in a fresh code-server on a copy of the examples: what every launch but the special ones
+ * (packaged, shutdown) does the same way. Asserts the suite passed and no process outlived it; returns the
+ * result for the launch's own assertions on page steps and screenshots.
+ */
+export async function launchSuite(t: { diagnostic(message: string): void }, launch: SuiteLaunch): Promise<RunResult> {
+  if (!existsSync(join(REPO_ROOT, 'dist/extension.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!codeServerReady()) t.diagnostic('code-server is not in the cache yet: installing it (a few minutes, once)');
+  await ensureSetup();
+  const suite = await buildSuite(join(REPO_ROOT, `test/e2e/suite/${launch.suite}.ts`), join(REPO_ROOT, `out/test/suite-${launch.suite}.js`));
+  const workspace = exampleWorkspace();
+  try {
+    const result = await runInVSCode({
+      workspace,
+      suite,
+      timeoutMs: launch.timeoutMs,
+      artifactsDir: launch.artifactsDir ?? artifactsDirFor(launch.suite),
+      workspaceTrust: launch.workspaceTrust,
+      pageSteps: launch.pageSteps,
+      keepTemp: process.env.VOLLEY_E2E_KEEP === '1',
+    });
+    t.diagnostic(`ran in ${result.elapsedMs} ms; passed: ${result.summary?.passed.join('; ') ?? 'none'}`);
+    if (result.screenshots.length > 0) t.diagnostic(`screenshots: ${result.screenshots.join(', ')}`);
+    const ok = result.exitCode === 0 && result.summary !== undefined && result.summary.failed.length === 0;
+    if (!ok || result.summary!.passed.length !== launch.passed) {
+      throw new Error(`the ${launch.suite} suite did not pass all ${launch.passed} tests\n${describe(result)}`);
+    }
+    if (result.leftovers.length > 0) throw new Error(`processes outlived the run (they have been killed now): ${result.leftovers.join('; ')}`);
+    return result;
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}

@@ -24,13 +24,18 @@ export interface Collected {
   ofType<T extends RunEvent['type']>(type: T): Array<Extract<RunEvent, { type: T }> & { at: number }>;
 }
 
-export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string>; warmUp?: boolean; share?: WorkShare } = {}): Collected {
+/**
+ * Runs without the priming before the clock (primeHttp) unless asked: the tests time events from the startRun
+ * call, and priming is a few hundred ms of startup that test/cli/first-request.test.ts covers.
+ */
+export function run(plan: Plan, options: { scenarios?: string[]; env?: Record<string, string>; warmUp?: boolean; primeHttp?: boolean; share?: WorkShare } = {}): Collected {
   const events: Array<RunEvent & { at: number }> = [];
   const started = performance.now();
   const handle = startRun(plan, {
     env: options.env ?? {},
     scenarios: options.scenarios,
     warmUp: options.warmUp,
+    primeHttp: options.primeHttp ?? false,
     share: options.share,
     onEvent: (event) => events.push({ ...event, at: performance.now() - started }),
   });

@@ -172,7 +172,7 @@ test('completion: paths for the method typed, path parameters as snippet placeho
 
   const post = withCursor(`${DEMO_HEAD}      - post: ‸\n`);
   const postItems = await client.completion(await open(post.text), post.position);
-  assert.deepEqual(postItems.filter((i) => i.kind === 12).map((i) => i.label).sort(), ['/cart', '/login']);
+  assert.deepEqual(postItems.filter((i) => i.kind === 12).map((i) => i.label).sort(), ['/admin/login', '/cart', '/cart/{cartId}/checkout', '/cart/{cartId}/receipt', '/login']);
 
   const step = withCursor(`${DEMO_HEAD}      - get: /health\n      - ‸\n`);
   const stepItems = await client.completion(await open(step.text), step.position);

@@ -2,19 +2,12 @@
 // them (> sent, < received), then its checks and captures, with the control steps' decisions between.
 import { STATUS_CODES } from 'node:http';
 import type { DebugBody, DebugControl, DebugReport, DebugStep, DebugTimings } from './report';
+import { TIMING_PHASES } from '../../format';
 
 const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 
 function timings(t: DebugTimings): string {
-  const parts: Array<[string, number]> = [
-    ['blocked', t.blocked],
-    ['connecting', t.connecting],
-    ['tls', t.tlsHandshaking],
-    ['sending', t.sending],
-    ['waiting', t.waiting],
-    ['receiving', t.receiving],
-  ];
-  return `${ms(t.duration)} (${parts.map(([name, value]) => `${name} ${ms(value)}`).join(', ')})`;
+  return `${ms(t.duration)} (${TIMING_PHASES.map(([label, key]) => `${label} ${ms(t[key])}`).join(', ')})`;
 }
 
 function body(b: DebugBody, indent: string): string[] {

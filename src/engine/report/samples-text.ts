@@ -2,7 +2,7 @@
 // and all of them (`volley report RUN.ndjson --samples`, from the run file's summary). What is printed
 // was redacted when the run wrote it (src/engine/samples/capture.ts).
 import type { FailureSample, FailureSampleGroup, RunSummary } from '../../protocol';
-import { k6Count, k6Duration } from '../../format';
+import { TIMING_PHASES, k6Count, k6Duration } from '../../format';
 import { latestSample, oneLine, sampleKind, sampleOutcome } from '../../samples-format';
 
 /** One line of a body start in the summary. */
@@ -48,7 +48,7 @@ function sampleBlock(sample: FailureSample, n: number): string[] {
   }
   if (sample.error !== undefined) out.push(`      ✗ ${sample.error}`);
   out.push(
-    `      timings: blocked ${k6Duration(t.blocked)} · queued ${k6Duration(t.queued)} · connecting ${k6Duration(t.connecting)} · tls ${k6Duration(t.tlsHandshaking)} · sending ${k6Duration(t.sending)} · waiting ${k6Duration(t.waiting)} · receiving ${k6Duration(t.receiving)} · duration ${k6Duration(t.duration)}`,
+    `      timings: ${TIMING_PHASES.map(([label, key]) => `${label} ${k6Duration(t[key])}`).join(' · ')} · duration ${k6Duration(t.duration)}`,
     '',
   );
   return out;

@@ -93,8 +93,11 @@ function addTrend(set: SeriesSet, name: string, registry: MetricsRegistry, tags:
   }
 }
 
-/** The request's phases k6 emits as trends beside http_req_duration (k6's built-in metrics). */
-const HTTP_PHASES = ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving'] as const;
+/**
+ * The request's phases k6 emits as trends beside http_req_duration (k6's built-in metrics), and Volley's
+ * own volley_req_queued (`k6_volley_req_queued_*`: one prefix, so a dashboard's selectors find it too).
+ */
+const HTTP_PHASES = ['http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'volley_req_queued'] as const;
 
 function stepSeries(set: SeriesSet, registry: MetricsRegistry, scenario: string, step: StepFigures, method: string | undefined, stats: readonly TrendStat[]): void {
   if (step.requests === 0) return;
