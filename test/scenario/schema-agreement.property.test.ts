@@ -66,6 +66,9 @@ function rightValues(node: SchemaNode): Json[] {
   if (node.type === 'string' && node.enum) return [...node.enum];
   if (node.type === 'boolean') return [true, false];
   if (node.type === 'union') return node.variants.map((v) => sampleValue(v));
+  // A capture named like a data set is refused (capture-named-like-data-set), a rule between two keys: the
+  // captures' sample name is not the data sets'.
+  if (node.type === 'map' && node.keyName === 'capture name') return [{ captured: sampleValue(node.values) }];
   return [sampleValue(node)];
 }
 
