@@ -16,7 +16,8 @@ import { createHttpAgent } from './http/agent';
 import { sharedPoolShare } from './http/pool-share';
 import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { RunLedger, type LedgerSecond } from './ledger';
-import { MetricsRegistry } from './metrics/registry';
+import { MetricsRegistry, trendsToStock } from './metrics/registry';
+import { stockHistograms } from './metrics/hdr';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import { ExecutionTuple, type WorkShare } from './segments';
 import { prime, warmUpIfNeeded } from './warmup';
@@ -186,7 +187,14 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
   const priming = new AbortController();
   const ready = warming ?? (options.primeHttp === false ? undefined : prime(plan, runUnobserved, priming.signal).catch(() => undefined));
   if (ready === undefined) begin();
-  else void ready.then(begin);
+  else {
+    // After priming (whose own run would take them), the first trends' histograms, made before the clock. A
+    // worker thread stocks its own before it reports ready; an unprimed run (the warm-up's, tests) does not.
+    void ready.then(() => {
+      stockHistograms(trendsToStock(selectedPlans));
+      begin();
+    });
+  }
 
   const finish = async (): Promise<RunSummary> => {
     if (ticker !== undefined) clearTimeout(ticker);

@@ -3,7 +3,7 @@
 // current one-second window and folds it into the totals. Windows move between threads in ./windows.ts;
 // k6's threshold and summary queries are answered by ./query.ts; the registry holds them together.
 import type { CheckFigures, RegistryWindow, ScenarioFigures } from '../../protocol';
-import type { Aggregation, Plan } from '../scenario/plan';
+import type { Aggregation, Plan, ScenarioPlan } from '../scenario/plan';
 import { encodeHistogram } from './hdr';
 import { histogramKey } from './histograms';
 import * as query from './query';
@@ -17,6 +17,23 @@ export type { MetricSnapshot } from './query';
 export interface RegistryOptions {
   /** Monotonic clock in ms, for counter rates when the caller gives no elapsed time (tests inject one). */
   now?: () => number;
+}
+
+/** The most trends whose histograms are stocked before a run: 48 windows and totals are ≈ 13 MB a thread. */
+const MAX_STOCKED_TRENDS = 48;
+
+/**
+ * How many trends the scenarios record into early, in flow order: each scenario's iteration duration and
+ * lateness, its groups, and per request step the duration and the seven phases (not durationFailed, which
+ * only failures open). The histograms to stock before the clock (stockHistograms in ./hdr.ts).
+ */
+export function trendsToStock(scenarios: readonly ScenarioPlan[]): number {
+  let trends = 0;
+  for (const scenario of scenarios) {
+    trends += 2 + (scenario.groups?.length ?? 0);
+    for (const step of scenario.steps) if (step.kind === 'request') trends += 8;
+  }
+  return Math.min(trends, MAX_STOCKED_TRENDS);
 }
 
 export class MetricsRegistry {

@@ -3,7 +3,7 @@
 // and max are kept exactly beside the histograms, so avg/min/max are exact and only percentiles carry HDR's
 // 3-significant-digit precision.
 import type { TrendStats, TrendWindow } from '../../protocol';
-import { addInto, newTotalHistogram, newWindowHistogram, occupiedRange, toMicros, valuesAtRanks, type Hist } from './hdr';
+import { addInto, newTotalHistogram, occupiedRange, toMicros, trendTotalHistogram, trendWindowHistogram, valuesAtRanks, type Hist } from './hdr';
 
 /** Exact moments of a set of samples, in ms. */
 export interface Moments {
@@ -22,7 +22,7 @@ export class Trend {
 
   record(ms: number): void {
     if (!(ms > 0)) ms = 0;
-    if (this.window === undefined) this.window = newWindowHistogram();
+    if (this.window === undefined) this.window = trendWindowHistogram();
     this.window.recordValue(toMicros(ms));
     const w = this.win;
     w.count++;
@@ -35,7 +35,7 @@ export class Trend {
   fold(): void {
     const w = this.win;
     if (w.count === 0) return;
-    if (this.total === undefined) this.total = newTotalHistogram();
+    if (this.total === undefined) this.total = trendTotalHistogram();
     addInto(this.total, this.window!);
     this.window!.reset();
     mergeMoments(this.run, w);
@@ -80,7 +80,7 @@ export class Trend {
   /** Adds another thread's window into this one, as if its samples had been recorded here. */
   importWindow(tw: TrendWindow): void {
     if (tw.count === 0) return;
-    if (this.window === undefined) this.window = newWindowHistogram();
+    if (this.window === undefined) this.window = trendWindowHistogram();
     const h = this.window;
     for (let i = 0; i < tw.values.length; i++) h.recordValueWithCount(tw.values[i], tw.counts[i]);
     mergeMoments(this.win, tw);

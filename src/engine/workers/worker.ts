@@ -7,6 +7,8 @@ import type { RegistryWindow, RunEvent } from '../../protocol';
 import { withoutThresholds } from '../merge/recording';
 import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
 import { prime, warmUpIfNeeded } from '../warmup';
+import { stockHistograms } from '../metrics/hdr';
+import { trendsToStock } from '../metrics/registry';
 import { loadScenario } from '../scenario/index';
 import { composeShares, evenSequence, SegmentSequence, tupleFromSpec } from '../segments';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
@@ -115,5 +117,9 @@ export function runWorkerThread(): void {
       handle?.stop(message.hard);
     }
   });
-  void warming.then(ready);
+  // The first trends' histograms, made before `ready` (after priming, whose own run would take them).
+  void warming.then(() => {
+    stockHistograms(trendsToStock(selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario)));
+    ready();
+  });
 }
