@@ -1,9 +1,8 @@
 // `volley debug --json` in a child process: the bundled dist/engine.js on the editor's own Node, as the
 // CLI (VOLLEY_IPC off), its one JSON document read from stdout. Nothing here imports vscode, so it is
 // tested with plain Node against the real engine.
-import { spawn } from 'node:child_process';
 import type { DebugReport } from '../protocol';
-import { engineEnv } from './engine-process';
+import { runEngineCli } from './engine-process';
 
 export interface DebugProcessRequest {
   enginePath: string;
@@ -28,28 +27,16 @@ export function debugArgs(request: DebugProcessRequest): string[] {
   return args;
 }
 
-export function runDebug(request: DebugProcessRequest): Promise<DebugResult> {
-  return new Promise((resolve) => {
-    const child = spawn(request.execPath ?? process.execPath, [request.enginePath, ...debugArgs(request)], {
-      env: { ...engineEnv(process.env), VOLLEY_IPC: '' },
-      cwd: request.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.once('error', (err) => resolve({ ok: false, exitCode: undefined, message: `cannot start the engine: ${err.message}` }));
-    child.once('close', (code) => {
-      if (stdout.trim() !== '') {
-        try {
-          resolve({ ok: true, report: JSON.parse(stdout) as DebugReport });
-          return;
-        } catch {
-          // Not the report: said below with the engine's own words.
-        }
-      }
-      resolve({ ok: false, exitCode: code ?? undefined, message: stderr.trim() || `the debug run ended with exit ${code}` });
-    });
-  });
+export async function runDebug(request: DebugProcessRequest): Promise<DebugResult> {
+  const result = await runEngineCli({ enginePath: request.enginePath, args: debugArgs(request), cwd: request.cwd, execPath: request.execPath });
+  if ('startError' in result) return { ok: false, exitCode: undefined, message: `cannot start the engine: ${result.startError.message}` };
+  const { code, stdout, stderr } = result;
+  if (stdout.trim() !== '') {
+    try {
+      return { ok: true, report: JSON.parse(stdout) as DebugReport };
+    } catch {
+      // Not the report: said below with the engine's own words.
+    }
+  }
+  return { ok: false, exitCode: code ?? undefined, message: stderr.trim() || `the debug run ended with exit ${code}` };
 }

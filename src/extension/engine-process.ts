@@ -3,7 +3,7 @@
 // RunEvent over the IPC channel (src/engine/cli/ipc.ts). Stop is graceful the first time and hard the
 // second; a child that outlives a hard stop is killed. Nothing here imports vscode, so the process handling
 // is tested with plain Node.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import type { EngineCommand, RunEvent } from '../protocol';
 
 export type RunCommand = Extract<EngineCommand, { type: 'run' }>;
@@ -41,6 +41,31 @@ export function engineEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
   return env;
+}
+
+/** What a CLI run of the engine printed, and its exit code; or why it could not start. */
+export type EngineCliResult = { code: number | null; stdout: string; stderr: string } | { startError: Error };
+
+/**
+ * The bundled engine as the CLI (VOLLEY_IPC off), run to its end: `volley debug --json`, `volley import`.
+ * `stdin` is written and closed (an empty one when absent).
+ */
+export function runEngineCli(options: { enginePath: string; args: string[]; cwd?: string; execPath?: string; stdin?: string }): Promise<EngineCliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(options.execPath ?? process.execPath, [options.enginePath, ...options.args], {
+      env: { ...engineEnv(process.env), VOLLEY_IPC: '' },
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+    child.once('error', (startError) => resolve({ startError }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 export class EngineProcess {

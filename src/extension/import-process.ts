@@ -2,10 +2,9 @@
 // (the importers and their parsers stay out of dist/extension.js). Its stderr lines
 // (`INPUT:LINE:COL: warning: …`, one `… error: …`) are read back into located warnings and an error.
 // Nothing here imports vscode, so it is tested with plain Node against the real engine.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { engineEnv } from './engine-process';
+import { runEngineCli } from './engine-process';
 
 export type ImportKindName = 'curl' | 'har' | 'openapi' | 'postman' | 'http';
 
@@ -72,47 +71,35 @@ export function envNamesIn(scenario: string): string[] {
   return [...new Set([...scenario.matchAll(/\benv\.([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
 }
 
-export function runImport(request: ImportRequest): Promise<ImportResult> {
-  return new Promise((resolve) => {
-    const child = spawn(request.execPath ?? process.execPath, [request.enginePath, ...importArgs(request)], {
-      // The CLI, not the IPC child: VOLLEY_IPC off.
-      env: { ...engineEnv(process.env), VOLLEY_IPC: '' },
-      cwd: request.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(request.inputFile ? '' : (request.text ?? ''));
-    child.once('error', (err) => resolve({ ok: false, error: { message: `cannot start the engine: ${err.message}` }, warnings: [] }));
-    child.once('close', (code) => {
-      const label = request.inputFile ?? 'standard input';
-      const warnings: LocatedMessage[] = [];
-      let error: LocatedMessage | undefined;
-      const unread: string[] = [];
-      for (const line of stderr.split('\n')) {
-        if (line.trim() === '') continue;
-        const parsed = parseImportLine(line, label) ?? (request.environment ? environmentLine(line, request.environment) : undefined);
-        if (parsed?.level === 'warning') warnings.push(parsed.at);
-        else if (parsed) error = parsed.at;
-        else if (!line.startsWith('wrote ')) unread.push(line);
-      }
-      if (code !== 0 || error) {
-        resolve({ ok: false, error: error ?? { message: unread.join('\n') || `the import failed (exit ${code})` }, warnings });
-        return;
-      }
-      let scenario = stdout;
-      if (request.outputFile) {
-        try {
-          scenario = readFileSync(resolvePath(request.cwd ?? '.', request.outputFile), 'utf8');
-        } catch (err) {
-          resolve({ ok: false, error: { message: `the import wrote no ${request.outputFile}: ${(err as Error).message}` }, warnings });
-          return;
-        }
-      }
-      resolve({ ok: true, scenario, warnings, env: envNamesIn(scenario) });
-    });
+export async function runImport(request: ImportRequest): Promise<ImportResult> {
+  const result = await runEngineCli({
+    enginePath: request.enginePath,
+    args: importArgs(request),
+    cwd: request.cwd,
+    execPath: request.execPath,
+    stdin: request.inputFile ? '' : (request.text ?? ''),
   });
+  if ('startError' in result) return { ok: false, error: { message: `cannot start the engine: ${result.startError.message}` }, warnings: [] };
+  const { code, stdout, stderr } = result;
+  const label = request.inputFile ?? 'standard input';
+  const warnings: LocatedMessage[] = [];
+  let error: LocatedMessage | undefined;
+  const unread: string[] = [];
+  for (const line of stderr.split('\n')) {
+    if (line.trim() === '') continue;
+    const parsed = parseImportLine(line, label) ?? (request.environment ? environmentLine(line, request.environment) : undefined);
+    if (parsed?.level === 'warning') warnings.push(parsed.at);
+    else if (parsed) error = parsed.at;
+    else if (!line.startsWith('wrote ')) unread.push(line);
+  }
+  if (code !== 0 || error) return { ok: false, error: error ?? { message: unread.join('\n') || `the import failed (exit ${code})` }, warnings };
+  let scenario = stdout;
+  if (request.outputFile) {
+    try {
+      scenario = readFileSync(resolvePath(request.cwd ?? '.', request.outputFile), 'utf8');
+    } catch (err) {
+      return { ok: false, error: { message: `the import wrote no ${request.outputFile}: ${(err as Error).message}` }, warnings };
+    }
+  }
+  return { ok: true, scenario, warnings, env: envNamesIn(scenario) };
 }
