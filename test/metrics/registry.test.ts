@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MetricsRegistry } from '../../src/engine/metrics/registry';
+import { MetricsRegistry, trendsToStock } from '../../src/engine/metrics/registry';
 import { decodeHistograms, histogramKey, histogramStats, mergeEncodedHistograms, parseHistogramKey } from '../../src/engine/metrics/histograms';
 import type { ScenarioFigures, TrendStats } from '../../src/protocol';
 import { exactQuantile, plan, timings } from './helpers';
@@ -312,5 +312,21 @@ describe('histogram exchange', () => {
     const key = histogramKey('http_req_duration', [['scenario', 'a,b'], ['step', 'x=1 {y}\\z']]);
     assert.deepEqual(parseHistogramKey(key), { metric: 'http_req_duration', tags: { scenario: 'a,b', step: 'x=1 {y}\\z' } });
     assert.deepEqual(parseHistogramKey('iteration_duration{scenario=s}'), { metric: 'iteration_duration', tags: { scenario: 's' } });
+  });
+});
+
+describe('trendsToStock: the histograms made before the clock', () => {
+  it('counts the trends a first successful iteration opens, plus lateness; at most 48', () => {
+    const p = plan({ s: ['a', { think: 10 }, 'b'] });
+    const registry = new MetricsRegistry(p);
+    const recorder = registry.scenario(0);
+    recorder.step(0).request(200, false, undefined, timings(5), 10, 10);
+    recorder.step(2).request(200, false, undefined, timings(5), 10, 10);
+    recorder.iteration(12);
+    const series = registry.scenarios[0]!;
+    const opened = [...series.steps.flatMap((s) => s.trends()), series.iterationDuration].filter((t) => t.exportWindow() !== undefined).length;
+    // Lateness is an arrival-rate scenario's, and stocked for every scenario.
+    assert.equal(trendsToStock(p.scenarios), opened + 1);
+    assert.equal(trendsToStock(plan({ long: Array.from({ length: 10 }, (_, i) => `step ${i}`) }).scenarios), 48);
   });
 });

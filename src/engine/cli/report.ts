@@ -43,15 +43,15 @@ Examples:
   volley report run.ndjson --samples
   volley report run.ndjson
 
-Exit codes: 0 written; 104 bad usage, a file that is not a run, or a report that cannot be written.`,
+Exit codes: 0 written; 104 bad usage, a file that is not a run, a run without a summary (--samples, or no
+flag), or a report that cannot be written.`,
 };
 
 /** The reports asked for, in the order they are written. */
 function reportsOf(args: ParsedArgs): ReportWriter[] {
   const summaryOf = (run: StoredRun) => {
-    const summary = [...run.events].reverse().find((e) => e.type === 'summary');
-    if (!summary || summary.type !== 'summary') throw new Error('the run has no summary (it was stopped or is still running)');
-    return summary.summary;
+    if (run.summary === undefined) throw new Error('the run has no summary (it was stopped or is still running)');
+    return run.summary;
   };
   const reports: ReportWriter[] = [];
   const html = last(args, 'html');

@@ -2,7 +2,7 @@
 // them. Stricter than a merge's reading: a line that is not an event is an error at its file:line:col (a
 // report of a file with holes would look complete), except a cut last line, which is how a killed run ends.
 import { readFileSync } from 'node:fs';
-import { PROTOCOL_VERSION, type RunEvent } from '../../protocol';
+import { PROTOCOL_VERSION, type RunEvent, type RunSummary } from '../../protocol';
 import { MergeInputError, isEvent, parseLine } from '../merge/read-run';
 import { systemReason } from '../cli/prepare';
 
@@ -11,6 +11,8 @@ export class RunFileError extends Error {}
 
 export interface StoredRun {
   events: RunEvent[];
+  /** The run's summary (its last, for a merged file); undefined for a run that was stopped or still runs. */
+  summary: RunSummary | undefined;
   /** What the reader noticed without refusing the file (a cut last line, no summary). */
   notes: string[];
 }
@@ -48,6 +50,8 @@ export function readRunEvents(path: string): StoredRun {
     events.push(value);
   }
   if (events.length === 0) throw new RunFileError(`${path}: not a run file: it holds no events`);
-  if (!events.some((e) => e.type === 'summary')) notes.push(`${path}: the run has no summary (it was stopped or is still running); the report shows the seconds it recorded`);
-  return { events, notes };
+  let summary: RunSummary | undefined;
+  for (const e of events) if (e.type === 'summary') summary = e.summary;
+  if (summary === undefined) notes.push(`${path}: the run has no summary (it was stopped or is still running); the report shows the seconds it recorded`);
+  return { events, summary, notes };
 }
