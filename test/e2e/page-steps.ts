@@ -230,14 +230,22 @@ const notificationClick: PageStep = async (page, arg) => {
   return { message, button: label };
 };
 
-/** Types `value` into the open input box (the quick input's text field) and presses Enter; returns its title and what it held. */
+/**
+ * Types `value` into the open input box (the quick input's text field) and presses Enter; returns its title
+ * and what it held. With `proposedEndsWith`, first waits until the box holds a value ending so: the simple
+ * save dialog shows its folder first and adds the proposed file name a moment later.
+ */
 const inputBox: PageStep = async (page, arg) => {
-  const { value } = arg as { value: string };
+  const { value, proposedEndsWith } = arg as { value: string; proposedEndsWith?: string };
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: FIND_TIMEOUT_MS });
   const title = ((await widget.locator('.quick-input-title').textContent()) ?? '').trim();
-  const proposed = await input.inputValue();
+  let proposed = await input.inputValue();
+  for (const deadline = Date.now() + FIND_TIMEOUT_MS; proposedEndsWith !== undefined && !proposed.endsWith(proposedEndsWith) && Date.now() < deadline; ) {
+    await page.waitForTimeout(50);
+    proposed = await input.inputValue();
+  }
   await input.fill(value);
   await input.press('Enter');
   return { title, proposed };

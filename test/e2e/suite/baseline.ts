@@ -100,8 +100,9 @@ test('Export HTML Report: the panel\'s button, the save dialog named after the r
   const clicked = await pageStep<string>('webviewClick', { title: lastLabel, button: 'Export HTML Report' });
   assert.equal(clicked, 'Export HTML Report');
   const target = vscode.Uri.joinPath(workspaceRoot(), 'e2e-report.html');
-  const dialog = await pageStep<{ proposed: string }>('inputBox', { value: target.fsPath });
-  assert.ok(dialog.proposed.endsWith(runFile.split('/').pop()!.replace(/\.ndjson$/, '.html')), `proposed ${dialog.proposed}`);
+  const reportName = runFile.split('/').pop()!.replace(/\.ndjson$/, '.html');
+  const dialog = await pageStep<{ proposed: string }>('inputBox', { value: target.fsPath, proposedEndsWith: reportName });
+  assert.ok(dialog.proposed.endsWith(reportName), `proposed ${dialog.proposed}`);
   await eventually('the report file', () => (existsSync(target.fsPath) ? true : undefined));
   const html = await eventually('the whole report', () => {
     const text = readFileSync(target.fsPath, 'utf8');
