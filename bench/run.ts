@@ -6,7 +6,8 @@
 // Benchmarks are not tests: nothing here asserts a timing. Every load goes to 127.0.0.1 and is bounded.
 //
 // Environment: BENCH_SECONDS (per closed-model round, default 10), BENCH_ROUNDS (default 3),
-// BENCH_ONLY=closed,arrival,memory,cold,scaling (default all).
+// BENCH_ONLY=closed,arrival,memory,cold,scaling (default all), BENCH_RATES=5000,10000,20000 (the arrival
+// rates, default these three).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { ROOT, buildEngine, bundle, chooseCores, ensureTools, machine, measure, 
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const RATES = (process.env.BENCH_RATES ?? '5000,10000,20000').split(',').map(Number);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'closed,arrival,memory,cold,scaling').split(','));
 const CONNECTIONS = 50;
 
@@ -218,7 +220,7 @@ async function arrivalFloor(floor: string, client: 'undici' | 'socket', target: 
 async function arrivalRate(engine: string, floor: string, target: Target, cores: Cores): Promise<ArrivalResult[]> {
   const seconds = Math.max(3, Math.round(SECONDS / 2));
   const results: ArrivalResult[] = [];
-  for (const rate of [5000, 10_000, 20_000]) {
+  for (const rate of RATES) {
     const runs = new Map<ArrivalDriver, ArrivalFigures[]>(ARRIVAL_DRIVERS.map((d) => [d, []]));
     for (let round = 1; round <= Math.max(1, ROUNDS - 1); round++) {
       for (const driver of ARRIVAL_DRIVERS) {

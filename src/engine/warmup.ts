@@ -70,7 +70,7 @@ export function warmUp(plan: Plan, run: RunPlan): Promise<void> {
     preAllocatedVUs: 20
     maxVUs: 20
     gracefulStop: 0s`;
-  return runAgainstSink(plan, run, executor, GET_CHECKED, WARM_UP_MS);
+  return runAgainstSink(plan, run, executor, GET_CHECKED, WARM_UP_RESPONSE, WARM_UP_MS);
 }
 
 /**
@@ -90,7 +90,7 @@ export function prime(plan: Plan, run: RunPlan, signal?: AbortSignal): Promise<v
     gracefulStop: 0s`;
   // A second step without a check: a response whose body is dropped, and an iteration's step-to-step path.
   return runAgainstSink(plan, run, executor, `${GET_CHECKED}
-      - get: /warm-up?unchecked`, PRIME_MAX_MS, signal);
+      - get: /warm-up?unchecked`, PRIME_RESPONSE, PRIME_MAX_MS, signal);
 }
 
 /** Prime's iterations: enough for every function on the path to have run and been compiled. */
@@ -104,8 +104,16 @@ const GET_CHECKED = `      - get: /warm-up
           status: 200`;
 
 /** `signal`: the run it prepares was stopped, so the rest is cut. */
-async function runAgainstSink(plan: Plan, run: RunPlan, executor: string, flow: string, cutMs: number, signal?: AbortSignal): Promise<void> {
-  const sink = await startSink();
+async function runAgainstSink(
+  plan: Plan,
+  run: RunPlan,
+  executor: string,
+  flow: string,
+  response: Buffer,
+  cutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const sink = await startSink(response);
   try {
     const port = (sink.address() as AddressInfo).port;
     const text = `name: warm-up
@@ -155,14 +163,26 @@ function collectGarbage(): void {
   }
 }
 
-const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok');
+/** The warm-up's answer. Its headers shape what V8 optimises: with a keep-alive header and a date, the code
+ * optimised against them ran 20% slower on nginx's answers (37.8 → 45.1 µs an iteration at 20,000/s). */
+const WARM_UP_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok');
+/**
+ * Priming's answer carries the headers most servers send (Node's and nginx's both send Date and
+ * Connection): undici handles `Connection` and `Keep-Alive` on a path of their own, which otherwise ran
+ * for the first time on the run's first response (0.3–0.5 ms from its first byte to complete). Four
+ * iterations optimise nothing, so they leave no shape behind either.
+ */
+const PRIME_RESPONSE = Buffer.from(
+  'HTTP/1.1 200 OK\r\nServer: volley-sink\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\nContent-Type: text/plain\r\n' +
+    'Content-Length: 2\r\nConnection: keep-alive\r\nKeep-Alive: timeout=60\r\n\r\nok',
+);
 const END_OF_HEAD = [13, 10, 13, 10];
 
 /**
  * An HTTP/1.1 server that answers every request with the same 200: it counts request heads (the warm-up
  * sends GETs without a body) and writes one response per head, so keep-alive and pipelining both hold.
  */
-function startSink(): Promise<Server> {
+function startSink(response: Buffer): Promise<Server> {
   const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
@@ -178,7 +198,7 @@ function startSink(): Promise<Server> {
           matched = 0;
         }
       }
-      for (let i = 0; i < heads; i++) socket.write(RESPONSE);
+      for (let i = 0; i < heads; i++) socket.write(response);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));

@@ -94,6 +94,8 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
   private tFirstByte = 0;
   private connecting = 0;
   private tls = 0;
+  /** The connection was set up for this request: its VU resumes after the poll phase (settle). */
+  private onNewConnection = false;
   private resolve: (() => void) | null = null;
   private readonly executor = (resolve: () => void): void => {
     this.resolve = resolve;
@@ -130,6 +132,7 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     this.pendingAbort = null;
     this.tReady = this.tConnect = this.tSent = this.tFirstByte = 0;
     this.connecting = this.tls = 0;
+    this.onNewConnection = false;
     this.t0 = now();
     this.state = IDLE;
     this.sweeper.add(this, this.timeoutMs, this.t0);
@@ -265,6 +268,7 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
 
   private claimSetup(conn: Connection, t: number): void {
     if (conn.connectStart < this.t0) return; // set up before this request began: not its cost
+    this.onNewConnection = true;
     this.connecting = (conn.tcpAt || t) - conn.connectStart;
     if (conn.origin.secure && conn.tcpAt) this.tls = (conn.tlsAt || t) - conn.tcpAt;
   }
@@ -323,6 +327,28 @@ export class Exchange implements Dispatcher.DispatchHandlers, Expirable {
     }
     const resolve = this.resolve;
     this.resolve = null;
-    resolve?.();
+    if (resolve === null) return;
+    if (this.onNewConnection) resumeAfterPoll(resolve);
+    else resolve();
   }
+}
+
+// A request that opened its connection is, nearly always, a VU's first: all of a run's VUs start together,
+// so their first responses arrive together too. Resolving `send` at once ran the VU's continuation (its
+// figures, its next step, the next request's dispatch: the coldest pass of the run) as a microtask inside
+// that socket's read callback, while every other response already readable waited, unread and on the
+// clock. So those VUs resume in the check phase after the poll phase that read them, together: one
+// setImmediate a batch. Every later request resumes its VU at once: deferring them all cost 18% more CPU
+// an iteration at 20,000 iterations/s on one core (docs/performance.md, "First requests").
+const resumable: Array<() => void> = [];
+
+function resumeAll(): void {
+  // The resolvers queue microtasks, which run after this callback: nothing is pushed while it loops.
+  const n = resumable.length;
+  for (let i = 0; i < n; i++) resumable[i]!();
+  resumable.length = 0;
+}
+
+function resumeAfterPoll(resolve: () => void): void {
+  if (resumable.push(resolve) === 1) setImmediate(resumeAll);
 }
