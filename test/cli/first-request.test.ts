@@ -12,7 +12,7 @@
 // this machine even raw sockets read such a first round 1.0–1.5 ms behind the later ones (median; a bare
 // undici client 3.5 ms). Volley's median is 0.96 ms, within 1 ms in half the runs and within 2 ms in 80%
 // (docs/performance.md, "A burst of first responses"); the bound keeps the 13–15 ms of before, and the
-// 1.8 ms before that burst was read first, from returning.
+// 1.9 ms before that burst was read first, from returning.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
