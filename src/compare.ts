@@ -17,7 +17,8 @@ export interface CompareRow {
 type Direction = 'lower' | 'higher';
 type Kind = 'ms' | 'rate' | 'fraction' | 'count';
 
-function summaryOf(events: readonly RunEvent[]): RunSummary | undefined {
+/** A run's summary: its events hold one, at the end, once the run has ended. */
+export function summaryOf(events: readonly RunEvent[]): RunSummary | undefined {
   for (const e of events) if (e.type === 'summary') return e.summary;
   return undefined;
 }

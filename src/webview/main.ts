@@ -6,7 +6,7 @@ import { editorCount, editorDuration, editorPercent, editorRate, editorThreshold
 import { ChartGroup, type ChartSeries, type ChartSpec } from './chart';
 import { rangeFigures, rangeText, type SecondRange } from './range';
 import { runSeries, type RunSeries } from './series';
-import { compareRows, type CompareRow } from '../compare';
+import { compareRows, summaryOf, type CompareRow } from '../compare';
 import { dataExhaustedText, groupRows } from './groups';
 import { QUEUEING_CAPTION, QUEUEING_HEADER, queueingRows } from './queueing';
 import { renderDebug } from './debug';
@@ -380,7 +380,7 @@ function statusText(events: RunEvent[], summary: RunSummary | undefined, last: E
 
 function renderRun(): { mode: 'empty' | 'live' | 'summary'; nodes: Node[] } {
   const events = state.events ?? [];
-  const summary = events.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
+  const summary = summaryOf(events);
   const last = [...events].reverse().find((e): e is Extract<RunEvent, { type: 'aggregate' }> => e.type === 'aggregate');
   const start = events.find((e): e is Extract<RunEvent, { type: 'start' }> => e.type === 'start');
   const lifecycle = lifecycleOf(events);
@@ -532,8 +532,7 @@ window.addEventListener('message', (message: MessageEvent<ToWebview>) => {
       charts.range = undefined;
       break;
     case 'showSamples': {
-      const summary = state.events?.find((e): e is Extract<RunEvent, { type: 'summary' }> => e.type === 'summary')?.summary;
-      openStepSamples(summary?.failureSamples, data.scenario, data.stepIndex);
+      openStepSamples(summaryOf(state.events ?? [])?.failureSamples, data.scenario, data.stepIndex);
       break;
     }
     case 'debug':
