@@ -4,6 +4,7 @@ import { MetricsRegistry, trendsToStock } from '../../src/engine/metrics/registr
 import { decodeHistograms, histogramKey, histogramStats, mergeEncodedHistograms, parseHistogramKey } from '../../src/engine/metrics/histograms';
 import type { ScenarioFigures, TrendStats } from '../../src/protocol';
 import { exactQuantile, plan, timings } from './helpers';
+import { histogramsInStock, stockHistograms } from '../../src/engine/metrics/hdr';
 
 /** HDR with 3 significant digits: a bucket spans at most 1/1024 of its value. */
 function close(actual: number, expected: number, what: string): void {
@@ -328,5 +329,32 @@ describe('trendsToStock: the histograms made before the clock', () => {
     // Lateness is an arrival-rate scenario's, and stocked for every scenario.
     assert.equal(trendsToStock(p.scenarios), opened + 1);
     assert.equal(trendsToStock(plan({ long: Array.from({ length: 10 }, (_, i) => `step ${i}`) }).scenarios), 48);
+  });
+
+  it('hands the stock to the first records and folds, which then read as from fresh histograms', () => {
+    const p = plan({ s: ['a', 'b'] });
+    const stocked = histogramsInStock();
+    const count = trendsToStock(p.scenarios);
+    stockHistograms(stocked.windows + count);
+    const registry = new MetricsRegistry(p);
+    const recorder = registry.scenario(0);
+    const durations = [3, 5, 8, 13, 21];
+    for (const ms of durations) {
+      recorder.step(0).request(200, false, undefined, timings(ms), 10, 10);
+      recorder.step(1).request(200, false, undefined, timings(ms * 2), 10, 10);
+      recorder.iteration(ms * 3);
+    }
+    const series = registry.scenarios[0]!;
+    const opened = [...series.steps.flatMap((s) => s.trends()), series.iterationDuration].filter((t) => t.exportWindow() !== undefined).length;
+    // Every window the first iterations opened came from the stock, none was made: lateness's is still there.
+    assert.equal(histogramsInStock().windows, stocked.windows + count - opened);
+    registry.tick(1);
+    assert.equal(histogramsInStock().totals, Math.max(stocked.totals, stocked.windows + count) - opened);
+    const [figures] = registry.totals();
+    const [a, b] = figures!.steps;
+    assert.equal(a!.requests, durations.length);
+    // HDR's precision: three significant digits.
+    assert.ok(Math.abs(a!.duration.med - exactQuantile(durations, 0.5)) <= 0.01, `median ${a!.duration.med}`);
+    assert.equal(b!.duration.max, 42);
   });
 });

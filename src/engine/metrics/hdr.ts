@@ -43,6 +43,11 @@ export function stockHistograms(trends: number): void {
   while (stocked.totals.length < trends) stocked.totals.push(create(64));
 }
 
+/** How many of each are in stock (what the run's first records have not taken yet). */
+export function histogramsInStock(): { windows: number; totals: number } {
+  return { windows: stocked.windows.length, totals: stocked.totals.length };
+}
+
 /** A trend's window: one from the stock while it lasts. */
 export function trendWindowHistogram(): Hist {
   return stocked.windows.pop() ?? newWindowHistogram();
