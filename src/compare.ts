@@ -17,9 +17,12 @@ export interface CompareRow {
 type Direction = 'lower' | 'higher';
 type Kind = 'ms' | 'rate' | 'fraction' | 'count';
 
-/** A run's summary: its events hold one, at the end, once the run has ended. */
+/** A run's summary: the last summary event (a run ends with one; undefined while it runs or when stopped). */
 export function summaryOf(events: readonly RunEvent[]): RunSummary | undefined {
-  for (const e of events) if (e.type === 'summary') return e.summary;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'summary') return e.summary;
+  }
   return undefined;
 }
 

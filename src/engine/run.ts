@@ -16,11 +16,10 @@ import { createHttpAgent } from './http/agent';
 import { sharedPoolShare } from './http/pool-share';
 import { createHealthSampler, type HealthSampler } from './metrics/health';
 import { RunLedger, type LedgerSecond } from './ledger';
-import { MetricsRegistry, trendsToStock } from './metrics/registry';
-import { stockHistograms } from './metrics/hdr';
+import { MetricsRegistry } from './metrics/registry';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import { ExecutionTuple, type WorkShare } from './segments';
-import { prime, warmUpIfNeeded } from './warmup';
+import { prepareToRun } from './warmup';
 import { Redactor } from './output/redact';
 import { FailureSampler } from './samples/sampler';
 
@@ -173,28 +172,19 @@ export function startRun(plan: Plan, options: StartRunOptions): RunHandle {
     ticker = setTimeout(onSecond, delayUntil(runStart + 1000));
     for (const executor of executors) executor.start(runStart);
   };
-  const warming =
-    options.warmUp === true
-      ? warmUpIfNeeded(
-          plan,
-          selectedPlans,
-          options.share,
-          (level, message) => emit({ type: 'log', t: 0, level, message }),
-          runUnobserved,
-        )
-      : undefined;
-  // The warm-up runs the request path itself; without one, the path is primed (a failure just starts cold).
+  // The warm-up runs the request path itself; without one, the path is primed. A worker thread prepares its
+  // own before it reports ready (primeHttp false here); the warm-up's own run and tests are unprimed.
   const priming = new AbortController();
-  const ready = warming ?? (options.primeHttp === false ? undefined : prime(plan, runUnobserved, priming.signal).catch(() => undefined));
+  const ready = prepareToRun(plan, selectedPlans, {
+    warmUp: options.warmUp === true,
+    prime: options.primeHttp !== false,
+    share: options.share,
+    log: (level, message) => emit({ type: 'log', t: 0, level, message }),
+    run: runUnobserved,
+    signal: priming.signal,
+  });
   if (ready === undefined) begin();
-  else {
-    // After priming (whose own run would take them), the first trends' histograms, made before the clock. A
-    // worker thread stocks its own before it reports ready; an unprimed run (the warm-up's, tests) does not.
-    void ready.then(() => {
-      stockHistograms(trendsToStock(selectedPlans));
-      begin();
-    });
-  }
+  else void ready.then(begin);
 
   const finish = async (): Promise<RunSummary> => {
     if (ticker !== undefined) clearTimeout(ticker);

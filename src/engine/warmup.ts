@@ -10,6 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isArrivalRate, arrivalsOf } from './estimate/arrivals';
 import { loadScenario } from './scenario/index';
+import { stockHistograms } from './metrics/hdr';
+import { trendsToStock } from './metrics/registry';
 import type { RunHandle } from './run';
 import type { Plan, ScenarioPlan } from './scenario/plan';
 import type { WorkShare } from './segments';
@@ -36,10 +38,33 @@ export function peakArrivalRate(scenarios: readonly ScenarioPlan[], share: WorkS
 export type RunPlan = (plan: Plan) => RunHandle;
 
 /**
+ * Readies this thread for a run's clock: the warm-up if its share of the scenarios needs one (`warmUp`),
+ * else priming (`prime`), then the stock of the first trends' histograms (after either, whose own run
+ * would take them). Undefined when there is nothing to do: the run may start at once. A failed priming
+ * just starts cold; `signal` cuts priming when the run it prepares is stopped.
+ */
+export function prepareToRun(
+  plan: Plan,
+  scenarios: readonly ScenarioPlan[],
+  options: {
+    warmUp: boolean;
+    prime: boolean;
+    share: WorkShare | undefined;
+    log: (level: 'info' | 'warn', message: string) => void;
+    run: RunPlan;
+    signal?: AbortSignal;
+  },
+): Promise<void> | undefined {
+  const warming = options.warmUp ? warmUpIfNeeded(plan, scenarios, options.share, options.log, options.run) : undefined;
+  const ready = warming ?? (options.prime ? prime(plan, options.run, options.signal).catch(() => undefined) : undefined);
+  return ready?.then(() => stockHistograms(trendsToStock(scenarios)));
+}
+
+/**
  * The warm-up, if this thread's share of the scenarios needs one (undefined when not): said in an info
  * line first, and a warm-up that fails is a warning, never the run's failure (the run just starts cold).
  */
-export function warmUpIfNeeded(
+function warmUpIfNeeded(
   plan: Plan,
   scenarios: readonly ScenarioPlan[],
   share: WorkShare | undefined,
@@ -61,7 +86,7 @@ export function warmUpIfNeeded(
  * Runs the engine's iteration path against a loopback sink for WARM_UP_MS with the plan's HTTP settings
  * (so the same connection mode is what gets optimised). Nothing it measures is kept.
  */
-export function warmUp(plan: Plan, run: RunPlan): Promise<void> {
+function warmUp(plan: Plan, run: RunPlan): Promise<void> {
   // k6's arrival-rate executors last at least a second; the warm-up ends itself earlier.
   const executor = `executor: constant-arrival-rate
     rate: ${WARM_UP_RATE}
@@ -82,7 +107,7 @@ export function warmUp(plan: Plan, run: RunPlan): Promise<void> {
  * (later requests: 0.1 ms); with 10 VUs whose first responses arrive together, each one also waited for
  * the cold continuation of the VUs read before it. Go-built k6 pays neither. Nothing it measures is kept.
  */
-export function prime(plan: Plan, run: RunPlan, signal?: AbortSignal): Promise<void> {
+function prime(plan: Plan, run: RunPlan, signal?: AbortSignal): Promise<void> {
   const executor = `executor: per-vu-iterations
     vus: ${PRIME_VUS}
     iterations: ${PRIME_ITERATIONS}
@@ -172,8 +197,9 @@ const WARM_UP_RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plai
 /**
  * Priming's answer carries the headers most servers send (Node's and nginx's both send Date and
  * Connection): undici handles `Connection` and `Keep-Alive` on a path of their own, which otherwise ran
- * for the first time on the run's first response (0.3–0.5 ms from its first byte to complete). Four
- * iterations optimise nothing, so they leave no shape behind either.
+ * for the first time on the run's first response (0.3–0.5 ms from its first byte to complete). Its type
+ * feedback is left behind too; the closed model (primed, nginx's answers) measured no loss from it,
+ * alternating before and after (bench/results/2026-12-03-first-round.md).
  */
 const PRIME_RESPONSE = Buffer.from(
   'HTTP/1.1 200 OK\r\nServer: volley-sink\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\nContent-Type: text/plain\r\n' +

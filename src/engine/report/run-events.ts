@@ -3,6 +3,7 @@
 // report of a file with holes would look complete), except a cut last line, which is how a killed run ends.
 import { readFileSync } from 'node:fs';
 import { PROTOCOL_VERSION, type RunEvent, type RunSummary } from '../../protocol';
+import { summaryOf } from '../../compare';
 import { MergeInputError, isEvent, parseLine } from '../merge/read-run';
 import { systemReason } from '../cli/prepare';
 
@@ -50,8 +51,7 @@ export function readRunEvents(path: string): StoredRun {
     events.push(value);
   }
   if (events.length === 0) throw new RunFileError(`${path}: not a run file: it holds no events`);
-  let summary: RunSummary | undefined;
-  for (const e of events) if (e.type === 'summary') summary = e.summary;
+  const summary = summaryOf(events);
   if (summary === undefined) notes.push(`${path}: the run has no summary (it was stopped or is still running); the report shows the seconds it recorded`);
   return { events, summary, notes };
 }

@@ -6,9 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RegistryWindow, RunEvent } from '../../protocol';
 import { withoutThresholds } from '../merge/recording';
 import { runUnobserved, selectScenarios, startRun, type RunHandle } from '../run';
-import { prime, warmUpIfNeeded } from '../warmup';
-import { stockHistograms } from '../metrics/hdr';
-import { trendsToStock } from '../metrics/registry';
+import { prepareToRun } from '../warmup';
 import { loadScenario } from '../scenario/index';
 import { composeShares, evenSequence, SegmentSequence, tupleFromSpec } from '../segments';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol';
@@ -95,17 +93,19 @@ export function runWorkerThread(): void {
   };
 
   const ready = (): void => send({ type: 'ready' });
-  // Warm-up (or else priming) before `ready`, so the workers' synchronised start is the schedule's.
-  const warmingUp = setup.warmUp
-    ? warmUpIfNeeded(
-        plan,
-        selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario),
-        share,
-        (level, message) => send({ type: 'event', event: { type: 'log', t: 0, level, message } }),
-        runUnobserved,
-      )
-    : undefined;
-  const warming = warmingUp ?? prime(plan, runUnobserved).catch(() => undefined);
+  // Warm-up (or else priming) and the histogram stock before `ready`, so the workers' synchronised start is
+  // the schedule's.
+  const preparing = prepareToRun(
+    plan,
+    selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario),
+    {
+      warmUp: setup.warmUp,
+      prime: true,
+      share,
+      log: (level, message) => send({ type: 'event', event: { type: 'log', t: 0, level, message } }),
+      run: runUnobserved,
+    },
+  );
 
   port.on('message', (message: ToWorker) => {
     if (message.type === 'go') {
@@ -117,9 +117,5 @@ export function runWorkerThread(): void {
       handle?.stop(message.hard);
     }
   });
-  // The first trends' histograms, made before `ready` (after priming, whose own run would take them).
-  void warming.then(() => {
-    stockHistograms(trendsToStock(selectScenarios(plan, setup.scenarios).map(({ scenario }) => scenario)));
-    ready();
-  });
+  void (preparing ?? Promise.resolve()).then(ready);
 }
